@@ -1,0 +1,63 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Action,
+    AreaForImprovement,
+    Objective,
+    Plan,
+    PriorityArea,
+    RatingUpdate,
+    RoadmapMilestone,
+    Theme,
+    Workstream,
+)
+
+
+@admin.register(Plan)
+class PlanAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "partnership", "kind", "approved_date", "is_current"]
+    list_filter = ["partnership", "kind", "is_current"]
+
+
+@admin.register(PriorityArea)
+class PriorityAreaAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "plan"]
+    list_filter = ["plan"]
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "priority_area"]
+    list_filter = ["priority_area__plan"]
+
+
+@admin.register(Action)
+class ActionAdmin(SimpleHistoryAdmin):
+    """Officers rate actions on the site, where evidence rules apply; the admin edits the rest.
+
+    The rating fields are read-only here so that every rating goes through
+    actions.services.record_rating_update, with its commentary, evidence and version check.
+    """
+
+    list_display = ["published_ref", "plan", "owner", "due_date_text", "brag", "version", "updated_at"]
+    list_filter = ["plan", "brag", "owner", "themes", "workstreams"]
+    search_fields = ["ref", "published_ref", "description"]
+    readonly_fields = ["brag", "brag_commentary", "rated_at", "rated_by", "version", "created_at", "updated_at"]
+    filter_horizontal = ["themes", "workstreams"]
+
+
+@admin.register(RatingUpdate)
+class RatingUpdateAdmin(admin.ModelAdmin):
+    list_display = ["action", "version", "brag", "created_by_label", "created_at"]
+    list_filter = ["brag"]
+    readonly_fields = [f.name for f in RatingUpdate._meta.fields]
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+admin.site.register(Theme)
+admin.site.register(Workstream)
+admin.site.register(AreaForImprovement)
+admin.site.register(RoadmapMilestone)

@@ -1,0 +1,46 @@
+from django.db import models
+
+
+class PlanKind(models.TextChoices):
+    PRIORITY_ACTION_PLAN = "pap", "Priority Action Plan"
+    WRITTEN_STATEMENT_OF_ACTION = "wsoa", "Written Statement of Action"
+
+
+class Brag(models.TextChoices):
+    """The BRAG scale the DfE instructs. "Not yet rated" is the absence of a rating, not Grey."""
+
+    BLUE = "blue", "Blue"
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+    GREY = "grey", "Grey"
+
+
+# The DfE's definitions, shown wherever a rating is chosen or explained.
+BRAG_DEFINITIONS: dict[str, str] = {
+    Brag.GREY: "Actions not yet begun",
+    Brag.RED: "Actions delayed and impact not being delivered",
+    Brag.AMBER: "Actions on track and expected impact on track",
+    Brag.GREEN: "Action completed and early evidence of impact",
+    Brag.BLUE: "Change embedded, sustainable, ongoing evidence of impact",
+}
+
+# The order a board reads them in: worst news first, then progress.
+BRAG_DISPLAY_ORDER: list[str] = [Brag.RED, Brag.AMBER, Brag.GREEN, Brag.BLUE, Brag.GREY]
+
+# Ratings that claim impact, and what the evidence must show for each.
+EVIDENCE_REQUIRED: dict[str, str] = {
+    Brag.GREEN: "evidence of impact",
+    Brag.BLUE: "evidence that the change is embedded and sustained",
+}
+
+NOT_YET_RATED = "Not yet rated"
+
+
+class DueDateKind(models.TextChoices):
+    """How the published target date reads: a real date, or one of the plan's placeholders."""
+
+    DATE = "date", "Dated"
+    TBC = "tbc", "To be confirmed"
+    ONGOING = "ongoing", "Ongoing"
+    NONE = "none", "No date given"

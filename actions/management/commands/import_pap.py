@@ -1,0 +1,106 @@
+"""`manage.py import_pap PATH`: load a Priority Action Plan table as the partnership published it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from actions.choices import PlanKind
+from actions.importer import PlanImportError, import_plan, parse_plan_table, plural
+from actions.models import Plan
+from send_tracker.accounts.models import Partnership
+
+DEFAULT_PLAN_TITLE = "Priority Action Plan"
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a Priority Action Plan as published (the tab-separated table with a 'PAP Ref' header, and the "
+        "priority areas, Areas for Improvement and roadmap around it). All or nothing: every problem is reported "
+        "with its line, and then nothing is written. Importing the same file again changes nothing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", help="The UTF-8 text file holding the published plan.")
+        parser.add_argument(
+            "--partnership", default="oxfordshire", help="The partnership's slug (default oxfordshire)."
+        )
+        parser.add_argument(
+            "--plan-title",
+            help="The plan to import into, created if missing (default: the partnership's current Priority Action "
+            f"Plan, or a new one called {DEFAULT_PLAN_TITLE!r}).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = Path(options["path"])
+        text = read_plan_file(path)
+        partnership = Partnership.objects.filter(slug=options["partnership"]).first()
+        if partnership is None:
+            raise CommandError(
+                f"there is no partnership {options['partnership']!r}: create it in the admin first, or for "
+                "Oxfordshire run `python manage.py load_oxfordshire`"
+            )
+        try:
+            parsed = parse_plan_table(text)
+        except PlanImportError as error:
+            for problem in error.problems:
+                where = f"{path}:{problem.line_number}" if problem.line_number else str(path)
+                self.stderr.write(f"{where}: {problem.message}")
+            raise CommandError(f"nothing was imported: {plural(len(error.problems), 'problem')}") from None
+        # The plan is created in the same transaction as its contents, so a failed import leaves no
+        # empty plan behind.
+        with transaction.atomic():
+            plan = target_plan(partnership, options["plan_title"])
+            result = import_plan(plan=plan, parsed=parsed)
+        self.stdout.write(result.summary())
+
+
+def read_plan_file(path: Path) -> str:
+    """The file's text; a clear CommandError for a file that is missing, unreadable or not UTF-8."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise CommandError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise CommandError(f"{path}: is a folder, not the plan's text file") from None
+    except OSError as error:
+        raise CommandError(f"{path}: cannot be read ({error.strerror})") from None
+    try:
+        # utf-8-sig: Notepad and Excel put a byte-order mark at the start of UTF-8 files.
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise CommandError(
+            f"{path}: not a UTF-8 text file (byte {error.start + 1} cannot be read); save the table as "
+            "UTF-8 text, not as a Word or Excel file"
+        ) from None
+
+
+def target_plan(partnership: Partnership, title: str | None) -> Plan:
+    """The named plan, else the partnership's current Priority Action Plan, creating it if need be."""
+    if title:
+        plan, _ = Plan.objects.get_or_create(
+            partnership=partnership,
+            title=title,
+            defaults={
+                "kind": PlanKind.PRIORITY_ACTION_PLAN,
+                # A partnership works to one plan at a time: a new plan is current only if there is none.
+                "is_current": not Plan.objects.filter(partnership=partnership, is_current=True).exists(),
+            },
+        )
+        return plan
+    current = (
+        Plan.objects.filter(partnership=partnership, kind=PlanKind.PRIORITY_ACTION_PLAN, is_current=True)
+        .order_by("pk")
+        .first()
+    )
+    if current is not None:
+        return current
+    plan, _ = Plan.objects.get_or_create(
+        partnership=partnership,
+        title=DEFAULT_PLAN_TITLE,
+        defaults={"kind": PlanKind.PRIORITY_ACTION_PLAN, "is_current": True},
+    )
+    return plan

@@ -1,0 +1,347 @@
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Self
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.dispatch import receiver
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
+
+from send_tracker.accounts import access
+from send_tracker.accounts.models import Organisation, Partnership
+
+from .choices import BRAG_DEFINITIONS, NOT_YET_RATED, Brag, DueDateKind, PlanKind
+
+if TYPE_CHECKING:
+    from send_tracker.accounts.access import AnyUser
+
+
+class PartnershipScopedQuerySet(models.QuerySet):
+    """A queryset whose rows belong to a partnership through `partnership_path`."""
+
+    partnership_path = "partnership"
+
+    def visible_to(self, user: AnyUser) -> Self:
+        ids = access.partnership_ids_for(user)
+        if ids is None:
+            return self
+        return self.filter(**{f"{self.partnership_path}__in": ids})
+
+    def for_partnership(self, partnership: Partnership) -> Self:
+        return self.filter(**{self.partnership_path: partnership.pk})
+
+
+class PlanQuerySet(PartnershipScopedQuerySet):
+    partnership_path = "partnership"
+
+
+class Plan(models.Model):
+    """An improvement plan agreed after an inspection: a Priority Action Plan (2023 framework) or
+    a Written Statement of Action (2018). It belongs to one local area partnership."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="plans")
+    kind = models.CharField(max_length=10, choices=PlanKind.choices, default=PlanKind.PRIORITY_ACTION_PLAN)
+    title = models.CharField(max_length=200)
+    inspection_report_date = models.DateField(
+        null=True, blank=True, help_text="When the inspection report was published."
+    )
+    approved_date = models.DateField(
+        null=True, blank=True, help_text="When Ofsted/CQC confirmed the plan met the criteria."
+    )
+    is_current = models.BooleanField(default=True, help_text="The plan the partnership is working to now.")
+    is_public = models.BooleanField(
+        default=False,
+        help_text="Show the plan, its ratings and target dates on the public transparency page.",
+    )
+
+    objects = PlanQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["partnership", "-is_current", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "title"], name="plan_unique_title_in_partnership")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("actions:plan", args=[self.pk])
+
+
+class PriorityAreaQuerySet(PartnershipScopedQuerySet):
+    partnership_path = "plan__partnership"
+
+
+class PriorityArea(models.Model):
+    """One of the plan's areas for priority action (PAP 1 to 5), as the inspection report set them."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="priority_areas")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200, help_text="A short name, e.g. 'Voice and views'.")
+    description = models.TextField(blank=True, help_text="The area for priority action as the report words it.")
+
+    objects = PriorityAreaQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="priority_area_unique_number")]
+
+    def __str__(self) -> str:
+        return f"PAP {self.number}: {self.title}"
+
+
+class Objective(models.Model):
+    """A lettered objective under a priority area (`1`, `2A`, `2B`, ...), with the outcome it seeks."""
+
+    priority_area = models.ForeignKey(PriorityArea, on_delete=models.CASCADE, related_name="objectives")
+    code = models.CharField(max_length=10)
+    text = models.TextField()
+    position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["priority_area__number", "position", "code"]
+        constraints = [models.UniqueConstraint(fields=["priority_area", "code"], name="objective_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text[:60]}"
+
+
+class Theme(models.Model):
+    """A cross-cutting theme of the transformation programme (e.g. 'Right Plan')."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="themes")
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["plan", "name"], name="theme_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Workstream(models.Model):
+    """A project or workstream of the programme that delivers actions (e.g. 'EHCP Improvement')."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="workstreams")
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["plan", "name"], name="workstream_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AreaForImprovement(models.Model):
+    """One of the inspection's Areas for Improvement (AfI 1 to 4), which the plan also addresses."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="areas_for_improvement")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="afi_unique_number")]
+
+    def __str__(self) -> str:
+        return f"AfI {self.number}"
+
+
+class RoadmapMilestone(models.Model):
+    """A milestone of the quarterly transformation roadmap (January 2024 to April 2025)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="milestones")
+    quarter_start = models.DateField(help_text="The first day of the roadmap's quarter.")
+    text = models.TextField()
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["plan", "quarter_start", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "quarter_start", "text"], name="milestone_unique_text_in_quarter")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quarter_label}: {self.text[:60]}"
+
+    @property
+    def quarter_label(self) -> str:
+        return self.quarter_start.strftime("%B %Y")
+
+
+class ChangeActor(models.Model):
+    """Added to an action's history rows: who made the change, in words that outlive the account.
+
+    A change through the partner API has no signed-in user, so the key's organisation is named
+    here; for a person it is their name and organisation.
+    """
+
+    history_actor = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ActionQuerySet(PartnershipScopedQuerySet):
+    partnership_path = "plan__partnership"
+
+    def overdue(self, today: datetime.date) -> ActionQuerySet:
+        """Past the due date and not yet completed with evidence (Green) or embedded (Blue)."""
+        return self.filter(due_date__lt=today).exclude(brag__in=[Brag.GREEN, Brag.BLUE])
+
+    def not_overdue(self, today: datetime.date) -> ActionQuerySet:
+        return self.exclude(pk__in=self.overdue(today).values("pk"))
+
+    def with_listing_related(self) -> ActionQuerySet:
+        return self.select_related("objective__priority_area", "owner", "plan").prefetch_related(
+            "themes", "workstreams"
+        )
+
+
+class Action(models.Model):
+    """An action of the plan, with its published reference (`3A1`), target date and BRAG rating.
+
+    The published wording (ref, themes, projects, date) is kept exactly as printed beside its clean
+    form, so the tracker can always show what the partnership committed to in public.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
+    objective = models.ForeignKey(Objective, on_delete=models.PROTECT, related_name="actions")
+    ref = models.CharField(max_length=20, help_text="Canonical reference, e.g. 2B1.")
+    published_ref = models.CharField(max_length=20, help_text="The reference as published, e.g. 2B:1.")
+    description = models.TextField(help_text="What the action will achieve, as published.")
+    themes = models.ManyToManyField(Theme, blank=True, related_name="actions")
+    themes_text = models.CharField(max_length=200, blank=True, help_text="The theme as published.")
+    workstreams = models.ManyToManyField(Workstream, blank=True, related_name="actions")
+    workstreams_text = models.CharField(max_length=200, blank=True, help_text="The project(s) as published.")
+    comment = models.TextField(blank=True, help_text="The progress comment as published in the plan.")
+    due_date = models.DateField(null=True, blank=True, db_index=True)
+    due_date_kind = models.CharField(max_length=10, choices=DueDateKind.choices, default=DueDateKind.NONE)
+    due_date_text = models.CharField(max_length=40, blank=True, help_text="The target date as published.")
+    owner = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="owned_actions"
+    )
+    lead_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="led_actions"
+    )
+    brag = models.CharField(max_length=10, choices=Brag.choices, null=True, blank=True, db_index=True)
+    brag_commentary = models.TextField(blank=True)
+    brag_commentary_is_public = models.BooleanField(
+        default=False, help_text="The latest commentary may be shown on the public transparency page."
+    )
+    rated_at = models.DateTimeField(null=True, blank=True)
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Optimistic locking: a save names the version it was based on, and is refused if another
+    # save came first. See actions.services.record_rating_update.
+    version = models.PositiveIntegerField(default=1)
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActionQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["created_at"], bases=[ChangeActor])
+
+    class Meta:
+        ordering = ["plan", "position", "ref"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "ref"], name="action_unique_ref_in_plan"),
+            models.CheckConstraint(
+                condition=Q(brag__isnull=True) | Q(brag__in=[c.value for c in Brag]), name="action_brag_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["plan", "brag"]), models.Index(fields=["owner", "due_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.published_ref} {self.description[:60]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("actions:detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.objective_id and self.plan_id and self.objective.priority_area.plan_id != self.plan_id:
+            raise ValidationError({"objective": "The objective belongs to another plan."})
+        if self.owner is not None and self.plan_id and self.owner.partnership_id != self.plan.partnership_id:
+            raise ValidationError({"owner": "The owner must be an organisation of this partnership."})
+
+    @property
+    def priority_area(self) -> PriorityArea:
+        return self.objective.priority_area
+
+    @property
+    def brag_label(self) -> str:
+        return Brag(self.brag).label if self.brag else NOT_YET_RATED
+
+    @property
+    def brag_definition(self) -> str:
+        return BRAG_DEFINITIONS[self.brag] if self.brag else "This action has not been rated yet."
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return bool(self.due_date and self.due_date < today and self.brag not in (Brag.GREEN, Brag.BLUE))
+
+    def can_be_changed_by(self, user: AnyUser) -> bool:
+        return access.may_change_owned_by(user, self.plan.partnership_id, self.owner_id)
+
+
+def evidence_upload_to(instance: RatingUpdate, filename: str) -> str:
+    # The stored name carries no user input beyond the extension, so it cannot traverse paths or
+    # collide; the original name is kept in evidence_filename for display.
+    import uuid
+    from pathlib import Path
+
+    suffix = Path(filename).suffix.lower()[:10]
+    return f"evidence/{instance.action.plan.partnership_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class RatingUpdate(models.Model):
+    """One BRAG rating update recorded by an officer: the rating, why, and the evidence for it.
+
+    It carries the action's version number after the update, so the action's timeline can put each
+    historical row beside the evidence that came with it.
+    """
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="rating_updates")
+    version = models.PositiveIntegerField()
+    brag = models.CharField(max_length=10, choices=Brag.choices)
+    previous_brag = models.CharField(max_length=10, choices=Brag.choices, null=True, blank=True)
+    commentary = models.TextField()
+    commentary_is_public = models.BooleanField(default=False)
+    evidence_text = models.TextField(blank=True)
+    evidence_link = models.URLField(max_length=500, blank=True)
+    evidence_file = models.FileField(upload_to=evidence_upload_to, blank=True, max_length=300)
+    evidence_filename = models.CharField(max_length=255, blank=True)
+    evidence_content_type = models.CharField(max_length=100, blank=True)
+    evidence_size = models.PositiveIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by_label = models.CharField(max_length=200, blank=True, help_text="Who made it, kept if the user goes.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["action", "-version"]
+        constraints = [models.UniqueConstraint(fields=["action", "version"], name="rating_update_unique_version")]
+
+    def __str__(self) -> str:
+        return f"{self.action.published_ref} v{self.version}: {self.get_brag_display()}"
+
+    @property
+    def has_evidence(self) -> bool:
+        return bool(self.evidence_text or self.evidence_link or self.evidence_file)
+
+
+@receiver(pre_create_historical_record, sender=Action.history.model)  # type: ignore[attr-defined]
+def _name_the_actor(sender: type, instance: Action, history_instance: ChangeActor, **kwargs: object) -> None:
+    history_instance.history_actor = getattr(instance, "_history_actor", "")[:200]

@@ -1,0 +1,204 @@
+"""Writes to the plan. Views, the API, commands and the admin all call these functions."""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+
+from send_tracker.accounts import access
+from send_tracker.accounts.models import User
+
+from .choices import EVIDENCE_REQUIRED, Brag
+from .models import Action, RatingUpdate
+
+if TYPE_CHECKING:
+    from send_tracker.accounts.access import AnyUser
+
+# Evidence a board would recognise: documents, spreadsheets, slides, images and plain text.
+# Each extension is checked against the file's first bytes, so a renamed executable is refused.
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0"
+EVIDENCE_SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    ".pdf": (b"%PDF",),
+    ".png": (b"\x89PNG",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".docx": (_ZIP,),
+    ".xlsx": (_ZIP,),
+    ".pptx": (_ZIP,),
+    ".odt": (_ZIP,),
+    ".ods": (_ZIP,),
+    ".doc": (_OLE,),
+    ".xls": (_OLE,),
+    ".csv": (),
+    ".txt": (),
+}
+EVIDENCE_EXTENSIONS_TEXT = "PDF, Word, Excel, PowerPoint, OpenDocument, CSV, text, PNG or JPEG"
+
+
+class StaleEditError(Exception):
+    """Someone else saved the action after this editor loaded it; nothing was written."""
+
+    def __init__(self, action: Action, based_on_version: int) -> None:
+        self.action = action
+        self.based_on_version = based_on_version
+        super().__init__(
+            f"{action.published_ref} was changed by someone else after you opened it "
+            f"(you started from version {based_on_version}, it is now version {action.version})."
+        )
+
+    @property
+    def changes_since(self) -> list[object]:
+        return list(
+            self.action.history.filter(version__gt=self.based_on_version)
+            .select_related("history_user")
+            .order_by("history_date")
+        )
+
+
+@dataclass(frozen=True)
+class Evidence:
+    text: str = ""
+    link: str = ""
+    file: UploadedFile | None = None
+
+    @property
+    def is_given(self) -> bool:
+        return bool(self.text.strip() or self.link.strip() or self.file)
+
+
+def validate_evidence_file(upload: UploadedFile) -> None:
+    name = upload.name or ""
+    suffix = Path(name).suffix.lower()
+    if suffix not in EVIDENCE_SIGNATURES:
+        raise ValidationError(
+            {"evidence_file": f"The evidence file must be {EVIDENCE_EXTENSIONS_TEXT}; {name!r} is not."}
+        )
+    limit = settings.EVIDENCE_MAX_BYTES
+    if upload.size is None or upload.size > limit:
+        raise ValidationError({"evidence_file": f"The evidence file must be smaller than {limit // (1024 * 1024)} MB."})
+    if upload.size == 0:
+        raise ValidationError({"evidence_file": "The evidence file is empty."})
+    upload.seek(0)
+    head = upload.read(2048)
+    upload.seek(0)
+    signatures = EVIDENCE_SIGNATURES[suffix]
+    if signatures and not any(head.startswith(sig) for sig in signatures):
+        raise ValidationError({"evidence_file": f"The file's contents do not match a {suffix} file."})
+    if not signatures and not _looks_like_text(head):
+        raise ValidationError({"evidence_file": f"A {suffix} evidence file must be plain UTF-8 text."})
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if b"\x00" in head:
+        return False
+    try:
+        # Incremental, so a character cut in two at the end of the sample is not an error.
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def validate_rating_update(brag: str, commentary: str, evidence: Evidence) -> None:
+    errors: dict[str, str] = {}
+    if brag not in Brag.values:
+        errors["brag"] = "Select a rating."
+    if not commentary.strip():
+        errors["commentary"] = "Enter a commentary saying why the rating is what it is."
+    if evidence.link.strip():
+        try:
+            URLValidator(schemes=["http", "https"])(evidence.link.strip())
+        except ValidationError:
+            errors["evidence_link"] = (
+                "Enter the evidence link as a full web address, like https://www.example.org/report."
+            )
+    if brag in EVIDENCE_REQUIRED and not evidence.is_given:
+        label = Brag(brag).label
+        errors["evidence_text"] = (
+            f"A {label} rating needs {EVIDENCE_REQUIRED[brag]}: describe it, link to it or upload a file."
+        )
+    if errors:
+        raise ValidationError(errors)
+    if evidence.file is not None:
+        validate_evidence_file(evidence.file)
+
+
+def record_rating_update(
+    *,
+    action_id: int,
+    user: AnyUser,
+    brag: str,
+    commentary: str,
+    based_on_version: int,
+    evidence: Evidence | None = None,
+    actor_label: str = "",
+    commentary_is_public: bool = False,
+) -> RatingUpdate:
+    """Record a new BRAG rating for an action, with the commentary and evidence behind it.
+
+    Refused with ValidationError for bad input, PermissionDenied for a user who may not change the
+    action, and StaleEditError when the action changed since `based_on_version` was read. In every
+    refusal nothing is written.
+    """
+    evidence = evidence or Evidence()
+    validate_rating_update(brag, commentary, evidence)
+    with transaction.atomic():
+        # The row lock makes read-check-write safe on PostgreSQL; SQLite's IMMEDIATE transactions
+        # serialise writers to the same effect.
+        action = Action.objects.select_for_update().select_related("plan").get(pk=action_id)
+        access.require(action.can_be_changed_by(user), "Only the owning organisation's officers can rate this action.")
+        if action.version != based_on_version:
+            raise StaleEditError(action, based_on_version)
+        previous = action.brag
+        label = actor_label or _actor_label(user)
+        action.brag = brag
+        action.brag_commentary = commentary.strip()
+        action.brag_commentary_is_public = commentary_is_public
+        action.rated_at = timezone.now()
+        # An API key's principal is not a person; its organisation is named in history_actor.
+        action.rated_by = user if isinstance(user, User) and user.is_authenticated else None
+        action.version += 1
+        action._change_reason = commentary.strip()  # type: ignore[attr-defined]
+        action._history_user = action.rated_by  # type: ignore[attr-defined]
+        action._history_actor = label  # type: ignore[attr-defined]
+        action.save()
+        update = RatingUpdate(
+            action=action,
+            version=action.version,
+            brag=brag,
+            previous_brag=previous,
+            commentary=commentary.strip(),
+            commentary_is_public=commentary_is_public,
+            evidence_text=evidence.text.strip(),
+            evidence_link=evidence.link.strip(),
+            created_by=action.rated_by,
+            created_by_label=label,
+        )
+        if evidence.file is not None:
+            update.evidence_filename = Path(evidence.file.name or "evidence").name[:255]
+            update.evidence_content_type = (evidence.file.content_type or "")[:100]
+            update.evidence_size = evidence.file.size
+            update.evidence_file = evidence.file  # type: ignore[assignment]
+        update.save()
+    return update
+
+
+def _actor_label(user: AnyUser) -> str:
+    """Who made a change, in words kept with it: 'Olivia Officer (Oxfordshire County Council)'."""
+    if not getattr(user, "is_authenticated", False):
+        return "Unknown"
+    if hasattr(user, "api_key"):
+        return str(user.display_name)
+    organisation = getattr(user, "organisation", None)
+    name = getattr(user, "display_name", str(user))
+    return f"{name} ({organisation.name})" if organisation else name

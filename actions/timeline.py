@@ -1,0 +1,120 @@
+"""An action's timeline: every change from its history, with who, when, why and the evidence."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from .choices import NOT_YET_RATED, Brag
+from .models import Action, RatingUpdate
+
+# Fields a reader of the timeline cares about, with the words used for them on the page.
+TRACKED_FIELDS: dict[str, str] = {
+    "brag": "Rating",
+    "brag_commentary": "Commentary",
+    "due_date_text": "Target date",
+    "comment": "Published comment",
+    "description": "Action",
+    "owner": "Owner",
+    "lead_officer": "Lead officer",
+    "themes_text": "Theme",
+    "workstreams_text": "Project",
+}
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class TimelineEntry:
+    when: datetime.datetime
+    who: str
+    why: str
+    kind: str  # "created", "rating" or "edit"
+    version: int
+    brag: str | None
+    changes: list[Change] = field(default_factory=list)
+    rating_update: RatingUpdate | None = None
+
+    @property
+    def brag_label(self) -> str:
+        return Brag(self.brag).label if self.brag else NOT_YET_RATED
+
+
+def _display(field_name: str, value: object, names: dict[str, dict[object, str]]) -> str:
+    if value in (None, ""):
+        return NOT_YET_RATED if field_name == "brag" else "(none)"
+    if field_name == "brag":
+        return Brag(str(value)).label
+    if field_name in names:
+        return names[field_name].get(value, str(value))
+    return str(value)
+
+
+def action_timeline(action: Action) -> list[TimelineEntry]:
+    """Newest first. Three queries whatever the length: history, updates, and names of owners."""
+    records = list(action.history.select_related("history_user").order_by("history_date", "history_id"))
+    updates = {update.version: update for update in action.rating_updates.select_related("created_by")}
+    from send_tracker.accounts.models import Organisation, User
+
+    owner_ids = {r.owner_id for r in records if r.owner_id}
+    officer_ids = {r.lead_officer_id for r in records if r.lead_officer_id}
+    names: dict[str, dict[object, str]] = {
+        "owner": {o.pk: str(o) for o in Organisation.objects.filter(pk__in=owner_ids)} if owner_ids else {},
+        "lead_officer": {u.pk: u.display_name for u in User.objects.filter(pk__in=officer_ids)} if officer_ids else {},
+    }
+    entries: list[TimelineEntry] = []
+    previous = None
+    for record in records:
+        update = updates.get(record.version)
+        who = (
+            (update.created_by_label if update else "")
+            or record.history_actor
+            or (record.history_user.display_name if record.history_user else "The system")
+        )
+        if previous is None:
+            entry = TimelineEntry(
+                when=record.history_date,
+                who=who,
+                why=record.history_change_reason or "Added to the plan",
+                kind="created",
+                version=record.version,
+                brag=record.brag,
+            )
+        else:
+            changes = [
+                Change(
+                    label=label,
+                    old=_display(field_name, _value(previous, field_name, names), names),
+                    new=_display(field_name, _value(record, field_name, names), names),
+                )
+                for field_name, label in TRACKED_FIELDS.items()
+                if _value(previous, field_name, names) != _value(record, field_name, names)
+            ]
+            if not changes and not update:
+                previous = record
+                continue
+            entry = TimelineEntry(
+                when=record.history_date,
+                who=who,
+                why=record.history_change_reason or "",
+                kind="rating" if update else "edit",
+                version=record.version,
+                brag=record.brag,
+                changes=changes,
+                rating_update=update,
+            )
+        entries.append(entry)
+        previous = record
+    entries.reverse()
+    return entries
+
+
+def _value(record: object, field_name: str, names: dict[str, dict[object, str]]) -> object:
+    if field_name in names:
+        return getattr(record, f"{field_name}_id")
+    return getattr(record, field_name)

@@ -1,0 +1,28 @@
+"""Permission-checked fetches for indicators. Views, exports and any API fetch through these.
+
+An indicator of another partnership answers 404, so its id reveals nothing; one the reader may see
+but not change answers 403. The DfE's published figures are public and need no check beyond
+signing in.
+"""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+
+from send_tracker.accounts import access
+from send_tracker.accounts.access import AnyUser
+
+from .models import Indicator
+
+
+def indicator_for_reading(user: AnyUser, indicator_id: int) -> Indicator:
+    return get_object_or_404(Indicator.objects.visible_to(user).select_related("partnership", "owner"), pk=indicator_id)
+
+
+def indicator_for_change(user: AnyUser, indicator_id: int) -> Indicator:
+    indicator = indicator_for_reading(user, indicator_id)
+    access.require(
+        indicator.can_be_changed_by(user),
+        "Only officers of the organisation that owns this indicator, or an administrator, can change it.",
+    )
+    return indicator

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import django_filters
+from django.db.models import QuerySet
+from rest_framework import viewsets
+
+from kpis.choices import GeographicLevel
+from kpis.models import EhcpTimeliness, Indicator, IndicatorValue
+
+from .serializers import EhcpTimelinessSerializer, IndicatorSerializer, IndicatorValueSerializer
+
+
+class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+    """The partnership's key performance indicators."""
+
+    lookup_value_regex = r"\d+"
+
+    serializer_class = IndicatorSerializer
+
+    def get_queryset(self) -> QuerySet[Indicator]:
+        return Indicator.objects.visible_to(self.request.user).select_related("owner")
+
+
+class IndicatorValueFilterSet(django_filters.FilterSet):
+    period_from = django_filters.DateFilter(field_name="period_start", lookup_expr="gte")
+    period_to = django_filters.DateFilter(field_name="period_end", lookup_expr="lte")
+
+    class Meta:
+        model = IndicatorValue
+        fields = ["indicator", "rating", "period_from", "period_to"]
+
+
+class IndicatorValueViewSet(viewsets.ReadOnlyModelViewSet):
+    """Each indicator's values by period, rated against the target in force."""
+
+    lookup_value_regex = r"\d+"
+
+    serializer_class = IndicatorValueSerializer
+    filterset_class = IndicatorValueFilterSet
+
+    def get_queryset(self) -> QuerySet[IndicatorValue]:
+        return IndicatorValue.objects.visible_to(self.request.user)
+
+
+class EhcpTimelinessFilterSet(django_filters.FilterSet):
+    area_code = django_filters.CharFilter(field_name="area_code", lookup_expr="iexact")
+    area_name = django_filters.CharFilter(field_name="area_name", lookup_expr="iexact")
+    level = django_filters.ChoiceFilter(choices=GeographicLevel.choices)
+    year = django_filters.NumberFilter()
+
+    class Meta:
+        model = EhcpTimeliness
+        fields = ["area_code", "area_name", "level", "year"]
+
+
+class EhcpTimelinessViewSet(viewsets.ReadOnlyModelViewSet):
+    """The DfE's published 20-week timeliness of new EHC plans: England, regions and every authority.
+
+    Public reference data: every caller reads all of it.
+    """
+
+    lookup_value_regex = r"\d+"
+
+    serializer_class = EhcpTimelinessSerializer
+    filterset_class = EhcpTimelinessFilterSet
+    queryset = EhcpTimeliness.objects.all()

@@ -1,0 +1,144 @@
+"""Forms for the KPI pages. They only collect: the rules live in kpis.services."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .benchmark import MAX_COMPARATORS, Authority
+from .choices import DfeMeasure
+from .models import Indicator
+from .periods import PERIOD_HINTS
+from .services import MAX_UPLOAD_BYTES, NOTE_MAX_LENGTH, ValueEntry, read_value_entry
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the fields it names, the rest at the top of the form."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            for message in messages:
+                if field in form.fields and not form.errors.get(field):
+                    form.add_error(field, message)
+                elif field not in form.fields:
+                    form.add_error(None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+class ValueForm(forms.Form):
+    """One period's figure for an indicator."""
+
+    period = forms.CharField(label="Period", max_length=40, error_messages={"required": "Enter the period."})
+    value = forms.CharField(label="Value", max_length=40, required=False)
+    numerator = forms.CharField(label="Numerator", max_length=40, required=False)
+    denominator = forms.CharField(label="Denominator", max_length=40, required=False)
+    note = forms.CharField(
+        label="Note", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=NOTE_MAX_LENGTH
+    )
+
+    def __init__(self, *args: Any, indicator: Indicator, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        self.entry: ValueEntry | None = None
+        self.fields["period"].help_text = PERIOD_HINTS[indicator.frequency] + "."
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.errors:
+            return cleaned
+        try:
+            self.entry = read_value_entry(
+                self.indicator,
+                period=cleaned.get("period", ""),
+                value=cleaned.get("value"),
+                numerator=cleaned.get("numerator"),
+                denominator=cleaned.get("denominator"),
+                note=cleaned.get("note", ""),
+            )
+        except ValidationError as exc:
+            add_service_errors(self, exc)
+        return cleaned
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        error_messages={"required": "Choose a CSV file to upload.", "empty": "The file is empty."},
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
+            raise ValidationError(f"The file must be smaller than {MAX_UPLOAD_BYTES // 1024} KB.")
+        name = (upload.name or "").lower()
+        if not name.endswith((".csv", ".txt")):
+            raise ValidationError("The file must be a CSV file (ending .csv).")
+        return upload
+
+
+class TargetForm(forms.Form):
+    first_period = forms.CharField(
+        label="First period", max_length=40, error_messages={"required": "Enter the first period."}
+    )
+    last_period = forms.CharField(
+        label="Last period", max_length=40, error_messages={"required": "Enter the last period."}
+    )
+    value = forms.CharField(label="Target", max_length=40, error_messages={"required": "Enter the target."})
+    tolerance = forms.CharField(label="Tolerance", max_length=40, required=False)
+    note = forms.CharField(
+        label="Where the target comes from",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+    )
+
+    def __init__(self, *args: Any, indicator: Indicator, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        hint = PERIOD_HINTS[indicator.frequency] + "."
+        self.fields["first_period"].help_text = hint
+        self.fields["last_period"].help_text = "The same as the first period for a target that applies to one period."
+
+
+class BenchmarkForm(forms.Form):
+    """The benchmarking page's choices. Submitted by GET, so a view can be bookmarked and shared.
+
+    Any ONS code an authority has had in the published figures is accepted; the page lists each
+    authority once, under its latest code.
+    """
+
+    measure = forms.ChoiceField(
+        label="Measure",
+        choices=DfeMeasure.choices,
+        required=False,
+        error_messages={"invalid_choice": "Choose a measure from the list."},
+    )
+    area = forms.ChoiceField(label="Local authority", required=False)
+    compare = forms.MultipleChoiceField(label="Compare with", required=False)
+
+    def __init__(self, *args: Any, authorities: list[Authority], codes: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.authorities = authorities
+        choices = [(code, code) for code in codes]
+        unknown = (
+            "There are no published figures for a local authority with the code “%(value)s”. Choose one from the list."
+        )
+        area = cast(forms.ChoiceField, self.fields["area"])
+        area.choices = [("", "Choose a local authority"), *choices]
+        area.error_messages["invalid_choice"] = unknown
+        compare = cast(forms.MultipleChoiceField, self.fields["compare"])
+        compare.choices = choices
+        compare.error_messages["invalid_choice"] = unknown
+
+    def clean_measure(self) -> str:
+        # The DfE's headline measure unless another is chosen.
+        return self.cleaned_data.get("measure") or DfeMeasure.PC_WITHIN_20_WEEKS_EX
+
+    def clean_compare(self) -> list[str]:
+        chosen = list(dict.fromkeys(self.cleaned_data.get("compare") or []))
+        if len(chosen) > MAX_COMPARATORS:
+            raise ValidationError(f"Choose up to {MAX_COMPARATORS} authorities to compare with.")
+        return chosen

@@ -1,0 +1,458 @@
+"""Writes to the KPI framework. Views, commands, the demo loader and any API call these functions.
+
+Each validates first, then writes in one transaction with the indicator row locked, records who
+and why in the history, and rates every value it writes against the target for its period.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from send_tracker.accounts import access
+from send_tracker.accounts.models import User
+
+from .choices import Polarity, Unit, ValueSource
+from .models import FIGURE_PLACES, Indicator, IndicatorValue, Target
+from .periods import Period, PeriodError, parse_period
+
+if TYPE_CHECKING:
+    from send_tracker.accounts.access import AnyUser
+
+CSV_COLUMNS = ("period", "value", "numerator", "denominator", "note")
+MAX_UPLOAD_BYTES = 1024 * 1024
+MAX_UPLOAD_ROWS = 5000
+NOTE_MAX_LENGTH = 2000
+# A percentage typed from a report is rounded to one place; a value further than this from its
+# numerator and denominator is a typing error, not rounding.
+RATE_TOLERANCE = Decimal("0.1")
+QUANTUM = Decimal(1).scaleb(-FIGURE_PLACES)
+
+
+class CsvUploadError(Exception):
+    """The uploaded file was refused; nothing was written. `problems` are "line N: ..." messages."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+@dataclass(frozen=True)
+class ValueEntry:
+    """A checked figure for one period, ready to write."""
+
+    period: Period
+    value: Decimal
+    numerator: Decimal | None
+    denominator: Decimal | None
+    note: str
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    created: int
+    updated: int
+    unchanged: int
+
+    @property
+    def summary(self) -> str:
+        return f"{self.created} new, {self.updated} revised, {self.unchanged} unchanged"
+
+
+def actor_label(user: AnyUser | None) -> str:
+    if user is None:
+        return "System (data load)"
+    if not getattr(user, "is_authenticated", False):
+        return "Unknown"
+    name = getattr(user, "display_name", str(user))
+    organisation = getattr(user, "organisation", None)
+    return f"{name} ({organisation})" if organisation else name
+
+
+def _history_user(user: AnyUser | None) -> User | None:
+    return user if isinstance(user, User) and user.is_authenticated else None
+
+
+def _require_change(indicator: Indicator, user: AnyUser | None) -> None:
+    # user=None is a management command or the demo loader, run by someone with the server's keys.
+    if user is not None:
+        access.require(
+            indicator.can_be_changed_by(user),
+            "Only officers of the organisation that owns this indicator, or an administrator, can change it.",
+        )
+
+
+def _number(text: object, label: str) -> Decimal | None:
+    """A figure as typed: blanks are None; 45.3, 45.3% and 1,234 are read; the rest is an error."""
+    if text is None:
+        return None
+    if isinstance(text, Decimal):
+        number = text
+    else:
+        cleaned = str(text).strip().replace(",", "").removesuffix("%").strip()
+        if cleaned == "":
+            return None
+        try:
+            number = Decimal(cleaned)
+        except InvalidOperation:
+            raise ValidationError(f"The {label} must be a number, like 45.3; “{str(text).strip()}” is not.") from None
+    if not number.is_finite():
+        raise ValidationError(f"The {label} must be a number, like 45.3.")
+    if number < 0:
+        raise ValidationError(f"The {label} cannot be negative.")
+    if number != number.quantize(QUANTUM, rounding=ROUND_HALF_UP):
+        raise ValidationError(f"The {label} can have at most {FIGURE_PLACES} decimal places.")
+    if number >= Decimal(10) ** 11:
+        raise ValidationError(f"The {label} is too large.")
+    return number.quantize(QUANTUM)
+
+
+def read_value_entry(
+    indicator: Indicator,
+    *,
+    period: str,
+    value: object = None,
+    numerator: object = None,
+    denominator: object = None,
+    note: str = "",
+) -> ValueEntry:
+    """Check one period's figure. ValidationError maps each problem to the field it is about."""
+    errors: dict[str, str] = {}
+    parsed_period: Period | None = None
+    try:
+        parsed_period = parse_period(period, indicator.frequency)
+    except PeriodError as exc:
+        errors["period"] = str(exc)
+    numbers: dict[str, Decimal | None] = {}
+    for name, raw, label in (
+        ("value", value, "value"),
+        ("numerator", numerator, "numerator"),
+        ("denominator", denominator, "denominator"),
+    ):
+        try:
+            numbers[name] = _number(raw, label)
+        except ValidationError as exc:
+            errors[name] = exc.messages[0]
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        errors["note"] = f"The note must be {NOTE_MAX_LENGTH} characters or fewer."
+    figure, top, bottom = numbers.get("value"), numbers.get("numerator"), numbers.get("denominator")
+    if "numerator" not in errors and "denominator" not in errors:
+        if (top is None) != (bottom is None):
+            missing = "denominator" if bottom is None else "numerator"
+            errors[missing] = f"Enter the {missing} too, or leave both the numerator and the denominator blank."
+        elif bottom is not None and bottom == 0:
+            errors["denominator"] = (
+                "The denominator is 0, so there is no rate to report: leave the numerator and denominator "
+                "blank and say why in the note."
+            )
+    is_rate = indicator.unit in (Unit.PERCENT, Unit.RATE_PER_100)
+    if not errors and top is not None and bottom is not None and is_rate:
+        if indicator.unit == Unit.PERCENT and top > bottom:
+            errors["numerator"] = "The numerator cannot be more than the denominator for a percentage."
+        else:
+            computed = (top / bottom * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+            if figure is None:
+                figure = computed
+            elif abs(figure - computed) > RATE_TOLERANCE:
+                errors["value"] = (
+                    f"The value {figure} does not match the numerator and denominator: "
+                    f"{top.normalize():f} of {bottom.normalize():f} is {computed}. Check the figures."
+                )
+    if figure is None and not {"value", "numerator", "denominator"} & errors.keys():
+        errors["value"] = (
+            "Enter the value, or the numerator and denominator to work it out." if is_rate else "Enter the value."
+        )
+    if figure is not None and "value" not in errors and indicator.unit == Unit.PERCENT and figure > 100:
+        errors["value"] = "A percentage cannot be more than 100."
+    if errors:
+        raise ValidationError(errors)
+    if parsed_period is None or figure is None:  # unreachable: both are errors above
+        raise ValidationError({"value": "Enter the period and the value."})
+    return ValueEntry(period=parsed_period, value=figure, numerator=top, denominator=bottom, note=note)
+
+
+def _rate(value: IndicatorValue, targets: Iterable[Target]) -> None:
+    value.target = next((t for t in targets if t.first_period_start <= value.period_start <= t.last_period_end), None)
+    value.rating = value.target.rate(value.value) if value.target else None
+
+
+def _write_entries(
+    indicator: Indicator,
+    entries: Iterable[ValueEntry],
+    *,
+    user: AnyUser | None,
+    source: str,
+    source_detail: Mapping[Period, str] | None = None,
+    is_demo: bool = False,
+    reason: str,
+) -> WriteResult:
+    """Insert or revise values, with history. Call inside a transaction holding the indicator lock."""
+    existing = {v.period_start: v for v in IndicatorValue.objects.filter(indicator=indicator)}
+    targets = list(indicator.targets.all())
+    label = actor_label(user)
+    created = updated = unchanged = 0
+    for entry in entries:
+        current = existing.get(entry.period.start)
+        detail = (source_detail or {}).get(entry.period, "")
+        if current is not None and (
+            current.value,
+            current.numerator,
+            current.denominator,
+            current.note,
+            current.is_demo,
+        ) == (entry.value, entry.numerator, entry.denominator, entry.note, is_demo):
+            unchanged += 1
+            continue
+        row: IndicatorValue = current or IndicatorValue(indicator=indicator, period_start=entry.period.start)
+        row.period_end = entry.period.end
+        row.value, row.numerator, row.denominator, row.note = (
+            entry.value,
+            entry.numerator,
+            entry.denominator,
+            entry.note,
+        )
+        row.source, row.source_detail, row.is_demo = source, detail[:300], is_demo
+        row.entered_by = _history_user(user)
+        row.entered_by_label = label[:200]
+        _rate(row, targets)
+        row._change_reason = (reason if current is None else f"Revised: {reason}")[:100]  # type: ignore[attr-defined]
+        row._history_user = row.entered_by  # type: ignore[attr-defined]
+        row.save()
+        if current is None:
+            created += 1
+        else:
+            updated += 1
+    return WriteResult(created=created, updated=updated, unchanged=unchanged)
+
+
+def record_value(
+    *,
+    indicator_id: int,
+    user: AnyUser | None,
+    period: str,
+    value: object = None,
+    numerator: object = None,
+    denominator: object = None,
+    note: str = "",
+) -> IndicatorValue:
+    """Enter (or revise) one period's figure from the indicator page.
+
+    ValidationError for bad input, PermissionDenied for a reader who may not change the indicator;
+    either way nothing is written. A revision keeps the old figure in the history.
+    """
+    with transaction.atomic():
+        indicator = Indicator.objects.select_for_update().get(pk=indicator_id)
+        _require_change(indicator, user)
+        entry = read_value_entry(
+            indicator, period=period, value=value, numerator=numerator, denominator=denominator, note=note
+        )
+        _write_entries(
+            indicator, [entry], user=user, source=ValueSource.FORM, reason=entry.note or "Entered on the indicator page"
+        )
+    return IndicatorValue.objects.get(indicator=indicator, period_start=entry.period.start)
+
+
+def read_values_csv(indicator: Indicator, raw: bytes) -> list[tuple[int, ValueEntry]]:
+    """Every line of an uploaded CSV checked; CsvUploadError lists all the problems by line."""
+    if len(raw) > MAX_UPLOAD_BYTES:
+        raise CsvUploadError([f"The file is larger than {MAX_UPLOAD_BYTES // 1024} KB."])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel on Windows saves "CSV" in Windows-1252 unless told otherwise.
+        text = raw.decode("cp1252", errors="replace")
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = [name.strip().lower() for name in next(reader)]
+    except StopIteration:
+        raise CsvUploadError(["The file is empty. The first line must be: " + ",".join(CSV_COLUMNS)]) from None
+    except csv.Error as exc:
+        raise CsvUploadError([f"line 1: not a CSV file ({exc})"]) from None
+    unknown = [name for name in header if name not in CSV_COLUMNS]
+    absent = [name for name in ("period", "value") if name not in header]
+    if unknown or absent or len(set(header)) != len(header):
+        problem = "line 1: the header must name the columns " + ",".join(CSV_COLUMNS)
+        if absent:
+            problem += f"; it has no {' or '.join(absent)} column"
+        if unknown:
+            problem += f"; it has columns this upload does not know: {', '.join(unknown)}"
+        raise CsvUploadError([problem])
+    problems: list[str] = []
+    entries: list[tuple[int, ValueEntry]] = []
+    seen: dict[Period, int] = {}
+    try:
+        for cells in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(entries) + len(problems) >= MAX_UPLOAD_ROWS:
+                problems.append(f"line {line}: the file has more than {MAX_UPLOAD_ROWS} rows; split it")
+                break
+            if len(cells) > len(header):
+                problems.append(f"line {line}: {len(cells)} columns where the header has {len(header)}")
+                continue
+            row = dict(zip(header, [*cells, *[""] * (len(header) - len(cells))], strict=True))
+            try:
+                entry = read_value_entry(
+                    indicator,
+                    period=row.get("period", ""),
+                    value=row.get("value"),
+                    numerator=row.get("numerator"),
+                    denominator=row.get("denominator"),
+                    note=row.get("note", ""),
+                )
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    problems.extend(f"line {line}: {field}: {message}" for message in messages)
+                continue
+            if entry.period in seen:
+                problems.append(f"line {line}: period {entry.period.key} is already on line {seen[entry.period]}")
+                continue
+            seen[entry.period] = line
+            entries.append((line, entry))
+    except csv.Error as exc:
+        problems.append(f"line {reader.line_num}: not valid CSV ({exc})")
+    if problems:
+        raise CsvUploadError(problems)
+    if not entries:
+        raise CsvUploadError(["The file has a header but no values."])
+    return entries
+
+
+def upload_values_csv(*, indicator_id: int, user: AnyUser | None, raw: bytes, filename: str) -> WriteResult:
+    """All or nothing: every line is checked before any is written; the errors name their lines."""
+    with transaction.atomic():
+        indicator = Indicator.objects.select_for_update().get(pk=indicator_id)
+        _require_change(indicator, user)
+        checked = read_values_csv(indicator, raw)
+        name = filename.rsplit("/", 1)[-1][:200] or "upload.csv"
+        return _write_entries(
+            indicator,
+            [entry for _, entry in checked],
+            user=user,
+            source=ValueSource.CSV_UPLOAD,
+            source_detail={entry.period: f"{name}, line {line}" for line, entry in checked},
+            reason=f"Uploaded in {name}",
+        )
+
+
+def load_demo_values(indicator: Indicator, rows: Iterable[Mapping[str, object]]) -> WriteResult:
+    """Demo figures for the Oxfordshire example, flagged is_demo so every page labels them."""
+    with transaction.atomic():
+        locked = Indicator.objects.select_for_update().get(pk=indicator.pk)
+        entries = [
+            read_value_entry(
+                locked,
+                period=str(row["period"]),
+                value=row.get("value"),
+                numerator=row.get("numerator"),
+                denominator=row.get("denominator"),
+                note=str(row.get("note", "")),
+            )
+            for row in rows
+        ]
+        return _write_entries(
+            locked, entries, user=None, source=ValueSource.DEMO, is_demo=True, reason="Demo figure loaded"
+        )
+
+
+def set_target(
+    *,
+    indicator_id: int,
+    user: AnyUser | None,
+    first_period: str,
+    last_period: str,
+    value: object,
+    tolerance: object = "0",
+    note: str = "",
+    is_demo: bool = False,
+) -> Target:
+    """Set the target for a run of periods, and re-rate the values already entered for them.
+
+    Setting a target for exactly the same periods again revises it (the old one stays in the
+    history); a target that would overlap a different run of periods is refused.
+    """
+    with transaction.atomic():
+        indicator = Indicator.objects.select_for_update().get(pk=indicator_id)
+        _require_change(indicator, user)
+        errors: dict[str, str] = {}
+        if indicator.polarity == Polarity.NEITHER:
+            raise ValidationError("This is a context measure: neither higher nor lower is better, so it has no target.")
+        periods: dict[str, Period] = {}
+        for name, text in (("first_period", first_period), ("last_period", last_period)):
+            try:
+                periods[name] = parse_period(text, indicator.frequency)
+            except PeriodError as exc:
+                errors[name] = str(exc)
+        numbers: dict[str, Decimal | None] = {}
+        for name, raw in (("value", value), ("tolerance", tolerance)):
+            try:
+                numbers[name] = _number(raw, "target" if name == "value" else "tolerance")
+            except ValidationError as exc:
+                errors[name] = exc.messages[0]
+        if "value" not in errors and numbers.get("value") is None:
+            errors["value"] = "Enter the target."
+        elif indicator.unit == Unit.PERCENT and (numbers.get("value") or 0) > 100:
+            errors["value"] = "A percentage target cannot be more than 100."
+        first, last = periods.get("first_period"), periods.get("last_period")
+        if first and last and last.start < first.start:
+            errors["last_period"] = "The last period must be the same as or after the first."
+        note = (note or "").strip()
+        if len(note) > NOTE_MAX_LENGTH:
+            errors["note"] = f"The note must be {NOTE_MAX_LENGTH} characters or fewer."
+        if not errors and first and last:
+            overlapping = (
+                indicator.targets.filter(first_period_start__lte=last.end, last_period_end__gte=first.start)
+                .exclude(first_period_start=first.start, last_period_end=last.end)
+                .first()
+            )
+            if overlapping:
+                errors["first_period"] = (
+                    f"These periods overlap the target already set for {overlapping.periods_label}. "
+                    "Choose periods that do not overlap, or set that target again for the same periods to change it."
+                )
+        if errors:
+            raise ValidationError(errors)
+        target_value = numbers["value"]
+        if first is None or last is None or target_value is None:  # unreachable: each is an error above
+            raise ValidationError({"value": "Enter the periods and the target."})
+        existing = indicator.targets.filter(first_period_start=first.start, last_period_end=last.end).first()
+        created = existing is None
+        target: Target = existing or Target(
+            indicator=indicator, first_period_start=first.start, last_period_end=last.end
+        )
+        target.value = target_value
+        target.tolerance = numbers.get("tolerance") or Decimal("0")
+        target.note = note
+        target.is_demo = is_demo
+        target.set_by = _history_user(user)
+        target.set_by_label = actor_label(user)[:200]
+        target._change_reason = (note or ("Target set" if created else "Target revised"))[:100]  # type: ignore[attr-defined]
+        target._history_user = target.set_by  # type: ignore[attr-defined]
+        target.save()
+        _rerate(indicator, target, user)
+    return target
+
+
+def _rerate(indicator: Indicator, target: Target, user: AnyUser | None) -> None:
+    """Re-rate the values in the target's periods; each changed rating is a history row with why."""
+    targets = list(indicator.targets.all())
+    values = indicator.values.filter(
+        period_start__gte=target.first_period_start, period_start__lte=target.last_period_end
+    )
+    for value in values:
+        before = (value.target_id, value.rating)
+        _rate(value, targets)
+        if (value.target_id, value.rating) == before:
+            continue
+        value._change_reason = f"Rated against the target for {target.periods_label}"[:100]  # type: ignore[attr-defined]
+        value._history_user = _history_user(user)  # type: ignore[attr-defined]
+        value.save(update_fields=["target", "rating"])

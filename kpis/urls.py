@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "kpis"
+
+urlpatterns = [
+    path("", views.indicator_list, name="list"),
+    path("benchmark/", views.benchmark, name="benchmark"),
+    path("<int:indicator_id>/", views.indicator_detail, name="detail"),
+    path("<int:indicator_id>/values/new/", views.value_new, name="value_new"),
+    path("<int:indicator_id>/values/upload/", views.values_upload, name="values_upload"),
+    path("<int:indicator_id>/targets/new/", views.target_new, name="target_new"),
+]

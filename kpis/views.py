@@ -1,0 +1,466 @@
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import access
+from .benchmark import DEFAULT_COMPARATORS, Benchmark, Directory, build_benchmark
+from .charts import TARGET_STYLE, SeriesInput, line_chart
+from .choices import DfeMeasure, Unit
+from .forms import BenchmarkForm, TargetForm, UploadForm, ValueForm, add_service_errors
+from .models import (
+    EhcpTimeliness,
+    Indicator,
+    IndicatorValue,
+    Target,
+    direction_of_travel,
+    format_figure,
+    format_tolerance,
+)
+from .periods import PERIOD_HINTS, following, periods_between, periods_label
+from .services import CSV_COLUMNS, CsvUploadError, record_value, set_target, upload_values_csv
+
+# Cells a spreadsheet would run as a formula are prefixed, so a downloaded CSV cannot carry one.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: object) -> str:
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_response(filename: str, header: list[str], rows: list[list[object]]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # The BOM makes Excel read the file as UTF-8, as the DfE's own downloads do.
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([csv_safe(cell) for cell in row])
+    return response
+
+
+def _number_text(value: Decimal | None) -> str:
+    return "" if value is None else f"{value.normalize():f}"
+
+
+def indicator_rows(indicators: QuerySet[Indicator]) -> list[dict[str, Any]]:
+    """Each indicator with its latest value, target and direction of travel: for the KPI list and
+    the dashboard. Three queries whatever the number of indicators."""
+    indicators = indicators.select_related("owner", "partnership").prefetch_related(
+        Prefetch(
+            "values",
+            queryset=IndicatorValue.objects.select_related("target").order_by("-period_start"),
+            to_attr="recent_values",
+        )
+    )
+    rows: list[dict[str, Any]] = []
+    for indicator in indicators:
+        recent: list[IndicatorValue] = indicator.recent_values  # type: ignore[attr-defined]
+        latest = recent[0] if recent else None
+        previous = recent[1] if len(recent) > 1 else None
+        words, arrow = direction_of_travel(
+            indicator.polarity, latest.value if latest else None, previous.value if previous else None
+        )
+        rows.append(
+            {
+                "indicator": indicator,
+                "latest": latest,
+                "previous": previous,
+                "direction": words,
+                "arrow": arrow,
+                "target_text": indicator.format(latest.target.value) if latest and latest.target else "",
+                "tolerance_text": _tolerance_text(indicator, latest.target) if latest and latest.target else "",
+            }
+        )
+    return rows
+
+
+@login_required
+@require_GET
+def indicator_list(request: HttpRequest) -> HttpResponse:
+    rows = indicator_rows(Indicator.objects.visible_to(request.user))
+    partnerships = {row["indicator"].partnership_id for row in rows}
+    has_demo = any(row["latest"] is not None and row["latest"].is_demo for row in rows)
+    return render(
+        request,
+        "kpis/indicator_list.html",
+        {"rows": rows, "several_partnerships": len(partnerships) > 1, "has_demo": has_demo},
+    )
+
+
+@login_required
+@require_GET
+def indicator_detail(request: HttpRequest, indicator_id: int) -> HttpResponse:
+    indicator = access.indicator_for_reading(request.user, indicator_id)
+    values = list(indicator.values.select_related("target__indicator").order_by("period_start"))
+    targets = list(indicator.targets.order_by("first_period_start"))
+    if request.GET.get("format") == "csv":
+        return _indicator_csv(indicator, values)
+    periods = periods_between(values[0].period, values[-1].period) if values else []
+    by_start = {value.period_start: value for value in values}
+    chart = None
+    if values:
+        target_line = [
+            next((t.value for t in targets if t.first_period_start <= p.start <= t.last_period_end), None)
+            for p in periods
+        ]
+        series = [
+            SeriesInput(
+                label="Value", values=[by_start[p.start].value if p.start in by_start else None for p in periods]
+            )
+        ]
+        if any(v is not None for v in target_line):
+            series.append(SeriesInput(label="Target", values=target_line, style=TARGET_STYLE, step=True))
+        first, last = values[0], values[-1]
+        description = (
+            f"Line chart of {indicator.name}, {first.period.label} to {last.period.label}: "
+            f"{first.formatted} in {first.period.label}, {last.formatted} in {last.period.label}"
+            f"{'; the target line is dashed' if len(series) > 1 else ''}"
+            f"{'; these are demo figures' if any(v.is_demo for v in values) else ''}. "
+            "Every figure is in the table below."
+        )
+        chart = line_chart(
+            [p.short_label for p in periods],
+            series,
+            description=description,
+            format_tick=lambda tick: _tick(indicator.unit, tick),
+            cap=100.0 if indicator.unit == Unit.PERCENT else None,
+        )
+    latest = values[-1] if values else None
+    previous = values[-2] if len(values) > 1 else None
+    words, arrow = direction_of_travel(
+        indicator.polarity, latest.value if latest else None, previous.value if previous else None
+    )
+    context = {
+        "indicator": indicator,
+        "values": list(reversed(values)),
+        "targets": targets,
+        "chart": chart,
+        "latest": latest,
+        "previous": previous,
+        "direction": words,
+        "arrow": arrow,
+        "can_change": indicator.can_be_changed_by(request.user),
+        "priority_areas": indicator.priority_areas.select_related("plan"),
+        "linked_actions": indicator.actions.all(),
+        "changes": _changes(indicator),
+        "has_demo": any(v.is_demo for v in values) or any(t.is_demo for t in targets),
+        "benchmark_url": _benchmark_url(indicator),
+    }
+    return render(request, "kpis/indicator_detail.html", context)
+
+
+def _tolerance_text(indicator: Indicator, target: Target) -> str:
+    return format_tolerance(target.tolerance, indicator.unit) if target.tolerance else ""
+
+
+def _tick(unit: str, tick: float) -> str:
+    if unit == Unit.PERCENT:
+        return f"{tick:g}%"
+    return f"{tick:,.0f}" if tick == int(tick) else f"{tick:g}"
+
+
+def _benchmark_url(indicator: Indicator) -> str:
+    if not indicator.dfe_measure:
+        return ""
+    params = {"measure": indicator.dfe_measure}
+    if indicator.partnership.area_code:
+        params["area"] = indicator.partnership.area_code
+    return f"{reverse('kpis:benchmark')}?{urlencode(params)}"
+
+
+def _changes(indicator: Indicator) -> list[dict[str, Any]]:
+    """The latest changes to the indicator's values and targets, newest first, with who and why."""
+    value_history = IndicatorValue.history.filter(indicator_id=indicator.pk)  # type: ignore[attr-defined]
+    target_history = Target.history.filter(indicator_id=indicator.pk)  # type: ignore[attr-defined]
+    changes: list[dict[str, Any]] = []
+    for record in value_history.select_related("history_user").order_by("-history_date")[:15]:
+        period = indicator.period_starting(record.period_start)
+        changes.append(
+            {
+                "when": record.history_date,
+                "who": record.entered_by_label
+                or (record.history_user.display_name if record.history_user else "Unknown"),
+                "what": f"{period.label}: {format_figure(record.value, indicator.unit)}"
+                + (f", rated {record.get_rating_display().lower()}" if record.rating else ""),
+                "kind": {"+": "Value entered", "~": "Value changed", "-": "Value removed"}[record.history_type],
+                "why": record.history_change_reason or "",
+                "is_demo": record.is_demo,
+            }
+        )
+    for record in target_history.select_related("history_user").order_by("-history_date")[:10]:
+        span = periods_label(
+            indicator.period_starting(record.first_period_start), indicator.period_starting(record.last_period_end)
+        )
+        changes.append(
+            {
+                "when": record.history_date,
+                "who": record.set_by_label or (record.history_user.display_name if record.history_user else "Unknown"),
+                "what": f"{span}: target {format_figure(record.value, indicator.unit)}, tolerance "
+                f"{format_tolerance(record.tolerance, indicator.unit)}",
+                "kind": {"+": "Target set", "~": "Target changed", "-": "Target removed"}[record.history_type],
+                "why": record.history_change_reason or "",
+                "is_demo": record.is_demo,
+            }
+        )
+    changes.sort(key=lambda change: change["when"], reverse=True)
+    return changes[:20]
+
+
+def _indicator_csv(indicator: Indicator, values: list[IndicatorValue]) -> HttpResponse:
+    rows: list[list[object]] = [
+        [
+            value.period.key,
+            value.period.label,
+            _number_text(value.value),
+            _number_text(value.numerator),
+            _number_text(value.denominator),
+            _number_text(value.target.value) if value.target else "",
+            _number_text(value.target.tolerance) if value.target else "",
+            value.rating_label,
+            "yes" if value.is_demo else "no",
+            value.get_source_display(),
+            value.source_detail,
+            value.entered_by_label,
+            value.note,
+        ]
+        for value in values
+    ]
+    header = [
+        "period",
+        "period_label",
+        "value",
+        "numerator",
+        "denominator",
+        "target",
+        "tolerance",
+        "rating",
+        "demo_figure",
+        "source",
+        "source_detail",
+        "entered_by",
+        "note",
+    ]
+    return csv_response(f"indicator-{indicator.pk}.csv", header, rows)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def value_new(request: HttpRequest, indicator_id: int) -> HttpResponse:
+    indicator = access.indicator_for_change(request.user, indicator_id)
+    if request.method == "POST":
+        form = ValueForm(request.POST, indicator=indicator)
+        if form.is_valid():
+            try:
+                value = record_value(
+                    indicator_id=indicator.pk,
+                    user=request.user,
+                    period=form.cleaned_data["period"],
+                    value=form.cleaned_data["value"],
+                    numerator=form.cleaned_data["numerator"],
+                    denominator=form.cleaned_data["denominator"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    f"{indicator.name}: {value.period.label} saved as {value.formatted} ({value.rating_label}).",
+                )
+                return redirect(indicator)
+    else:
+        latest = indicator.values.order_by("-period_start").first()
+        form = ValueForm(indicator=indicator, initial={"period": following(latest.period).key} if latest else None)
+    return render(
+        request,
+        "kpis/value_form.html",
+        {"indicator": indicator, "form": form, "is_rate": indicator.unit in (Unit.PERCENT, Unit.RATE_PER_100)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def values_upload(request: HttpRequest, indicator_id: int) -> HttpResponse:
+    indicator = access.indicator_for_change(request.user, indicator_id)
+    problems: list[str] = []
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = upload_values_csv(
+                    indicator_id=indicator.pk, user=request.user, raw=upload.read(), filename=upload.name or ""
+                )
+            except CsvUploadError as exc:
+                problems = exc.problems
+                form.add_error(
+                    "file",
+                    f"The file has {len(problems)} problem{'s' if len(problems) != 1 else ''}, listed below; "
+                    "nothing was saved. Correct the file and upload it again.",
+                )
+            else:
+                messages.success(request, f"{indicator.name}: values uploaded ({result.summary}).")
+                return redirect(indicator)
+    else:
+        form = UploadForm()
+    return render(
+        request,
+        "kpis/upload_form.html",
+        {
+            "indicator": indicator,
+            "form": form,
+            "problems": problems[:100],
+            "more_problems": max(0, len(problems) - 100),
+            "columns": ",".join(CSV_COLUMNS),
+            "period_hint": PERIOD_HINTS[indicator.frequency],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_new(request: HttpRequest, indicator_id: int) -> HttpResponse:
+    indicator = access.indicator_for_change(request.user, indicator_id)
+    if request.method == "POST":
+        form = TargetForm(request.POST, indicator=indicator)
+        if form.is_valid():
+            try:
+                target = set_target(
+                    indicator_id=indicator.pk,
+                    user=request.user,
+                    first_period=form.cleaned_data["first_period"],
+                    last_period=form.cleaned_data["last_period"],
+                    value=form.cleaned_data["value"],
+                    tolerance=form.cleaned_data["tolerance"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    f"{indicator.name}: target of {indicator.format(target.value)} set for {target.periods_label}.",
+                )
+                return redirect(indicator)
+    else:
+        form = TargetForm(indicator=indicator)
+    return render(
+        request,
+        "kpis/target_form.html",
+        {"indicator": indicator, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_GET
+def benchmark(request: HttpRequest) -> HttpResponse:
+    measure = request.GET.get("measure") or DfeMeasure.PC_WITHIN_20_WEEKS_EX
+    directory = Directory(measure if measure in DfeMeasure.values else DfeMeasure.PC_WITHIN_20_WEEKS_EX)
+    authorities = directory.authorities()
+    if not authorities:
+        return render(request, "kpis/benchmark_empty.html")
+    partnership = getattr(getattr(request.user, "organisation", None), "partnership", None)
+    home = directory.find(partnership.area_code) if partnership and partnership.area_code else None
+    data = request.GET.copy()
+    data.setlist("compare", [code for code in data.getlist("compare") if code.strip()])
+    if not any(name in request.GET for name in ("area", "compare", "measure")):
+        # First visit: the reader's own authority against England, its region and Hertfordshire.
+        data["measure"] = measure
+        if home:
+            data["area"] = home.code
+            data.setlist("compare", [code for code in DEFAULT_COMPARATORS if code != home.code])
+    codes = sorted(directory.key_by_code)
+    form = BenchmarkForm(data, authorities=authorities, codes=codes)
+    result: Benchmark | None = None
+    if form.is_valid():
+        area_code = form.cleaned_data["area"] or (home.code if home else "")
+        area = directory.find(area_code) if area_code else None
+        if area is not None:
+            comparators = [
+                found
+                for code in form.cleaned_data["compare"]
+                if (found := directory.find(code)) is not None and found.key != area.key
+            ]
+            result = build_benchmark(directory, area, comparators)
+    if result is not None and request.GET.get("format") == "csv":
+        return _benchmark_csv(result)
+    csv_params = [(name, value) for name in ("measure", "area") if (value := data.get(name))]
+    csv_params += [("compare", code) for code in data.getlist("compare")]
+    latest_import = EhcpTimeliness.objects.order_by("-imported_at").values("source_release", "imported_at").first()
+    return render(
+        request,
+        "kpis/benchmark.html",
+        {
+            "form": form,
+            "authorities": authorities,
+            "chosen_area": data.get("area", ""),
+            "chosen_compare": (data.getlist("compare") + ["", "", ""])[:3],
+            "chosen_measure": data.get("measure") or measure,
+            "measures": DfeMeasure.choices,
+            "benchmark": result,
+            "rows": result.rows() if result else [],
+            "chart": result.chart() if result else None,
+            "rank_rows": result.rank_rows() if result else [],
+            "csv_url": "?" + urlencode([*csv_params, ("format", "csv")]),
+            "latest_import": latest_import,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _benchmark_csv(result: Benchmark) -> HttpResponse:
+    rows: list[list[object]] = []
+    for year in result.years:
+        for series in result.series:
+            cell = series.cells.get(year)
+            rank = series.ranks.get(year)
+            rows.append(
+                [
+                    result.measure,
+                    year,
+                    cell.area_code if cell else series.code,
+                    cell.area_name if cell else series.name,
+                    series.level,
+                    series.role,
+                    _number_text(cell.value) if cell else "",
+                    "" if cell is None or cell.numerator is None else cell.numerator,
+                    "" if cell is None or cell.denominator is None else cell.denominator,
+                    (cell.missing_code or "") if cell else "not_published",
+                    rank.rank if rank else "",
+                    rank.of if rank else "",
+                ]
+            )
+    header = [
+        "measure",
+        "year",
+        "area_code",
+        "area_name",
+        "level",
+        "role",
+        "value",
+        "numerator",
+        "denominator",
+        "missing_reason",
+        "rank_among_local_authorities",
+        "local_authorities_ranked",
+    ]
+    stamp = timezone.localdate().isoformat()
+    return csv_response(f"ehcp-timeliness-{result.area.code}-{stamp}.csv", header, rows)

@@ -1,0 +1,188 @@
+"""Benchmark: the dashboard, the public page and the API list at 1 and at 150 partnerships.
+
+Builds a scratch database (PostgreSQL when DATABASE_URL is set: a database `<name>_bench_scale`
+created and dropped here; otherwise a temporary SQLite file), adds one partnership, measures, adds
+149 more, measures again, and prints figures and ratios. Server time is measured in-process with
+Django's test client (no network), as the median of many requests; the public page's cache is
+switched off so that its real cost is measured.
+
+Closing lines: dashboard_queries: Q1 Q150, dashboard_time_ratio: R, public_queries: Q1 Q150,
+public_time_ratio: R, api_throughput_ratio: R.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["DEBUG"] = "true"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "send_tracker.settings")
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
+os.environ.pop("REDIS_URL", None)  # the cache is switched off below; Celery is not used here
+os.environ["VAR_DIR"] = tempfile.mkdtemp(prefix="send-tracker-bench-")
+
+SCRATCH = None
+ORIGINAL_URL = os.environ.get("DATABASE_URL", "")
+if ORIGINAL_URL:
+    import psycopg2
+
+    parsed = urlparse(ORIGINAL_URL)
+    SCRATCH = f"{(parsed.path.lstrip('/') or 'send_tracker')}_bench_scale"
+    admin_url = parsed._replace(path="/postgres").geturl()
+    conn = psycopg2.connect(admin_url)
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{SCRATCH}"')
+        cursor.execute(f'CREATE DATABASE "{SCRATCH}"')
+    conn.close()
+    os.environ["DATABASE_URL"] = parsed._replace(path=f"/{SCRATCH}").geturl()
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+
+from send_tracker.accounts.models import Organisation, User  # noqa: E402
+from send_tracker.api.keys import create_api_key  # noqa: E402
+from send_tracker.operations.scale import make_scale_data  # noqa: E402
+
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "40"))
+API_REQUESTS = int(os.environ.get("BENCH_API_REQUESTS", "200"))
+
+
+def median_ms(client: Client, url: str, n: int = REQUESTS, headers: dict[str, str] | None = None) -> float:
+    for _ in range(5):
+        client.get(url, headers=headers)
+    samples = []
+    for _ in range(n):
+        started = time.perf_counter()
+        response = client.get(url, headers=headers)
+        samples.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
+    return statistics.median(samples)
+
+
+def queries(client: Client, url: str, headers: dict[str, str] | None = None) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url, headers=headers)
+    return len(captured.captured_queries)
+
+
+def measure(label: str) -> dict[str, float]:
+    officer = User.objects.get(username="scale-001-councillor")
+    dashboard = Client()
+    dashboard.force_login(officer)
+    public = Client()
+    figures = {
+        "dashboard_ms": median_ms(dashboard, "/"),
+        "dashboard_queries": queries(dashboard, "/"),
+        "public_ms": median_ms(public, "/public/scale-001/"),
+        "public_queries": queries(public, "/public/scale-001/"),
+    }
+    print(
+        f"{label}: dashboard {figures['dashboard_ms']:.1f} ms, {figures['dashboard_queries']} queries; "
+        f"public {figures['public_ms']:.1f} ms, {figures['public_queries']} queries",
+        flush=True,
+    )
+    return figures
+
+
+def api_throughput() -> tuple[float, float]:
+    """Requests a second: the API's action list, and the least work for the same rows."""
+    council = Organisation.objects.get(partnership__slug="scale-001", short_name="Council")
+    _, key = create_api_key(organisation=council, name="bench")
+    client = Client()
+    url = "/api/v1/actions/?page_size=100"
+    header = {"Authorization": f"Bearer {key}", "Accept": "application/json"}
+    for _ in range(10):
+        client.get(url, headers=header)
+    started = time.perf_counter()
+    for _ in range(API_REQUESTS):
+        response = client.get(url, headers=header)
+    api_rps = API_REQUESTS / (time.perf_counter() - started)
+    if len(response.json()["results"]) != 40:
+        raise SystemExit("the API list did not return the partnership's 40 actions")
+
+    sql = (
+        "SELECT a.id, a.published_ref, a.description, a.due_date, a.due_date_text, a.brag, o.name, a.version, "
+        "a.updated_at FROM actions_action a JOIN actions_plan p ON p.id = a.plan_id "
+        "JOIN accounts_partnership s ON s.id = p.partnership_id LEFT JOIN accounts_organisation o ON o.id = a.owner_id "
+        "WHERE s.slug = %s ORDER BY a.id LIMIT 100"
+    )
+    columns = ["id", "ref", "objective", "due_date", "due_date_text", "brag", "owner", "version", "updated_at"]
+    if SCRATCH:
+        import psycopg2
+
+        raw = psycopg2.connect(os.environ["DATABASE_URL"])
+        placeholder_sql = sql
+    else:
+        import sqlite3
+
+        raw = sqlite3.connect(settings.DATABASES["default"]["NAME"])
+        placeholder_sql = sql.replace("%s", "?")
+    cursor = raw.cursor()
+    started = time.perf_counter()
+    for _ in range(API_REQUESTS):
+        cursor.execute(placeholder_sql, ("scale-001",))
+        body = json.dumps(
+            {"results": [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]}, default=str
+        ).encode()
+    baseline_rps = API_REQUESTS / (time.perf_counter() - started)
+    raw.close()
+    if not body:
+        raise SystemExit("the baseline returned nothing")
+    return api_rps, baseline_rps
+
+
+def main() -> int:
+    engine = "PostgreSQL" if SCRATCH else "SQLite"
+    print(f"# scale benchmark on {engine}; {REQUESTS} requests a page, median server time", flush=True)
+    call_command("migrate", verbosity=0)
+    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}):
+        started = time.perf_counter()
+        make_scale_data(1)
+        print(f"built 1 partnership in {time.perf_counter() - started:.1f}s", flush=True)
+        at_1 = measure("1 partnership")
+        api_rps, baseline_rps = api_throughput()
+        started = time.perf_counter()
+        make_scale_data(149)
+        print(f"built 149 more partnerships in {time.perf_counter() - started:.1f}s", flush=True)
+        at_150 = measure("150 partnerships")
+        api_rps_150, baseline_rps_150 = api_throughput()
+    print(f"api_list_rps: {api_rps_150:.0f} (baseline raw query + orjson: {baseline_rps_150:.0f})")
+    print(f"dashboard_queries: {at_1['dashboard_queries']} {at_150['dashboard_queries']}")
+    print(f"dashboard_time_ratio: {at_150['dashboard_ms'] / at_1['dashboard_ms']:.2f}")
+    print(f"public_queries: {at_1['public_queries']} {at_150['public_queries']}")
+    print(f"public_time_ratio: {at_150['public_ms'] / at_1['public_ms']:.2f}")
+    print(f"api_throughput_ratio: {api_rps_150 / baseline_rps_150:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    finally:
+        if SCRATCH:
+            connection.close()
+            import psycopg2
+
+            conn = psycopg2.connect(urlparse(ORIGINAL_URL)._replace(path="/postgres").geturl())
+            conn.autocommit = True
+            with conn.cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{SCRATCH}"')
+            conn.close()

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "send_tracker.accounts"
+    label = "accounts"
+    verbose_name = "Partnerships, organisations and people"

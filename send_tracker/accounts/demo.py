@@ -1,0 +1,138 @@
+"""Demo sign-ins for the Oxfordshire example: one person for each role, with a published password.
+
+Created by `manage.py demo_accounts`, only with DEBUG on, after `manage.py load_oxfordshire` has
+loaded the partnership. The password is in the README and in this file on purpose: these accounts
+exist so that someone trying the tracker can sign in as each kind of user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from actions.oxfordshire import COUNCIL, ICB, PARENT_CARER_FORUM, PARTNERSHIP_SLUG
+
+from .choices import Role
+from .models import Organisation, User
+
+DEMO_PASSWORD = "send-demo-2026!"  # noqa: S105 - the published demo password; only ever set with DEBUG on
+
+# The Django admin shows a staff member only the models they have permissions for. The demo
+# administrator gets those of the plan, governance, recommendations and KPI apps; not of accounts,
+# where changing a user would let them make themselves a superuser.
+ADMINISTRATORS_GROUP = "Partnership administrators (demo)"
+ADMINISTERED_APPS = ("actions", "governance", "recommendations", "kpis")
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    """A demo person: who they are, which partner organisation they work for, and their role."""
+
+    username: str
+    role: Role
+    organisation: str
+    organisation_short_name: str
+    first_name: str
+    last_name: str
+    job_title: str
+    is_staff: bool = False
+
+    def login_line(self) -> str:
+        """`officer / send-demo-2026!  (Officer, OCC)`, as `make run` shows it."""
+        return f"{self.username} / {DEMO_PASSWORD}  ({self.role.label}, {self.organisation_short_name})"
+
+
+DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
+    DemoAccount("officer", Role.OFFICER, COUNCIL, "OCC", "Olivia", "Officer", "SEND Improvement Officer"),
+    DemoAccount("icb.officer", Role.OFFICER, ICB, "BOB ICB", "Imran", "Iqbal", "Designated Clinical Officer for SEND"),
+    DemoAccount(
+        "councillor",
+        Role.SCRUTINY,
+        COUNCIL,
+        "OCC",
+        "Cllr Sam",
+        "Scrutiny",
+        "Member, Education and Young People Overview and Scrutiny Committee",
+    ),
+    DemoAccount("partner", Role.PARTNER, PARENT_CARER_FORUM, "PCF", "Pat", "Partner", "Parent carer representative"),
+    DemoAccount(
+        "admin", Role.ADMINISTRATOR, COUNCIL, "OCC", "Ada", "Administrator", "SEND Programme Manager", is_staff=True
+    ),
+)
+
+
+class PartnershipNotLoaded(Exception):
+    """The Oxfordshire partnership or one of its organisations is not in the database yet."""
+
+
+@dataclass(frozen=True)
+class DemoAccountsResult:
+    created: int
+    updated: int
+    unchanged: int
+
+
+def create_demo_accounts() -> DemoAccountsResult:
+    """Creates the demo accounts, or brings them back to their demo details and password.
+
+    Saves only what differs, so a second run writes nothing. The caller checks DEBUG.
+    """
+    organisations = {
+        organisation.name: organisation
+        for organisation in Organisation.objects.filter(partnership__slug=PARTNERSHIP_SLUG)
+    }
+    missing = sorted({account.organisation for account in DEMO_ACCOUNTS} - set(organisations))
+    if missing:
+        raise PartnershipNotLoaded(
+            f"the Oxfordshire partnership is not loaded (missing: {', '.join(missing)}); "
+            "run `python manage.py load_oxfordshire` first"
+        )
+    created = updated = unchanged = 0
+    with transaction.atomic():
+        administrators = _administrators_group()
+        for account in DEMO_ACCOUNTS:
+            user = User.objects.filter(username=account.username).first()
+            is_new = user is None
+            if user is None:
+                user = User(username=account.username)
+            wanted = {
+                "organisation_id": organisations[account.organisation].pk,
+                "role": account.role.value,
+                "first_name": account.first_name,
+                "last_name": account.last_name,
+                "job_title": account.job_title,
+                "is_staff": account.is_staff,
+                "is_superuser": False,
+                "is_active": True,
+            }
+            changed = {name: value for name, value in wanted.items() if getattr(user, name) != value}
+            for name, value in changed.items():
+                setattr(user, name, value)
+            # Someone may have changed a demo password while trying the site; the demo one is
+            # restored so the README stays true.
+            password_reset = is_new or not user.check_password(DEMO_PASSWORD)
+            if password_reset:
+                user.set_password(DEMO_PASSWORD)
+            if is_new or changed or password_reset:
+                user._change_reason = "Demo account"  # type: ignore[attr-defined]
+                user.save()
+            if account.is_staff and not user.groups.filter(pk=administrators.pk).exists():
+                user.groups.add(administrators)
+            if is_new:
+                created += 1
+            elif changed or password_reset:
+                updated += 1
+            else:
+                unchanged += 1
+    return DemoAccountsResult(created=created, updated=updated, unchanged=unchanged)
+
+
+def _administrators_group() -> Group:
+    group, _ = Group.objects.get_or_create(name=ADMINISTRATORS_GROUP)
+    wanted = set(Permission.objects.filter(content_type__app_label__in=ADMINISTERED_APPS).values_list("pk", flat=True))
+    held = set(group.permissions.values_list("pk", flat=True))
+    if wanted - held:
+        group.permissions.add(*(wanted - held))
+    return group

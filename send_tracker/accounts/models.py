@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from .choices import OrganisationKind, Role
+
+
+class Partnership(models.Model):
+    """A local area partnership (LAP): the bodies jointly responsible for SEND in one area.
+
+    One instance of the tracker may hold many partnerships (a regional or national body may run
+    it for several areas), so every plan and every query is scoped to one.
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    area_name = models.CharField(max_length=200, help_text="The local authority area, as the DfE names it.")
+    area_code = models.CharField(
+        max_length=20, blank=True, help_text="ONS code of the local authority, e.g. E10000025."
+    )
+    region = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    """A partner body within a partnership: the council, the ICB, an NHS trust, the parent carer forum."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="organisations")
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=60, blank=True)
+    kind = models.CharField(max_length=30, choices=OrganisationKind.choices, default=OrganisationKind.OTHER)
+
+    class Meta:
+        ordering = ["partnership", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "name"], name="organisation_unique_name_in_partnership")
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class User(AbstractUser):
+    """A person who signs in: an officer, a scrutiny councillor, a partner, or an administrator.
+
+    Each belongs to one partner organisation and so to one partnership; a superuser may belong to
+    none and sees every partnership.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="people"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTNER)
+    job_title = models.CharField(max_length=200, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    @property
+    def partnership_id(self) -> int | None:
+        return self.organisation.partnership_id if self.organisation_id and self.organisation else None
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label
+
+
+class ApiKeyQuerySet(models.QuerySet["ApiKey"]):
+    def usable(self, today: datetime.date) -> ApiKeyQuerySet:
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_on__isnull=True) | models.Q(expires_on__gte=today)
+        )
+
+
+class ApiKey(models.Model):
+    """A partner organisation's key to the REST API (for Power BI, Excel or its own systems).
+
+    Only a SHA-256 hash of the key is stored; the key itself is shown once, when it is made. A read
+    key reads what its organisation may read; a write key may also update the actions its
+    organisation owns.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(max_length=200, help_text="What the key is for, e.g. 'ICB Power BI'.")
+    prefix = models.CharField(max_length=16, unique=True, editable=False)
+    key_hash = models.CharField(max_length=64, editable=False)
+    can_write = models.BooleanField(default=False, help_text="May update the actions its organisation owns.")
+    expires_on = models.DateField(null=True, blank=True, help_text="The last day the key works.")
+    revoked_at = models.DateTimeField(null=True, blank=True, help_text="Set to switch the key off for good.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ApiKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation", "name"]
+        verbose_name = "API key"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation}, {'read and write' if self.can_write else 'read only'})"

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from rest_framework.renderers import BaseRenderer
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(_cell(v) for v in value)
+    if isinstance(value, dict):
+        return str(value.get("outcome") or value.get("name") or value.get("id") or "")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+class CSVRenderer(BaseRenderer):
+    """`?format=csv`: one row per object, one column per field, lists joined with '; '."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
+        if data is None:
+            return b""
+        if isinstance(data, dict) and "error" in data:
+            rows: list[dict[str, Any]] = [{"error": data["error"].get("message", "")}]
+        elif isinstance(data, dict) and "results" in data:
+            rows = list(data["results"])
+        elif isinstance(data, list):
+            rows = data
+        else:
+            rows = [data]
+        buffer = io.StringIO()
+        header: list[str] = list(rows[0].keys()) if rows else []
+        if not header and renderer_context and (view := renderer_context.get("view")) is not None:
+            serializer_class = getattr(view, "serializer_class", None)
+            if serializer_class is not None:
+                header = list(serializer_class().fields.keys())
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([_cell(row.get(column)) for column in header])
+        return buffer.getvalue().encode("utf-8")

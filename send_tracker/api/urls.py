@@ -1,0 +1,26 @@
+"""The partner API under /api/v1/, its OpenAPI schema and its documentation."""
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from actions.api.views import ActionViewSet, PlanViewSet, PriorityAreaViewSet
+from kpis.api.views import EhcpTimelinessViewSet, IndicatorValueViewSet, IndicatorViewSet
+
+from .errors import not_found
+
+router = DefaultRouter()
+router.register("plans", PlanViewSet, basename="plan")
+router.register("priority-areas", PriorityAreaViewSet, basename="priority-area")
+router.register("actions", ActionViewSet, basename="action")
+router.register("kpis", IndicatorViewSet, basename="kpi")
+router.register("kpi-values", IndicatorValueViewSet, basename="kpi-value")
+router.register("ehcp-timeliness", EhcpTimelinessViewSet, basename="ehcp-timeliness")
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # The split view serves Swagger UI's set-up script as a file, so the CSP needs no inline script.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    re_path(r"^.*$", not_found),
+]

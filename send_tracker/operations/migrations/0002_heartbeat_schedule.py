@@ -1,0 +1,26 @@
+"""Creates the beat schedule for the worker heartbeat; operators can edit it in the admin."""
+
+from django.db import migrations
+
+
+def create_schedule(apps, schema_editor):  # type: ignore[no-untyped-def]
+    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    every_minute, _ = IntervalSchedule.objects.get_or_create(every=60, period="seconds")
+    PeriodicTask.objects.get_or_create(
+        name="Worker heartbeat",
+        defaults={"task": "operations.heartbeat", "interval": every_minute, "enabled": True},
+    )
+
+
+def remove_schedule(apps, schema_editor):  # type: ignore[no-untyped-def]
+    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name="Worker heartbeat").delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("operations", "0001_initial"),
+        ("django_celery_beat", "0019_alter_periodictasks_options"),
+    ]
+
+    operations = [migrations.RunPython(create_schedule, remove_schedule)]

@@ -1,0 +1,172 @@
+"""Realistic data at national scale, for `make bench` and for trying the product with many areas.
+
+Each partnership gets about 40 actions with two years of monthly rating changes (as history rows,
+the way the tracker keeps them), 20 KPIs with monthly values, and, where the recommendations app
+is installed, 50 recommendations. Rows are written with bulk_create: 150 partnerships take seconds.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from actions.choices import Brag, DueDateKind, PlanKind
+from actions.models import Action, Objective, Plan, PriorityArea
+from kpis.models import Indicator, IndicatorValue
+from send_tracker.accounts.choices import OrganisationKind, Role
+from send_tracker.accounts.models import Organisation, Partnership, User
+
+ACTIONS_PER_PARTNERSHIP = 40
+KPIS_PER_PARTNERSHIP = 20
+MONTHS = 24
+RATINGS = [Brag.GREY, Brag.RED, Brag.AMBER, Brag.AMBER, Brag.GREEN, Brag.BLUE]
+
+
+def _month_start(start: datetime.date, months: int) -> datetime.date:
+    index = start.year * 12 + start.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+@transaction.atomic
+def make_partnership(number: int, rng: random.Random, today: datetime.date) -> Partnership:
+    slug = f"scale-{number:03d}"
+    partnership = Partnership.objects.create(
+        name=f"Scale Area {number:03d} Partnership", slug=slug, area_name=f"Scale Area {number:03d}",
+        area_code=f"E1{number:07d}", region="South East",
+    )  # fmt: skip
+    council = Organisation.objects.create(
+        partnership=partnership, name=f"Scale Area {number:03d} Council", short_name="Council",
+        kind=OrganisationKind.COUNCIL,
+    )  # fmt: skip
+    Organisation.objects.create(partnership=partnership, name=f"Scale Area {number:03d} ICB", kind=OrganisationKind.ICB)
+    User.objects.create_user(username=f"{slug}-officer", organisation=council, role=Role.OFFICER)
+    User.objects.create_user(username=f"{slug}-councillor", organisation=council, role=Role.SCRUTINY)
+    plan = Plan.objects.create(
+        partnership=partnership, title="Priority Action Plan", kind=PlanKind.PRIORITY_ACTION_PLAN, is_public=True,
+        inspection_report_date=today - datetime.timedelta(days=800), approved_date=today - datetime.timedelta(days=740),
+    )  # fmt: skip
+    areas = PriorityArea.objects.bulk_create(
+        PriorityArea(plan=plan, number=n, title=f"Priority area {n}") for n in range(1, 6)
+    )
+    objectives = Objective.objects.bulk_create(
+        Objective(priority_area=area, code=f"{area.number}{letter}", text=f"Objective {area.number}{letter}")
+        for area in areas
+        for letter in "AB"
+    )
+    start = _month_start(today, -MONTHS)
+    actions = []
+    for n in range(ACTIONS_PER_PARTNERSHIP):
+        objective = objectives[n % len(objectives)]
+        due = _month_start(start, rng.randrange(6, MONTHS + 9)) - datetime.timedelta(days=1)
+        actions.append(
+            Action(
+                plan=plan,
+                objective=objective,
+                ref=f"{objective.code}{n // len(objectives) + 1}",
+                published_ref=f"{objective.code}{n // len(objectives) + 1}",
+                description=f"Action {n + 1} of {partnership.area_name}: improve the timeliness of contributions.",
+                due_date=due,
+                due_date_kind=DueDateKind.DATE,
+                due_date_text=due.strftime("%b %y"),
+                owner=council,
+                brag=rng.choice(RATINGS),
+                brag_commentary="Monthly update.",
+                version=MONTHS + 1,
+                position=n,
+            )  # fmt: skip
+        )
+    actions = Action.objects.bulk_create(actions)
+    history = Action.history.model
+    rows = []
+    for action in actions:
+        brag: str | None = None
+        for month in range(MONTHS + 1):
+            when = timezone.make_aware(datetime.datetime.combine(_month_start(start, month), datetime.time(10)))
+            if month:
+                brag = rng.choice(RATINGS)
+            if month == MONTHS:
+                brag = action.brag
+            rows.append(
+                history(
+                    id=action.pk,
+                    plan_id=plan.pk,
+                    objective_id=action.objective_id,
+                    ref=action.ref,
+                    published_ref=action.published_ref,
+                    description=action.description,
+                    comment="",
+                    themes_text="",
+                    workstreams_text="",
+                    due_date=action.due_date,
+                    due_date_kind=action.due_date_kind,
+                    due_date_text=action.due_date_text,
+                    owner_id=council.pk,
+                    brag=brag,
+                    brag_commentary="Monthly update." if month else "",
+                    brag_commentary_is_public=False,
+                    version=month + 1,
+                    position=action.position,
+                    updated_at=when,
+                    history_date=when,
+                    history_type="+" if month == 0 else "~",
+                    history_change_reason="Monthly update.",
+                    history_actor="Scale data",
+                )  # fmt: skip
+            )
+    history.objects.bulk_create(rows, batch_size=5000)
+    indicators = Indicator.objects.bulk_create(
+        Indicator(
+            partnership=partnership,
+            name=f"Indicator {k + 1}",
+            definition="A realistic measure.",
+            unit="percent",
+            polarity="higher",
+            frequency="monthly",
+            source="Case management system",
+            owner=council,
+            is_public=k < 5,
+            position=k,
+        )  # fmt: skip
+        for k in range(KPIS_PER_PARTNERSHIP)
+    )
+    values = []
+    for indicator in indicators:
+        level = rng.uniform(20, 80)
+        for month in range(MONTHS):
+            period_start = _month_start(start, month)
+            period_end = _month_start(start, month + 1) - datetime.timedelta(days=1)
+            level = min(100.0, max(0.0, level + rng.uniform(-4, 5)))
+            values.append(
+                IndicatorValue(
+                    indicator=indicator,
+                    period_start=period_start,
+                    period_end=period_end,
+                    value=Decimal(f"{level:.1f}"),
+                    entered_by_label="Scale data",
+                )  # fmt: skip
+            )
+    IndicatorValue.objects.bulk_create(values, batch_size=5000)
+    _make_recommendations(partnership, council, rng, today)
+    return partnership
+
+
+def _make_recommendations(
+    partnership: Partnership, council: Organisation, rng: random.Random, today: datetime.date
+) -> None:
+    """50 recommendations per partnership, where the recommendations app offers a builder."""
+    try:
+        from recommendations.scale import make_recommendations
+    except ImportError:
+        return
+    make_recommendations(partnership, council, rng, today, count=50)
+
+
+def make_scale_data(partnerships: int, *, seed: int = 2026, today: datetime.date | None = None) -> list[Partnership]:
+    today = today or timezone.localdate()
+    existing = Partnership.objects.filter(slug__startswith="scale-").count()
+    rng = random.Random(seed + existing)  # noqa: S311 - sample data, not security
+    return [make_partnership(existing + n + 1, rng, today) for n in range(partnerships)]

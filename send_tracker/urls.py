@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from send_tracker import dashboard, public
+from send_tracker.operations.views import healthz
+
+urlpatterns = [
+    path("", dashboard.home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("public/", public.public_index, name="public_index"),
+    path("public/<slug:slug>/", public.public_partnership, name="public_partnership"),
+    path("accounts/", include("send_tracker.accounts.urls")),
+    path("plan/", include("actions.urls")),
+    path("recommendations/", include("recommendations.urls")),
+    path("kpis/", include("kpis.urls")),
+    path("governance/", include("governance.urls")),
+    path("alerts/", include("send_tracker.alerts.urls")),
+    path("api/", include("send_tracker.api.urls")),
+    path("admin/", admin.site.urls),
+]

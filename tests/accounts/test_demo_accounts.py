@@ -1,0 +1,97 @@
+"""Demo accounts: only with DEBUG on, idempotent, and listed for `make run`."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from send_tracker.accounts.demo import DEMO_PASSWORD
+from send_tracker.accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def oxfordshire_loaded() -> None:
+    call_command("load_oxfordshire", stdout=io.StringIO())
+
+
+def test_refused_when_debug_is_off(settings, oxfordshire_loaded):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="demo accounts are only created with DEBUG on"):
+        call_command("demo_accounts", stdout=io.StringIO())
+
+    assert not User.objects.exists()
+
+
+def test_creates_one_account_per_role_and_a_second_run_adds_none(settings, oxfordshire_loaded):
+    settings.DEBUG = True
+
+    call_command("demo_accounts", stdout=io.StringIO())
+    history = User.history.count()
+    out = io.StringIO()
+    call_command("demo_accounts", stdout=out)
+
+    assert User.objects.count() == 5
+    assert User.history.count() == history
+    assert "unchanged 5" in out.getvalue()
+    people = {user.username: user for user in User.objects.select_related("organisation")}
+    assert {name: (user.role, user.organisation.short_name) for name, user in people.items()} == {
+        "officer": ("officer", "OCC"),
+        "icb.officer": ("officer", "BOB ICB"),
+        "councillor": ("scrutiny", "OCC"),
+        "partner": ("partner", "PCF"),
+        "admin": ("administrator", "OCC"),
+    }
+    officer = people["officer"]
+    assert (officer.first_name, officer.last_name, officer.job_title) == (
+        "Olivia",
+        "Officer",
+        "SEND Improvement Officer",
+    )
+    assert people["councillor"].get_full_name() == "Cllr Sam Scrutiny"
+    assert all(user.check_password(DEMO_PASSWORD) for user in people.values())
+    assert [name for name, user in people.items() if user.is_staff] == ["admin"]
+    assert not User.objects.filter(is_superuser=True).exists()
+    assert people["admin"].has_perm("actions.change_action")
+    assert not people["admin"].has_perm("accounts.change_user")
+
+
+def test_a_changed_demo_password_is_put_back(settings, oxfordshire_loaded):
+    settings.DEBUG = True
+    call_command("demo_accounts", stdout=io.StringIO())
+    partner = User.objects.get(username="partner")
+    partner.set_password("something-else-entirely")
+    partner.save()
+
+    call_command("demo_accounts", stdout=io.StringIO())
+
+    assert User.objects.get(username="partner").check_password(DEMO_PASSWORD)
+    assert User.objects.count() == 5
+
+
+def test_needs_the_partnership_first(settings):
+    settings.DEBUG = True
+
+    with pytest.raises(CommandError, match="load_oxfordshire"):
+        call_command("demo_accounts", stdout=io.StringIO())
+
+    assert not User.objects.exists()
+
+
+def test_print_lists_the_five_sign_ins_and_writes_nothing():
+    out = io.StringIO()
+
+    call_command("demo_accounts", "--print", stdout=out)
+
+    assert out.getvalue().splitlines() == [
+        "officer / send-demo-2026!  (Officer, OCC)",
+        "icb.officer / send-demo-2026!  (Officer, BOB ICB)",
+        "councillor / send-demo-2026!  (Scrutiny member, OCC)",
+        "partner / send-demo-2026!  (Partner, PCF)",
+        "admin / send-demo-2026!  (Administrator, OCC)",
+    ]
+    assert not User.objects.exists()

@@ -1,0 +1,259 @@
+"""Shared fixtures: the personas of CONVENTIONS.md, a small plan, and the real services.
+
+Tests that need a real service (PostgreSQL, Redis, Chromium) ask for it with `need(...)`: locally
+they skip with a message naming what they need; under CI=true a missing service is a failure.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.db import connection
+from django.test import Client
+
+from actions.models import Action, Objective, Plan, PriorityArea, Theme, Workstream
+from send_tracker.accounts.choices import OrganisationKind, Role
+from send_tracker.accounts.models import Organisation, Partnership, User
+
+# The live server's listen backlog is 10 by default: enough for a browser, not for the fifty
+# simultaneous partners of the concurrency test, whose connections would be reset before Django
+# saw them. Production runs gunicorn, whose backlog is 2048.
+ThreadedWSGIServer.request_queue_size = 128
+
+CI = os.environ.get("CI", "").strip().lower() == "true"
+PASSWORD = "correct-horse-battery-staple"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+def need(available: bool, what: str) -> None:
+    """Skip locally, fail under CI, when a real component the test needs is missing."""
+    if available:
+        return
+    if CI:
+        pytest.fail(f"CI=true and this test needs {what}, which is not available.", pytrace=False)
+    pytest.skip(f"needs {what}")
+
+
+def need_postgres() -> None:
+    need(
+        connection.vendor == "postgresql",
+        "PostgreSQL (set DATABASE_URL=postgres://postgres@127.0.0.1:5432/send_tracker)",
+    )
+
+
+def need_redis() -> None:
+    need(bool(settings.REDIS_URL), "Redis (set REDIS_URL=redis://127.0.0.1:6379/0)")
+
+
+# ---------------------------------------------------------------------------------------------
+# Partnerships, organisations and people
+
+
+@pytest.fixture
+def partnership(db: None) -> Partnership:
+    return Partnership.objects.create(
+        name="Testshire Local Area Partnership", slug="testshire", area_name="Testshire", region="South East"
+    )
+
+
+@pytest.fixture
+def other_partnership(db: None) -> Partnership:
+    return Partnership.objects.create(name="Elsewhere Partnership", slug="elsewhere", area_name="Elsewhere")
+
+
+@pytest.fixture
+def council(partnership: Partnership) -> Organisation:
+    return Organisation.objects.create(
+        partnership=partnership, name="Testshire County Council", short_name="TCC", kind=OrganisationKind.COUNCIL
+    )
+
+
+@pytest.fixture
+def icb(partnership: Partnership) -> Organisation:
+    return Organisation.objects.create(
+        partnership=partnership, name="Testshire Integrated Care Board", short_name="ICB", kind=OrganisationKind.ICB
+    )
+
+
+@pytest.fixture
+def other_council(other_partnership: Partnership) -> Organisation:
+    return Organisation.objects.create(
+        partnership=other_partnership, name="Elsewhere Council", kind=OrganisationKind.COUNCIL
+    )
+
+
+def make_user(username: str, organisation: Organisation | None, role: str, **extra: Any) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD, organisation=organisation, role=role, **extra)
+    return user
+
+
+@pytest.fixture
+def officer(council: Organisation) -> User:
+    """An officer of the organisation that owns `action`."""
+    return make_user("olivia", council, Role.OFFICER, first_name="Olivia", last_name="Officer")
+
+
+@pytest.fixture
+def other_officer(icb: Organisation) -> User:
+    """An officer of another organisation in the same partnership."""
+    return make_user("ian", icb, Role.OFFICER, first_name="Ian", last_name="Icb")
+
+
+@pytest.fixture
+def scrutiny_member(council: Organisation) -> User:
+    """A scrutiny councillor: reads everything internal, changes nothing."""
+    return make_user("cllr", council, Role.SCRUTINY, first_name="Sam", last_name="Scrutiny")
+
+
+@pytest.fixture
+def partner_user(icb: Organisation) -> User:
+    return make_user("pat", icb, Role.PARTNER, first_name="Pat", last_name="Partner")
+
+
+@pytest.fixture
+def administrator(council: Organisation) -> User:
+    return make_user("ada", council, Role.ADMINISTRATOR, first_name="Ada", last_name="Admin", is_staff=True)
+
+
+@pytest.fixture
+def outsider(other_council: Organisation) -> User:
+    """An officer of another partnership: none of Testshire's data exists for them."""
+    return make_user("otto", other_council, Role.OFFICER, first_name="Otto", last_name="Outsider")
+
+
+@pytest.fixture
+def client_for() -> Callable[[User | None], Client]:
+    def build(user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return build
+
+
+# ---------------------------------------------------------------------------------------------
+# A small plan
+
+
+@pytest.fixture
+def plan(partnership: Partnership) -> Plan:
+    return Plan.objects.create(
+        partnership=partnership,
+        title="Testshire Priority Action Plan",
+        inspection_report_date=datetime.date(2023, 9, 15),
+        approved_date=datetime.date(2023, 12, 12),
+    )
+
+
+@pytest.fixture
+def priority_area(plan: Plan) -> PriorityArea:
+    return PriorityArea.objects.create(plan=plan, number=3, title="Timeliness and quality of EHC plans")
+
+
+@pytest.fixture
+def objective(priority_area: PriorityArea) -> Objective:
+    return Objective.objects.create(priority_area=priority_area, code="3A", text="Needs identified in time.")
+
+
+@pytest.fixture
+def make_action(plan: Plan, objective: Objective, council: Organisation) -> Callable[..., Action]:
+    def build(ref: str = "3A1", **fields: Any) -> Action:
+        defaults: dict[str, Any] = {
+            "published_ref": ref,
+            "description": f"Action {ref}: process map all EHCP timelines.",
+            "due_date": datetime.date(2024, 4, 30),
+            "due_date_kind": "date",
+            "due_date_text": "Apr 24",
+            "owner": council,
+        }
+        defaults.update(fields)
+        action = Action.objects.create(plan=plan, objective=objective, ref=ref, **defaults)
+        return action
+
+    return build
+
+
+@pytest.fixture
+def action(make_action: Callable[..., Action], plan: Plan) -> Action:
+    created = make_action()
+    created.themes.add(Theme.objects.create(plan=plan, name="Right Plan"))
+    created.workstreams.add(Workstream.objects.create(plan=plan, name="EHCP Improvement"))
+    return created
+
+
+# ---------------------------------------------------------------------------------------------
+# The browser: Debian's Chromium driven by Playwright, with axe-core for accessibility
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    need(
+        Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is not None,
+        f"Chromium at {CHROMIUM} (apt-get install chromium)",
+    )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(chromium: Any, live_server: Any) -> Iterator[Any]:
+    need((Path(settings.BASE_DIR) / "static" / "build" / "app.css").exists(), "the front-end assets (make assets)")
+    # bypass_csp lets the test inject axe-core; the product's own pages never need it.
+    context = chromium.new_context(base_url=live_server.url, bypass_csp=True)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def sign_in(page: Any, username: str, password: str = PASSWORD) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """Runs axe-core's WCAG 2.2 A and AA rules on the page; returns the violations."""
+    need(AXE_JS.exists(), "axe-core (make assets installs it from npm)")
+    page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        WCAG_TAGS,
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]

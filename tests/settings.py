@@ -1,0 +1,26 @@
+"""Settings for the test suite: the project's settings with development defaults.
+
+DATABASE_URL and REDIS_URL pass through, so CI runs the suite on PostgreSQL and Redis.
+"""
+
+import atexit
+import os
+import shutil
+import tempfile
+
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-any-deployment")
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make around
+# it are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+if "VAR_DIR" not in os.environ:
+    # One scratch folder per test run (Celery's files, uploads), removed when the run ends. Child
+    # processes (a Celery worker under test) inherit it through the environment.
+    os.environ["VAR_DIR"] = tempfile.mkdtemp(prefix="send-tracker-tests-")
+    atexit.register(shutil.rmtree, os.environ["VAR_DIR"], ignore_errors=True)
+
+from send_tracker.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = VAR_DIR / "media"  # noqa: F405

@@ -1,0 +1,58 @@
+"""The dashboard and the public page in Chromium, checked by axe-core."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+
+from actions.services import record_rating_update
+from tests.conftest import axe_violations, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SECRET = "INTERNAL-ONLY-planted-text-91bc"
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    cache.clear()
+
+
+def test_a_councillor_follows_a_figure_to_its_list_and_cannot_change_anything(page, make_action, scrutiny_member):
+    make_action("3A1", brag="red", due_date=datetime.date(2099, 1, 31))
+    make_action("3A2", brag="amber", due_date=datetime.date(2099, 1, 31))
+    sign_in(page, scrutiny_member.username)
+
+    page.get_by_role("link", name="1 Red in PAP 3").click()
+
+    page.wait_for_url("**/plan/actions/**rating=red**")
+    rows = page.locator("table.app-table--actions tbody tr")
+    assert rows.count() == 1 and "3A1" in rows.first.inner_text()
+    page.get_by_role("link", name="3A1").click()
+    assert page.get_by_role("button", name="Update rating").count() == 0
+    assert page.goto(page.url + "rate/").status == 403
+    assert axe_violations(page) == []
+
+
+def test_the_dashboard_has_no_accessibility_violations(page, make_action, officer):
+    make_action("3A1", brag="red")
+    sign_in(page, officer.username)
+    page.goto("/")
+
+    assert axe_violations(page) == []
+
+
+def test_an_anonymous_visitor_sees_the_public_page_without_internal_text(page, plan, action, officer):
+    plan.is_public = True
+    plan.save()
+    record_rating_update(
+        action_id=action.pk, user=officer, brag="amber", commentary=f"Internal: {SECRET}", based_on_version=1
+    )
+
+    page.goto(f"/public/{plan.partnership.slug}/")
+
+    assert page.get_by_role("heading", level=1).inner_text().startswith("How Testshire")
+    assert "Amber" in page.locator("main").inner_text()
+    assert SECRET not in page.content()
+    assert axe_violations(page) == []

@@ -1,0 +1,124 @@
+"""The public transparency page: only what is marked public, nothing internal, no sign-in."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from actions.services import Evidence, record_rating_update
+from kpis.models import Indicator, IndicatorValue
+
+SECRET = "INTERNAL-ONLY-planted-text-7f3a"
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def published(action, officer, plan, make_action, partnership, council):
+    plan.is_public = True
+    plan.save()
+    record_rating_update(
+        action_id=action.pk,
+        user=officer,
+        brag="green",
+        commentary=f"Internal view {SECRET}",
+        based_on_version=1,
+        evidence=Evidence(text=f"Evidence {SECRET}", file=SimpleUploadedFile(f"{SECRET}.pdf", b"%PDF-1.4")),
+    )
+    public_action = make_action("3A2", description="Publish the local offer")
+    record_rating_update(
+        action_id=public_action.pk,
+        user=officer,
+        brag="amber",
+        commentary="Workshops held with parents in May.",
+        based_on_version=1,
+        commentary_is_public=True,
+    )
+    public_kpi = Indicator.objects.create(
+        partnership=partnership,
+        name="EHC plans within 20 weeks",
+        definition="Share issued on time.",
+        unit="percent",
+        polarity="higher",
+        frequency="monthly",
+        source="Case system",
+        owner=council,
+        is_public=True,
+    )
+    internal_kpi = Indicator.objects.create(
+        partnership=partnership,
+        name=f"Staff sickness {SECRET}",
+        definition="Internal.",
+        unit="percent",
+        polarity="lower",
+        frequency="monthly",
+        source="HR",
+        owner=council,
+        is_public=False,
+    )
+    for indicator, value in ((public_kpi, 41), (internal_kpi, 9)):
+        IndicatorValue.objects.create(
+            indicator=indicator,
+            period_start=datetime.date(2024, 5, 1),
+            period_end=datetime.date(2024, 5, 31),
+            value=value,
+        )
+    return plan
+
+
+def test_anonymous_visitors_see_the_published_plan_without_internal_text(published, officer):
+    response = Client().get(f"/public/{published.partnership.slug}/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Publish the local offer" in page and "Amber" in page and "Green" in page
+    assert "Workshops held with parents in May." in page
+    assert "EHC plans within 20 weeks" in page and "41" in page
+    assert SECRET not in page
+    assert officer.get_full_name() not in page and officer.username not in page
+    assert "/plan/evidence/" not in page
+
+
+def test_a_plan_not_marked_public_is_not_shown(plan, action):
+    assert Client().get(f"/public/{plan.partnership.slug}/").status_code == 404
+    assert "No local area has published" in Client().get("/public/").content.decode()
+
+
+def test_the_index_goes_straight_to_the_only_published_area(published):
+    response = Client().get("/public/")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/public/{published.partnership.slug}/"
+
+
+def test_the_public_page_is_cached_and_costs_a_fixed_number_of_queries(published, django_assert_max_num_queries):
+    url = f"/public/{published.partnership.slug}/"
+    with django_assert_max_num_queries(10):
+        Client().get(url)
+    with django_assert_max_num_queries(0):
+        Client().get(url)
+
+
+def test_oxfordshire_publishes_its_plan_and_the_dfe_figures_beside_england(db):
+    import io
+
+    from django.core.management import call_command
+
+    call_command("load_oxfordshire", stdout=io.StringIO())
+
+    page = Client().get("/public/oxfordshire/").content.decode()
+
+    assert "Oxfordshire SEND Priority Action Plan" in page
+    assert page.count("govuk-table__row") > 34
+    assert '<th scope="row" class="govuk-table__header">2022</th>' in page
+    assert "4.0%" in page and "49.2%" in page
+    assert "Demo figure" not in page
