@@ -1,0 +1,207 @@
+"""Forms for the recommendation pages. They only collect and parse: the rules live in the models
+and recommendations.services, whose ValidationErrors the views put on these forms' fields."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, cast
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from actions.models import Action
+from governance.models import Board
+from send_tracker.accounts import access
+from send_tracker.accounts.access import AnyUser
+
+from .choices import Outcome, Respondent, Status
+from .models import SCRUTINY_BODY_KINDS, Recommendation, Report
+
+OUTCOME_HINTS: dict[str, str] = {
+    Outcome.ACCEPTED: "Give the proposed action only if it differs from what was recommended.",
+    Outcome.PARTIALLY_ACCEPTED: "Say which part is not accepted and why.",
+    Outcome.REJECTED: "Give the reasons. A rejected recommendation has no timescale.",
+}
+
+
+def add_service_errors(form: forms.Form, error: ValidationError, aliases: dict[str, str] | None = None) -> None:
+    """Put a service's ValidationError on the fields it names (through `aliases` where a model
+    field is entered in several inputs, like a date), the rest at the top of the form."""
+    aliases = aliases or {}
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for field, messages in error.message_dict.items():
+        target = aliases.get(field, field)
+        for message in messages:
+            if target in form.fields and not form.errors.get(target):
+                form.add_error(target, message)
+            elif target not in form.fields:
+                form.add_error(None, message)
+
+
+def date_part(part: str) -> forms.CharField:
+    """One box of the GOV.UK date input (day, month or year)."""
+    return forms.CharField(label=part.capitalize(), required=False, max_length=4 if part == "year" else 2)
+
+
+class DateParts:
+    """The GOV.UK date input: a date entered as day, month and year, read into one date."""
+
+    @staticmethod
+    def read(form: forms.Form, name: str, what: str) -> datetime.date | None:
+        data = form.cleaned_data
+        parts = {part: str(data.get(f"{name}_{part}") or "").strip() for part in ("day", "month", "year")}
+        if not any(parts.values()):
+            return None
+        missing = [part for part, value in parts.items() if not value]
+        if missing:
+            form.add_error(f"{name}_{missing[0]}", f"{what} must include a {' and '.join(missing)}.")
+            return None
+        if not all(value.isdigit() for value in parts.values()) or len(parts["year"]) != 4:
+            form.add_error(f"{name}_day", f"{what} must be a real date, like 23 4 2024.")
+            return None
+        try:
+            return datetime.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+        except ValueError:
+            form.add_error(f"{name}_day", f"{what} must be a real date, like 23 4 2024.")
+            return None
+
+
+class ResponseForm(forms.Form):
+    """The respondent's answer to one recommendation (the scrutiny response pro forma)."""
+
+    outcome = forms.ChoiceField(
+        label="Is the recommendation accepted?",
+        choices=[("", "Not given"), *Outcome.choices],
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Select accepted, partially accepted or rejected."},
+    )
+    proposed_action = forms.CharField(
+        label="Proposed action",
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="If different to that recommended.",
+    )
+    indicative_timescale = forms.CharField(
+        label="Indicative timescale",
+        required=False,
+        max_length=200,
+        help_text="For example, Autumn 2024. Leave blank if the recommendation is rejected.",
+    )
+    reasons = forms.CharField(
+        label="Reasons",
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Required if the recommendation is rejected or only partially accepted.",
+    )
+    lead_cabinet_members = forms.CharField(
+        label="Lead Cabinet members",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One a line, for example: Cllr Kate Gregory, Cabinet Member for SEND Improvement.",
+    )
+    given_on_day = date_part("day")
+    given_on_month = date_part("month")
+    given_on_year = date_part("year")
+    is_published = forms.BooleanField(label="The response has been published", required=False)
+
+    ALIASES = {"given_on": "given_on_day"}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        cleaned["given_on"] = DateParts.read(self, "given_on", "The date of the response")
+        return cleaned
+
+    @staticmethod
+    def outcome_options() -> list[dict[str, str]]:
+        return [{"value": value, "label": label, "hint": OUTCOME_HINTS[value]} for value, label in Outcome.choices]
+
+
+class UpdateForm(forms.Form):
+    """A report of progress on a recommendation, optionally naming the PAP actions carrying it."""
+
+    reported_on_day = date_part("day")
+    reported_on_month = date_part("month")
+    reported_on_year = date_part("year")
+    progress = forms.CharField(
+        label="Progress",
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What has been done since the response or the last update, and what is next.",
+    )
+    implemented = forms.BooleanField(label="The recommendation has now been implemented", required=False)
+    actions = forms.MultipleChoiceField(label="Priority Action Plan actions", required=False)
+
+    ALIASES = {"reported_on": "reported_on_day"}
+
+    def __init__(self, *args: Any, recommendation: Recommendation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [
+            (str(action.pk), f"{action.published_ref}: {action.description[:120]}")
+            for action in Action.objects.filter(
+                plan__partnership_id=recommendation.report.partnership_id, plan__is_current=True
+            ).order_by("position", "ref")
+        ]
+        field = cast(forms.MultipleChoiceField, self.fields["actions"])
+        field.choices = choices
+        field.error_messages["invalid_choice"] = "Choose actions from your partnership's plan."
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        cleaned["reported_on"] = DateParts.read(self, "reported_on", "The date of the update")
+        return cleaned
+
+    def action_ids(self) -> list[int]:
+        return [int(value) for value in self.cleaned_data.get("actions") or []]
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the recommendation being closed?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: implemented and the committee has stopped following it.",
+    )
+
+
+class ReportChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Report) -> str:  # type: ignore[override]
+        return f"{obj.committee}: {obj.title}"
+
+
+OVERDUE_CHOICES = [("", "Any"), ("yes", "Response overdue"), ("no", "Not overdue")]
+
+
+class TrackerFilterForm(forms.Form):
+    """The tracker's filters, submitted by GET so a view can be bookmarked. Every choice is
+    limited to what the reader may see."""
+
+    committee = forms.ModelChoiceField(queryset=Board.objects.none(), required=False, empty_label="Any")
+    report = ReportChoiceField(queryset=Report.objects.none(), required=False, empty_label="Any")
+    status = forms.ChoiceField(choices=[("", "Any"), *Status.choices], required=False)
+    respondent = forms.ChoiceField(choices=[("", "Any"), *Respondent.choices], required=False)
+    overdue = forms.ChoiceField(choices=OVERDUE_CHOICES, required=False)
+
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        reports = Report.objects.visible_to(user).select_related("committee")
+        committees = Board.objects.filter(kind__in=SCRUTINY_BODY_KINDS)
+        ids = access.partnership_ids_for(user)
+        if ids is not None:
+            committees = committees.filter(partnership_id__in=ids)
+        committee_field = cast(forms.ModelChoiceField, self.fields["committee"])
+        committee_field.queryset = committees
+        report_field = cast(ReportChoiceField, self.fields["report"])
+        report_field.queryset = reports
+        for name in ("committee", "report"):
+            field = cast(forms.ModelChoiceField, self.fields[name])
+            # Read each list once: the template's loop would otherwise COUNT then SELECT.
+            field.choices = [choice for choice in field.choices]  # type: ignore[misc,union-attr]

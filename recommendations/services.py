@@ -1,0 +1,298 @@
+"""Writes to scrutiny reports and recommendations. Views, the admin and the loaders call these.
+
+Each validates (Model.clean plus the checks here), writes in one transaction and records who
+made the change and why in the history. Bad input raises ValidationError keyed by field; a user
+who may not change the recommendation gets PermissionDenied. In every refusal nothing is written.
+
+`user=None` means the system itself (a management command loading published papers): no access
+check, and no person in the history.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, cast
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from actions.models import Action
+from send_tracker.accounts import access
+from send_tracker.accounts.models import User
+
+from .choices import Outcome
+from .models import ImplementationUpdate, Recommendation, Report, Response
+
+if TYPE_CHECKING:
+    from send_tracker.accounts.access import AnyUser
+
+REASON_MAX = 100  # simple-history's history_change_reason column
+
+
+def _person(user: AnyUser | None) -> User | None:
+    return user if isinstance(user, User) and user.is_authenticated else None
+
+
+def _label(user: AnyUser | None) -> str:
+    person = _person(user)
+    if person is None:
+        return "System"
+    organisation = person.organisation
+    return f"{person.display_name} ({organisation.name})" if organisation else person.display_name
+
+
+def _reason(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= REASON_MAX else text[: REASON_MAX - 1] + "…"
+
+
+def _locked_recommendation(recommendation_id: int, user: AnyUser | None, refusal: str) -> Recommendation:
+    # The row lock makes read-check-write safe on PostgreSQL; SQLite's IMMEDIATE transactions
+    # serialise writers to the same effect.
+    recommendation = (
+        Recommendation.objects.select_for_update(of=("self",))
+        .select_related("report__partnership", "report__committee")
+        .get(pk=recommendation_id)
+    )
+    if user is not None:
+        access.require(recommendation.can_be_changed_by(user), refusal)
+    return recommendation
+
+
+def _refuse_if_closed(recommendation: Recommendation, what: str) -> None:
+    if recommendation.closed_at is not None:
+        when = timezone.localtime(recommendation.closed_at).strftime("%d %B %Y").lstrip("0")
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: (
+                    f"{recommendation.reference} was closed on {when}, so it cannot take {what}. "
+                    "An administrator can reopen it if the committee asks for more."
+                )
+            }
+        )
+
+
+def _actions_in_partnership(action_ids: Iterable[int], partnership_id: int) -> list[Action]:
+    wanted = set(action_ids)
+    found = list(Action.objects.filter(pk__in=wanted, plan__partnership_id=partnership_id))
+    if len(found) != len(wanted):
+        raise ValidationError({"actions": "Choose actions from your partnership's plan."})
+    return found
+
+
+def save_report(report: Report, *, user: AnyUser | None, reason: str) -> Report:
+    """Create or change a scrutiny report, recomputing its stored response due date.
+
+    Reports are set up by administrators (in the admin) or loaded from published papers.
+    """
+    if user is not None:
+        access.require(
+            access.may_change_in_partnership(user, report.partnership_id),
+            "Only an administrator can set up or change a scrutiny report.",
+        )
+    report.full_clean()
+    with transaction.atomic():
+        report.refresh_response_due_date()
+        report._change_reason = _reason(reason)  # type: ignore[attr-defined]
+        report._history_user = _person(user)  # type: ignore[attr-defined]
+        report.save()
+    return report
+
+
+def record_response(
+    *,
+    recommendation_id: int,
+    user: AnyUser | None,
+    outcome: str,
+    proposed_action: str = "",
+    indicative_timescale: str = "",
+    reasons: str = "",
+    lead_cabinet_members: str = "",
+    given_on: datetime.date | None = None,
+    is_published: bool = False,
+    reason: str = "",
+) -> Response:
+    """Record the respondent's answer to a recommendation, or revise the one recorded.
+
+    Refused: an outcome that is not accepted, partially accepted or rejected; a rejection or a
+    partial acceptance without reasons; a date in the future; a closed recommendation.
+    """
+    errors: dict[str, str] = {}
+    if given_on is not None and given_on > timezone.localdate():
+        errors["given_on"] = "The date of the response must be today or in the past."
+    if user is not None and given_on is None:
+        errors["given_on"] = "Enter the date of the response."
+    with transaction.atomic():
+        recommendation = _locked_recommendation(
+            recommendation_id,
+            user,
+            "Only officers of the organisation that answers this recommendation, or an administrator, can record "
+            "its response.",
+        )
+        _refuse_if_closed(recommendation, "a response")
+        response = recommendation.response_or_none
+        revising = response is not None
+        if response is None:
+            response = Response(recommendation=recommendation)
+        response.outcome = outcome
+        response.proposed_action = proposed_action.strip()
+        response.indicative_timescale = indicative_timescale.strip()
+        response.reasons = reasons.strip()
+        response.lead_cabinet_members = "\n".join(
+            line.strip() for line in lead_cabinet_members.splitlines() if line.strip()
+        )
+        response.given_on = given_on
+        response.is_published = is_published
+        # The model's own rules first, so that their plain words are the ones shown.
+        for check in (response.clean, lambda: response.clean_fields(exclude=["recommendation"])):
+            try:
+                check()
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    errors.setdefault(field, messages[0])
+        if errors:
+            raise ValidationError(errors)
+        label = Outcome(outcome).label
+        response.recorded_by = _person(user) or response.recorded_by
+        response._change_reason = _reason(  # type: ignore[attr-defined]
+            reason or (f"Response revised: {label}" if revising else f"Response recorded: {label}")
+        )
+        response._history_user = _person(user)  # type: ignore[attr-defined]
+        response.save()
+    return response
+
+
+def add_implementation_update(
+    *,
+    recommendation_id: int,
+    user: AnyUser | None,
+    progress: str,
+    reported_on: datetime.date | None,
+    implemented: bool = False,
+    action_ids: Iterable[int] = (),
+    reason: str = "",
+) -> ImplementationUpdate:
+    """Add a report of progress on a recommendation, linking any PAP actions it names.
+
+    Linked actions are also linked to the recommendation itself, so each action's page lists the
+    recommendations it helps deliver. Refused for a closed recommendation.
+    """
+    errors: dict[str, str] = {}
+    if not progress.strip():
+        errors["progress"] = "Describe the progress made."
+    if reported_on is None:
+        errors["reported_on"] = "Enter the date of the update."
+    elif reported_on > timezone.localdate():
+        errors["reported_on"] = "The date of the update must be today or in the past."
+    with transaction.atomic():
+        recommendation = _locked_recommendation(
+            recommendation_id,
+            user,
+            "Only officers of the organisation that answers this recommendation, or an administrator, can add "
+            "updates to it.",
+        )
+        _refuse_if_closed(recommendation, "more updates")
+        actions: list[Action] = []
+        try:
+            actions = _actions_in_partnership(action_ids, recommendation.report.partnership_id)
+        except ValidationError as exc:
+            errors.update({field: messages[0] for field, messages in exc.message_dict.items()})
+        if errors:
+            raise ValidationError(errors)
+        update = ImplementationUpdate(
+            recommendation=recommendation,
+            reported_on=cast(datetime.date, reported_on),  # checked above
+            progress=progress.strip(),
+            implemented=implemented,
+            created_by=_person(user),
+            created_by_label=_label(user),
+        )
+        update.full_clean(exclude=["recommendation"])
+        update._change_reason = _reason(  # type: ignore[attr-defined]
+            reason or ("Update: implemented" if implemented else "Update: progress reported")
+        )
+        update._history_user = _person(user)  # type: ignore[attr-defined]
+        update.save()
+        if actions:
+            # The change of links is its own history row, after the one that added the update.
+            update._change_reason = _reason(_linked_to(actions))  # type: ignore[attr-defined]
+            update.actions.set(actions)
+            existing = set(recommendation.actions.values_list("pk", flat=True))
+            _add_links(recommendation, [action for action in actions if action.pk not in existing], user, "")
+    return update
+
+
+def _linked_to(actions: list[Action]) -> str:
+    return "Linked to PAP " + ", ".join(action.published_ref for action in actions)
+
+
+def _add_links(recommendation: Recommendation, actions: list[Action], user: AnyUser | None, reason: str) -> None:
+    """Adding links writes one history row of the recommendation, by simple-history's m2m signal."""
+    if not actions:
+        return
+    recommendation._change_reason = _reason(reason or _linked_to(actions))  # type: ignore[attr-defined]
+    recommendation._history_user = _person(user)  # type: ignore[attr-defined]
+    recommendation.actions.add(*actions)
+
+
+def _save_recommendation(recommendation: Recommendation, user: AnyUser | None, reason: str) -> None:
+    recommendation._change_reason = _reason(reason)  # type: ignore[attr-defined]
+    recommendation._history_user = _person(user)  # type: ignore[attr-defined]
+    recommendation.save()
+
+
+def link_actions(*, recommendation_id: int, user: AnyUser | None, action_ids: Iterable[int], reason: str = "") -> None:
+    """Link a recommendation to the PAP actions that deliver it (adding to any links it has)."""
+    with transaction.atomic():
+        recommendation = _locked_recommendation(
+            recommendation_id,
+            user,
+            "Only the answering organisation's officers, or an administrator, can link actions.",
+        )
+        actions = _actions_in_partnership(action_ids, recommendation.report.partnership_id)
+        existing = set(recommendation.actions.values_list("pk", flat=True))
+        _add_links(recommendation, [action for action in actions if action.pk not in existing], user, reason)
+
+
+def close_recommendation(*, recommendation_id: int, user: AnyUser | None, reason: str) -> Recommendation:
+    """Close a recommendation: the committee has what it asked for, or has stopped following it.
+
+    A closed recommendation takes no more responses or updates.
+    """
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the recommendation is being closed."})
+    with transaction.atomic():
+        recommendation = _locked_recommendation(
+            recommendation_id,
+            user,
+            "Only officers of the organisation that answers this recommendation, or an administrator, can close it.",
+        )
+        if recommendation.closed_at is not None:
+            raise ValidationError({NON_FIELD_ERRORS: f"{recommendation.reference} is already closed."})
+        recommendation.closed_at = timezone.now()
+        recommendation.closed_by = _person(user)
+        recommendation.closed_reason = reason.strip()
+        _save_recommendation(recommendation, user, f"Closed: {reason.strip()}")
+    return recommendation
+
+
+def reopen_recommendation(*, recommendation_id: int, user: AnyUser | None, reason: str) -> Recommendation:
+    """Reopen a closed recommendation (administrators only), e.g. when the committee asks for more."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the recommendation is being reopened."})
+    with transaction.atomic():
+        recommendation = _locked_recommendation(recommendation_id, None, "")
+        if user is not None:
+            access.require(
+                access.may_change_in_partnership(user, recommendation.report.partnership_id),
+                "Only an administrator can reopen a recommendation.",
+            )
+        if recommendation.closed_at is None:
+            raise ValidationError({NON_FIELD_ERRORS: f"{recommendation.reference} is not closed."})
+        recommendation.closed_at = None
+        recommendation.closed_by = None
+        recommendation.closed_reason = ""
+        _save_recommendation(recommendation, user, f"Reopened: {reason.strip()}")
+    return recommendation

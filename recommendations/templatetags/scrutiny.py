@@ -1,0 +1,57 @@
+"""Template tags for recommendations: status and outcome always named in text, and every
+deadline shown with its rule and legal basis."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import template
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from actions.models import Action
+
+from ..choices import OUTCOME_TAG_CLASSES, STATUS_TAG_CLASSES, Outcome, Status
+from ..deadlines import Deadline
+from ..models import Recommendation
+
+register = template.Library()
+
+
+@register.simple_tag
+def status_tag(value: str) -> SafeString:
+    label = Status(value).label if value in Status.values else "Unknown"
+    return format_html('<strong class="{}">{}</strong>', STATUS_TAG_CLASSES.get(value, "govuk-tag"), label)
+
+
+@register.simple_tag
+def outcome_tag(value: str) -> SafeString:
+    label = Outcome(value).label if value in Outcome.values else "Not given"
+    return format_html('<strong class="{}">{}</strong>', OUTCOME_TAG_CLASSES.get(value, "govuk-tag"), label)
+
+
+@register.inclusion_tag("recommendations/_deadline.html")
+def deadline(value: Deadline | None, today: datetime.date | None = None, compact: bool = False) -> dict[str, Any]:
+    """A due date with days left or overdue, its rule and its legal basis."""
+    today = today or timezone.localdate()
+    return {
+        "deadline": value,
+        "rule": value.rule if value else None,
+        "describe": value.describe(today) if value else "",
+        "overdue": value.is_overdue(today) if value else False,
+        "compact": compact,
+    }
+
+
+@register.simple_tag
+def linked_recommendations(action: Action) -> QuerySet[Recommendation]:
+    """The recommendations an action helps deliver, with their status today."""
+    return (
+        Recommendation.objects.filter(actions=action)
+        .with_status(timezone.localdate())
+        .select_related("report__committee")
+        .order_by("report__received_on", "position")
+    )

@@ -1,0 +1,246 @@
+"""The recommendation pages: the tracker, a report, a recommendation, and the officer's forms.
+
+Thin: fetch through recommendations.access (404 outside the partnership, 403 for read-only users),
+write through recommendations.services, and show its ValidationErrors in the GOV.UK error summary.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from . import access, services
+from .choices import Status
+from .deadlines import Deadline
+from .forms import CloseForm, ResponseForm, TrackerFilterForm, UpdateForm, add_service_errors
+from .models import Recommendation
+from .timeline import HistoryEntry, recommendation_history
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+@dataclass(frozen=True)
+class Row:
+    recommendation: Recommendation
+    status: Status
+    deadline: Deadline | None
+
+
+def _rows(recommendations: list[Recommendation], today: datetime.date) -> list[Row]:
+    return [Row(rec, rec.status_on(today), rec.deadline_on(today)) for rec in recommendations]
+
+
+@login_required
+def tracker(request: HttpRequest) -> HttpResponse:
+    today = _today()
+    form = TrackerFilterForm(request.GET or None, user=request.user)
+    recommendations = (
+        Recommendation.objects.visible_to(request.user)
+        .with_status(today)
+        .with_listing_related()
+        .order_by("-report__received_on", "report__title", "position", "pk")
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["committee"]:
+            committee = data["committee"]
+            recommendations = recommendations.filter(Q(report__committee=committee) | Q(joint_with=committee))
+        if data["report"]:
+            recommendations = recommendations.filter(report=data["report"])
+        if data["status"]:
+            recommendations = recommendations.filter(status=data["status"])
+        if data["respondent"]:
+            recommendations = recommendations.filter(respondent=data["respondent"])
+        if data["overdue"] == "yes":
+            recommendations = recommendations.filter(status=Status.RESPONSE_OVERDUE)
+        elif data["overdue"] == "no":
+            recommendations = recommendations.exclude(status=Status.RESPONSE_OVERDUE)
+    rows = _rows(list(recommendations.distinct()), today)
+    return render(
+        request,
+        "recommendations/tracker.html",
+        {
+            "form": form,
+            "rows": rows,
+            "today": today,
+            "filtered": any(value for value in request.GET.values()),
+            "overdue_count": sum(1 for row in rows if row.status == Status.RESPONSE_OVERDUE),
+        },
+        status=200 if form.is_valid() or not form.is_bound else 400,
+    )
+
+
+@login_required
+def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+    today = _today()
+    report = access.report_for_reading(request.user, report_id)
+    recommendations = list(
+        report.recommendations.with_status(today)  # type: ignore[attr-defined]
+        .select_related("respondent_organisation", "response")
+        .prefetch_related("joint_with")
+        .order_by("position", "pk")
+    )
+    lists: dict[str, list[Row]] = {}
+    for row in _rows(recommendations, today):
+        lists.setdefault(row.recommendation.list_name, []).append(row)
+    return render(
+        request,
+        "recommendations/report_detail.html",
+        {"report": report, "lists": lists, "deadline": report.response_deadline, "today": today},
+    )
+
+
+@login_required
+def recommendation_detail(request: HttpRequest, recommendation_id: int) -> HttpResponse:
+    today = _today()
+    recommendation = access.recommendation_for_reading(request.user, recommendation_id)
+    history: list[HistoryEntry] = recommendation_history(recommendation)
+    return render(
+        request,
+        "recommendations/recommendation_detail.html",
+        {
+            "recommendation": recommendation,
+            "report": recommendation.report,
+            "status": recommendation.status_on(today),
+            "deadline": recommendation.deadline_on(today),
+            "response": recommendation.response_or_none,
+            "updates": recommendation.updates.select_related("created_by").prefetch_related("actions__plan"),
+            "actions": recommendation.actions.select_related("plan").order_by("position", "ref"),
+            "joint_with": recommendation.joint_with.all(),
+            "responsible": recommendation.responsible_organisation(),
+            "can_change": recommendation.can_be_changed_by(request.user),
+            "history": history,
+            "today": today,
+        },
+    )
+
+
+def _date_initial(prefix: str, value: datetime.date | None) -> dict[str, object]:
+    if value is None:
+        return {}
+    return {f"{prefix}_day": str(value.day), f"{prefix}_month": str(value.month), f"{prefix}_year": str(value.year)}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_response(request: HttpRequest, recommendation_id: int) -> HttpResponse:
+    recommendation = access.recommendation_for_change(request.user, recommendation_id)
+    existing = recommendation.response_or_none
+    if request.method == "POST":
+        form = ResponseForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.record_response(
+                    recommendation_id=recommendation.pk,
+                    user=request.user,
+                    outcome=data["outcome"],
+                    proposed_action=data["proposed_action"],
+                    indicative_timescale=data["indicative_timescale"],
+                    reasons=data["reasons"],
+                    lead_cabinet_members=data["lead_cabinet_members"],
+                    given_on=data["given_on"],
+                    is_published=data["is_published"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc, ResponseForm.ALIASES)
+            else:
+                messages.success(request, f"Response to {recommendation.reference} saved.")
+                return redirect(recommendation)
+    else:
+        initial: dict[str, object] = _date_initial("given_on", _today())
+        if existing is not None:
+            initial = {
+                "outcome": existing.outcome,
+                "proposed_action": existing.proposed_action,
+                "indicative_timescale": existing.indicative_timescale,
+                "reasons": existing.reasons,
+                "lead_cabinet_members": existing.lead_cabinet_members,
+                "is_published": existing.is_published,
+                **(_date_initial("given_on", existing.given_on) or initial),
+            }
+        form = ResponseForm(initial=initial)
+    return render(
+        request,
+        "recommendations/response_form.html",
+        {
+            "recommendation": recommendation,
+            "form": form,
+            "existing": existing,
+            "outcome_options": ResponseForm.outcome_options(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_update(request: HttpRequest, recommendation_id: int) -> HttpResponse:
+    recommendation = access.recommendation_for_change(request.user, recommendation_id)
+    if request.method == "POST":
+        form = UpdateForm(request.POST, recommendation=recommendation)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.add_implementation_update(
+                    recommendation_id=recommendation.pk,
+                    user=request.user,
+                    progress=data["progress"],
+                    reported_on=data["reported_on"],
+                    implemented=data["implemented"],
+                    action_ids=form.action_ids(),
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc, UpdateForm.ALIASES)
+            else:
+                messages.success(request, f"Update to {recommendation.reference} saved.")
+                return redirect(recommendation)
+    else:
+        initial = {
+            **_date_initial("reported_on", _today()),
+            "actions": [str(pk) for pk in recommendation.actions.values_list("pk", flat=True)],
+        }
+        form = UpdateForm(initial=initial, recommendation=recommendation)
+    return render(
+        request,
+        "recommendations/update_form.html",
+        {"recommendation": recommendation, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def close(request: HttpRequest, recommendation_id: int) -> HttpResponse:
+    recommendation = access.recommendation_for_change(request.user, recommendation_id)
+    if request.method == "POST":
+        form = CloseForm(request.POST)
+        if form.is_valid():
+            try:
+                services.close_recommendation(
+                    recommendation_id=recommendation.pk, user=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, f"{recommendation.reference} closed.")
+                return redirect(recommendation)
+    else:
+        form = CloseForm()
+    return render(
+        request,
+        "recommendations/close_form.html",
+        {"recommendation": recommendation, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
