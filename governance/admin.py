@@ -1,0 +1,85 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import ActionArising, AgendaItem, Board, BoardMember, Decision, InspectionEvent, Meeting, Risk, RiskReview
+
+
+class BoardMemberInline(admin.TabularInline):
+    model = BoardMember
+    extra = 0
+    fields = ["name", "job_title", "organisation", "represents", "role", "is_active"]
+
+
+@admin.register(Board)
+class BoardAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "partnership", "kind", "independently_chaired", "is_active"]
+    list_filter = ["partnership", "kind", "is_active"]
+    search_fields = ["name", "short_name"]
+    inlines = [BoardMemberInline]
+
+
+@admin.register(BoardMember)
+class BoardMemberAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "board", "role", "organisation", "represents", "is_active"]
+    list_filter = ["board__partnership", "role", "is_active"]
+    search_fields = ["name", "job_title", "represents"]
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    fields = ["number", "title", "purpose", "presenter", "action", "risk", "indicator"]
+    raw_id_fields = ["action", "risk", "indicator"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(SimpleHistoryAdmin):
+    list_display = ["board", "date", "status", "is_demo"]
+    list_filter = ["board__partnership", "board", "status", "is_demo"]
+    date_hierarchy = "date"
+    inlines = [AgendaItemInline]
+
+
+@admin.register(Decision)
+class DecisionAdmin(SimpleHistoryAdmin):
+    list_display = ["meeting", "number", "text"]
+    list_filter = ["meeting__board"]
+
+
+@admin.register(ActionArising)
+class ActionArisingAdmin(SimpleHistoryAdmin):
+    list_display = ["description", "meeting", "owner_name", "due_date", "done_on"]
+    list_filter = ["meeting__board"]
+    search_fields = ["description", "owner_name"]
+
+
+@admin.register(InspectionEvent)
+class InspectionEventAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "partnership", "kind", "date", "is_expected"]
+    list_filter = ["partnership", "kind", "is_expected"]
+    search_fields = ["title", "outcome"]
+
+
+@admin.register(Risk)
+class RiskAdmin(SimpleHistoryAdmin):
+    """Risks are re-scored on the risk's own page (governance.services.rescore_risk), which keeps a
+    review row and the trend; the admin is for wording, owner and status."""
+
+    list_display = ["reference", "title", "partnership", "owner", "trend", "next_review_date", "status"]
+    list_filter = ["partnership", "status", "trend", "is_demo_scores"]
+    search_fields = ["reference", "title"]
+    readonly_fields = ["likelihood_before", "impact_before", "likelihood_after", "impact_after", "trend", "version"]
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        # Scores are typed in when a risk is first added; after that they change by re-scoring.
+        return self.readonly_fields if obj is not None else ["trend", "version"]
+
+
+@admin.register(RiskReview)
+class RiskReviewAdmin(admin.ModelAdmin):
+    list_display = ["risk", "reviewed_on", "meeting", "trend", "is_demo"]
+    list_filter = ["risk__partnership", "trend", "is_demo"]
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        # A review is a record of what a board agreed on a day: it is not edited afterwards.
+        return False

@@ -1,0 +1,225 @@
+"""Forms for boards, meetings and risks. They only collect: the rules live in governance.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from actions.models import Action, Plan
+from kpis.models import Indicator
+from send_tracker.accounts.models import Organisation
+
+from .choices import IMPACT_WORDS, LIKELIHOOD_WORDS, AgendaPurpose, MeetingStatus
+from .models import AgendaItem, Meeting, Risk
+
+DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%d %m %Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"]
+DATE_HINT = "For example, 27/3/2024"
+
+
+def date_field(label: str, *, required: bool, hint: str = DATE_HINT) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_FORMATS,
+        help_text=hint,
+        error_messages={
+            "required": f"Enter the {label.lower()}.",
+            "invalid": f"Enter the {label.lower()} as a real date, like 27/3/2024.",
+        },
+    )
+
+
+def optional_choice(label: str, choices: list[tuple[Any, str]], empty: str = "None") -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[("", empty), *choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": f"Choose the {label.lower()} from the list."},
+    )
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the fields it names, the rest at the top of the form."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            for message in messages:
+                if field in form.fields and not form.errors.get(field):
+                    form.add_error(field, message)
+                elif field not in form.fields:
+                    form.add_error(None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+class MeetingForm(forms.Form):
+    date = date_field("Meeting date", required=True)
+    papers_deadline = date_field(
+        "Papers deadline", required=False, hint=f"Leave blank for a week before the meeting. {DATE_HINT}"
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        choices=MeetingStatus.choices,
+        initial=MeetingStatus.SCHEDULED,
+        error_messages={"required": "Choose the status.", "invalid_choice": "Choose the status from the list."},
+    )
+    title = forms.CharField(
+        label="Title", required=False, max_length=200, help_text="Optional, e.g. 'Focused session: post-16 provision'."
+    )
+    location = forms.CharField(label="Where", required=False, max_length=200, help_text="Optional.")
+
+
+class AgendaItemForm(forms.Form):
+    title = forms.CharField(label="Item title", max_length=200, error_messages={"required": "Enter the item's title."})
+    purpose = forms.ChoiceField(
+        label="What the board is asked to do",
+        choices=AgendaPurpose.choices,
+        initial=AgendaPurpose.DISCUSSION,
+        error_messages={"invalid_choice": "Choose what the board is asked to do."},
+    )
+    presenter = forms.CharField(label="Presented by", required=False, max_length=200, help_text="Optional.")
+    summary = forms.CharField(label="Summary", required=False, max_length=5000, widget=forms.Textarea)
+
+    def __init__(self, *args: Any, meeting: Meeting, plan: Plan | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        partnership_id = meeting.board.partnership_id
+        actions = Action.objects.filter(plan=plan).order_by("position", "ref") if plan else Action.objects.none()
+        self.fields["action"] = optional_choice(
+            "Plan action",
+            [
+                (a.pk, f"{a.published_ref}: {a.description[:80]}")
+                for a in actions.only("pk", "published_ref", "description")
+            ],
+        )
+        self.fields["risk"] = optional_choice(
+            "Risk",
+            [
+                (r.pk, f"{r.reference}: {r.title[:80]}")
+                for r in Risk.objects.filter(partnership_id=partnership_id).only("pk", "reference", "title")
+            ],
+        )
+        self.fields["indicator"] = optional_choice(
+            "KPI", [(i.pk, i.name) for i in Indicator.objects.filter(partnership_id=partnership_id).only("pk", "name")]
+        )
+
+
+def _agenda_choices(meeting: Meeting, items: list[AgendaItem] | None = None) -> list[tuple[Any, str]]:
+    rows = items if items is not None else list(meeting.agenda_items.all())
+    return [(item.pk, f"Item {item.number}: {item.title}") for item in rows]
+
+
+class DecisionForm(forms.Form):
+    text = forms.CharField(
+        label="Decision",
+        max_length=5000,
+        widget=forms.Textarea,
+        error_messages={"required": "Enter what the board decided."},
+    )
+
+    def __init__(
+        self, *args: Any, meeting: Meeting, agenda_items: list[AgendaItem] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agenda_item"] = optional_choice("Agenda item", _agenda_choices(meeting, agenda_items))
+
+
+class ActionArisingForm(forms.Form):
+    description = forms.CharField(
+        label="What is to be done",
+        max_length=5000,
+        widget=forms.Textarea,
+        error_messages={"required": "Enter what is to be done."},
+    )
+    owner_name = forms.CharField(
+        label="Who will do it",
+        max_length=200,
+        help_text="A name or a post, e.g. 'Director of Children's Services'.",
+        error_messages={"required": "Enter who will do it: a name or a post."},
+    )
+    due_date = date_field("Due date", required=False, hint=f"Optional. {DATE_HINT}")
+
+    def __init__(
+        self,
+        *args: Any,
+        meeting: Meeting,
+        agenda_items: list[AgendaItem] | None = None,
+        organisations: list[Organisation] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if organisations is None:
+            organisations = list(Organisation.objects.filter(partnership_id=meeting.board.partnership_id))
+        self.fields["owner_organisation"] = optional_choice(
+            "Organisation", [(o.pk, o.name) for o in organisations], empty="Not given"
+        )
+        self.fields["agenda_item"] = optional_choice("Agenda item", _agenda_choices(meeting, agenda_items))
+        # Keep the fields in the order a clerk fills them in.
+        self.order_fields(["description", "owner_name", "owner_organisation", "due_date", "agenda_item"])
+
+
+class CompleteActionArisingForm(forms.Form):
+    done_on = date_field("Date done", required=False, hint=f"Leave blank for today. {DATE_HINT}")
+    done_note = forms.CharField(
+        label="Note", required=False, max_length=5000, widget=forms.Textarea, help_text="Optional."
+    )
+
+
+SCORE_CHOICES_LIKELIHOOD = [(n, f"{n}: {LIKELIHOOD_WORDS[n]}") for n in range(1, 6)]
+SCORE_CHOICES_IMPACT = [(n, f"{n}: {IMPACT_WORDS[n]}") for n in range(1, 6)]
+
+
+def score_field(label: str, choices: list[tuple[int, str]]) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[("", "Choose"), *choices],
+        coerce=int,
+        error_messages={
+            "required": f"Choose the {label.lower()}, from 1 to 5.",
+            "invalid_choice": f"Choose the {label.lower()}, from 1 to 5.",
+        },
+    )
+
+
+class RiskRescoreForm(forms.Form):
+    likelihood_before = score_field("Likelihood before mitigation", SCORE_CHOICES_LIKELIHOOD)
+    impact_before = score_field("Impact before mitigation", SCORE_CHOICES_IMPACT)
+    likelihood_after = score_field("Likelihood after mitigation", SCORE_CHOICES_LIKELIHOOD)
+    impact_after = score_field("Impact after mitigation", SCORE_CHOICES_IMPACT)
+    mitigations = forms.CharField(label="Mitigations", required=False, max_length=5000, widget=forms.Textarea)
+    next_review_date = date_field("Next review date", required=True)
+    comment = forms.CharField(
+        label="Why these scores",
+        max_length=5000,
+        widget=forms.Textarea,
+        help_text="What has changed, or why nothing has. Kept in the risk's history.",
+        error_messages={"required": "Enter why the scores are what they are."},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, risk: Risk, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        meetings = (
+            Meeting.objects.filter(board__partnership_id=risk.partnership_id)
+            .select_related("board")
+            .order_by("-date")[:24]
+        )
+        self.fields["meeting"] = optional_choice(
+            "Reviewed at", [(m.pk, str(m)) for m in meetings], empty="Not at a meeting"
+        )
+        self.order_fields(
+            [
+                "likelihood_before",
+                "impact_before",
+                "likelihood_after",
+                "impact_after",
+                "mitigations",
+                "next_review_date",
+                "meeting",
+                "comment",
+                "version",
+            ]
+        )

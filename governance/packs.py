@@ -1,0 +1,492 @@
+"""Board packs: the PAP highlight report and the risk register as at a meeting, in Word, CSV and Excel.
+
+The highlight report keeps the layout of the published progress report (seed 002, appendix B):
+PAP Ref, Objective, Theme, Project(s), Comment, Date, BRAG, with each objective as a sub-heading
+row above its actions. A rating is always written as its name ("Amber"); the cell's shading only
+repeats it, so the pack reads the same printed in black and white or read aloud by a screen reader.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from docx.table import Table, _Cell, _Row
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from actions.choices import BRAG_DEFINITIONS, BRAG_DISPLAY_ORDER, NOT_YET_RATED, Brag
+
+from .as_it_stood import PlanAsItStood, RiskAsItStood
+from .choices import RiskLevel
+from .models import Meeting, describe_scores, long_date
+
+PLAN_COLUMNS = ["PAP Ref", "Objective", "Theme", "Project(s)", "Comment", "Date", "BRAG"]
+# Landscape A4 less 1.5 cm margins is 26.7 cm; the description and the comment get the room.
+PLAN_WIDTHS_CM = [1.6, 8.4, 3.0, 3.2, 6.5, 1.8, 2.2]
+
+RISK_COLUMNS = [
+    "Ref",
+    "Risk",
+    "Cause",
+    "Consequence",
+    "Owner",
+    "Likelihood before",
+    "Impact before",
+    "Score before",
+    "Level before",
+    "Likelihood after",
+    "Impact after",
+    "Score after",
+    "Level after",
+    "Mitigations",
+    "Trend",
+    "Next review",
+    "Review overdue",
+    "Demo scores",
+]
+RISK_DOC_COLUMNS = [
+    "Ref",
+    "Risk",
+    "Owner",
+    "Before mitigation",
+    "After mitigation",
+    "Mitigations",
+    "Trend",
+    "Next review",
+]
+RISK_DOC_WIDTHS_CM = [1.2, 7.5, 3.0, 3.4, 3.4, 5.0, 1.6, 1.6]
+
+# Light tints, the same as the web pages', so black text on them keeps a contrast above 7:1.
+BRAG_FILLS: dict[str | None, str] = {
+    Brag.RED: "F4CDC6",
+    Brag.AMBER: "FCE2A8",
+    Brag.GREEN: "CCE2D8",
+    Brag.BLUE: "BBD4EA",
+    Brag.GREY: "DFE0E1",
+    None: "FFFFFF",
+}
+LEVEL_FILLS: dict[str, str] = {
+    RiskLevel.LOW: "CCE2D8",
+    RiskLevel.MEDIUM: "FFF7BF",
+    RiskLevel.HIGH: "FCE2A8",
+    RiskLevel.VERY_HIGH: "F4CDC6",
+}
+OBJECTIVE_FILL = "F3F2F1"
+HEADER_FILL = "DEE0E2"
+
+# Cells a spreadsheet would run as a formula are prefixed, so a downloaded file cannot carry one.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class HighlightRow:
+    """One row of the highlight report: an objective's sub-heading, or an action."""
+
+    is_objective: bool
+    ref: str
+    objective: str
+    theme: str = ""
+    projects: str = ""
+    comment: str = ""
+    date: str = ""
+    brag: str | None = None
+
+    @property
+    def brag_label(self) -> str:
+        if self.is_objective:
+            return ""
+        return Brag(self.brag).label if self.brag else NOT_YET_RATED
+
+    def cells(self) -> list[str]:
+        return [self.ref, self.objective, self.theme, self.projects, self.comment, self.date, self.brag_label]
+
+
+def highlight_rows(reading: PlanAsItStood) -> list[HighlightRow]:
+    rows: list[HighlightRow] = []
+    for group in reading.groups():
+        rows.append(HighlightRow(is_objective=True, ref=group.objective.code, objective=group.objective.text))
+        for action in group.actions:
+            rows.append(
+                HighlightRow(
+                    is_objective=False,
+                    ref=action.published_ref,
+                    objective=action.description,
+                    theme=action.themes_text,
+                    projects=action.workstreams_text,
+                    comment=action.highlight_comment,
+                    date=action.date_text,
+                    brag=action.brag,
+                )
+            )
+    return rows
+
+
+def risk_cells(risk: RiskAsItStood, owners: dict[int, str], on: datetime.date) -> list[object]:
+    owner = ", ".join(part for part in (risk.owner_role, owners.get(risk.owner_id or 0, "")) if part)
+    return [
+        risk.reference,
+        risk.title,
+        risk.cause,
+        risk.consequence,
+        owner or "Not assigned",
+        risk.likelihood_before,
+        risk.impact_before,
+        risk.score_before,
+        risk.level_before.label,
+        risk.likelihood_after,
+        risk.impact_after,
+        risk.score_after,
+        risk.level_after.label,
+        risk.mitigations,
+        risk.trend_label,
+        risk.next_review_date.isoformat() if risk.next_review_date else "",
+        "Yes" if risk.is_review_overdue(on) else "No",
+        "Yes" if risk.is_demo_scores else "No",
+    ]
+
+
+def _meeting_line(meeting: Meeting) -> str:
+    return f"{meeting.board.full_name}, meeting of {meeting.date_label}."
+
+
+DEMO_NOTE = (
+    "Demo: this meeting and the history behind these figures were made up for the demonstration. "
+    "They are not the partnership's real record."
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV
+
+
+def csv_safe(value: object) -> str:
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    buffer = io.StringIO()
+    # The byte order mark makes Excel read the file as UTF-8, as the DfE's own downloads do.
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([csv_safe(cell) for cell in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+def plan_csv(reading: PlanAsItStood) -> bytes:
+    return to_csv(PLAN_COLUMNS, (row.cells() for row in highlight_rows(reading)))
+
+
+def risks_csv(risks: list[RiskAsItStood], owners: dict[int, str], on: datetime.date) -> bytes:
+    return to_csv(RISK_COLUMNS, (risk_cells(risk, owners, on) for risk in risks))
+
+
+# ---------------------------------------------------------------------------------------------
+# Word
+
+
+def _shade(cell: _Cell, fill: str) -> None:
+    properties = cell._tc.get_or_add_tcPr()
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    properties.append(shading)
+
+
+def _repeat_as_header(row: _Row) -> None:
+    # Marks the row as the table's header: Word repeats it on every page and screen readers
+    # announce each cell with its column's name.
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+
+
+def _set_cell(
+    cell: _Cell, text: str, *, bold: bool = False, fill: str | None = None, width: float | None = None
+) -> None:
+    cell.text = ""
+    paragraph = cell.paragraphs[0]
+    run = paragraph.add_run(text)
+    run.bold = bold
+    if fill:
+        _shade(cell, fill)
+    if width is not None:
+        cell.width = Cm(width)
+
+
+def _new_document(title: str) -> DocxDocument:
+    document = Document()
+    document.core_properties.title = title
+    document.core_properties.language = "en-GB"
+    normal = document.styles["Normal"]
+    normal.font.name = "Arial"  # type: ignore[attr-defined]
+    normal.font.size = Pt(10)  # type: ignore[attr-defined]
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(1.5))
+    return document
+
+
+def _table(document: Document, columns: list[str], widths: list[float]) -> Table:  # type: ignore[valid-type]
+    table = document.add_table(rows=1, cols=len(columns))  # type: ignore[attr-defined]
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    header = table.rows[0]
+    for cell, name, width in zip(header.cells, columns, widths, strict=True):
+        _set_cell(cell, name, bold=True, fill=HEADER_FILL, width=width)
+    _repeat_as_header(header)
+    return table
+
+
+def _save(document: DocxDocument) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def plan_docx(meeting: Meeting, reading: PlanAsItStood) -> bytes:
+    on = long_date(reading.on)
+    title = f"PAP highlight report as at {on}"
+    document = _new_document(title)
+    document.add_heading(title, level=0)
+    plan_title = reading.plan.title if reading.plan else "No plan recorded"
+    document.add_paragraph(f"{plan_title}. For the {_meeting_line(meeting)}")
+    if meeting.is_demo:
+        document.add_paragraph().add_run(DEMO_NOTE).bold = True
+    document.add_paragraph(
+        f"Each action's rating, commentary and target date as they stood at the end of {on}, from the "
+        "tracker's history. Every rating is named in words; the shading only repeats the word."
+    )
+
+    document.add_heading("Key: the BRAG ratings the DfE instructs", level=1)
+    key = _table(document, ["Rating", "Meaning"], [4.0, 22.7])
+    for value in BRAG_DISPLAY_ORDER:
+        cells = key.add_row().cells
+        _set_cell(cells[0], Brag(value).label, bold=True, fill=BRAG_FILLS[value], width=4.0)
+        _set_cell(cells[1], BRAG_DEFINITIONS[value], width=22.7)
+    cells = key.add_row().cells
+    _set_cell(cells[0], NOT_YET_RATED, bold=True, width=4.0)
+    _set_cell(cells[1], "No rating recorded yet (this is not Grey).", width=22.7)
+
+    document.add_heading("Summary", level=1)
+    total = len(reading.actions)
+    if total:
+        document.add_paragraph(f"{total} action{'s' if total != 1 else ''} in the plan at this date.")
+        for count in reading.rating_counts():
+            document.add_paragraph(f"{count.label}: {count.count}", style="List Bullet")
+        document.add_paragraph(f"Overdue (past the target date and not Green or Blue): {len(reading.overdue)}")
+    else:
+        document.add_paragraph("There were no actions in the plan at this date.")
+
+    document.add_heading("Progress against the plan", level=1)
+    table = _table(document, PLAN_COLUMNS, PLAN_WIDTHS_CM)
+    for row in highlight_rows(reading):
+        cells = table.add_row().cells
+        for index, (cell, text, width) in enumerate(zip(cells, row.cells(), PLAN_WIDTHS_CM, strict=True)):
+            if row.is_objective:
+                _set_cell(cell, text, bold=True, fill=OBJECTIVE_FILL, width=width)
+            elif index == len(PLAN_COLUMNS) - 1:
+                _set_cell(cell, text, bold=True, fill=BRAG_FILLS[row.brag], width=width)
+            else:
+                _set_cell(cell, text, width=width)
+    return _save(document)
+
+
+def risks_docx(meeting: Meeting, risks: list[RiskAsItStood], owners: dict[int, str], on: datetime.date) -> bytes:
+    title = f"SEND risk register as at {long_date(on)}"
+    document = _new_document(title)
+    document.add_heading(title, level=0)
+    document.add_paragraph(f"For the {_meeting_line(meeting)}")
+    if meeting.is_demo or any(risk.is_demo_scores for risk in risks):
+        document.add_paragraph().add_run(
+            "Demo: scores marked 'Demo scores' were made up for the demonstration. The risks themselves are "
+            "those the partnership recorded in its 2018 Written Statement of Action report."
+        ).bold = True
+    document.add_paragraph(
+        "Likelihood and impact are scored 1 to 5; the score is their product (1 to 25). Levels: 1 to 4 Low, "
+        "5 to 9 Medium, 10 to 15 High, 16 to 25 Very high. Each level is named in words; the shading only "
+        "repeats it. The trend compares the score after mitigation with the previous review."
+    )
+    table = _table(document, RISK_DOC_COLUMNS, RISK_DOC_WIDTHS_CM)
+    for risk in risks:
+        owner = ", ".join(part for part in (risk.owner_role, owners.get(risk.owner_id or 0, "")) if part)
+        description = risk.title
+        if risk.cause:
+            description += f"\nCause: {risk.cause}"
+        if risk.consequence:
+            description += f"\nConsequence: {risk.consequence}"
+        review = long_date(risk.next_review_date) if risk.next_review_date else "Not set"
+        if risk.is_review_overdue(on):
+            review += " (review overdue)"
+        before = describe_scores(risk.likelihood_before, risk.impact_before)
+        after = describe_scores(risk.likelihood_after, risk.impact_after)
+        if risk.is_demo_scores:
+            after += " (Demo scores)"
+        values = [
+            risk.reference,
+            description,
+            owner or "Not assigned",
+            before,
+            after,
+            risk.mitigations,
+            risk.trend_label,
+            review,
+        ]
+        cells = table.add_row().cells
+        for index, (cell, text, width) in enumerate(zip(cells, values, RISK_DOC_WIDTHS_CM, strict=True)):
+            fill = None
+            if index == 3:
+                fill = LEVEL_FILLS[risk.level_before]
+            elif index == 4:
+                fill = LEVEL_FILLS[risk.level_after]
+            _set_cell(cell, text, bold=index in (0, 3, 4), fill=fill, width=width)
+    if not risks:
+        document.add_paragraph("There were no risks on the register at this date.")
+    return _save(document)
+
+
+# ---------------------------------------------------------------------------------------------
+# Excel
+
+
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def _fill(hex_colour: str) -> PatternFill:
+    return PatternFill(fill_type="solid", start_color=hex_colour, end_color=hex_colour)
+
+
+def _append(sheet: Worksheet, values: Sequence[object]) -> int:
+    sheet.append(list(values))
+    row = sheet.max_row
+    for cell in sheet[row]:
+        # openpyxl stores a string starting "=" as a formula: text from the tracker stays text.
+        if cell.data_type == "f":
+            cell.data_type = "s"
+    return row
+
+
+def _title_rows(sheet: Worksheet, lines: list[str]) -> None:
+    for index, line in enumerate(lines):
+        row = _append(sheet, [line])
+        sheet.cell(row=row, column=1).font = Font(bold=index == 0, size=14 if index == 0 else 11)
+    _append(sheet, [])
+
+
+def _header(sheet: Worksheet, columns: list[str]) -> int:
+    row = _append(sheet, columns)
+    for cell in sheet[row]:
+        cell.font = Font(bold=True)
+        cell.fill = _fill(HEADER_FILL)
+        cell.border = BORDER
+        cell.alignment = WRAP
+    # A coordinate, not sheet.cell(): touching a cell below would make the next append skip a row.
+    sheet.freeze_panes = f"A{row + 1}"
+    sheet.print_title_rows = f"{row}:{row}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    return row
+
+
+def _key_sheet(workbook: Workbook) -> None:
+    sheet = workbook.create_sheet("Key")
+    _append(sheet, ["Rating", "Meaning (as the DfE instructs)"])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for value in BRAG_DISPLAY_ORDER:
+        row = _append(sheet, [Brag(value).label, BRAG_DEFINITIONS[value]])
+        sheet.cell(row=row, column=1).fill = _fill(BRAG_FILLS[value])
+    _append(sheet, [NOT_YET_RATED, "No rating recorded yet (this is not Grey)."])
+    sheet.column_dimensions["A"].width = 16
+    sheet.column_dimensions["B"].width = 70
+
+
+def _workbook_bytes(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+PLAN_SHEET = "Highlight report"
+RISK_SHEET = "Risk register"
+
+
+def plan_xlsx(meeting: Meeting, reading: PlanAsItStood) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.worksheets[0]
+    sheet.title = PLAN_SHEET
+    lines = [
+        f"PAP highlight report as at {long_date(reading.on)}",
+        f"{reading.plan.title if reading.plan else 'No plan recorded'}. For the {_meeting_line(meeting)}",
+    ]
+    if meeting.is_demo:
+        lines.append(DEMO_NOTE)
+    _title_rows(sheet, lines)
+    _header(sheet, PLAN_COLUMNS)
+    for item in highlight_rows(reading):
+        row = _append(sheet, item.cells())
+        for cell in sheet[row]:
+            cell.border = BORDER
+            cell.alignment = WRAP
+            if item.is_objective:
+                cell.font = Font(bold=True)
+                cell.fill = _fill(OBJECTIVE_FILL)
+        if not item.is_objective:
+            brag_cell = sheet.cell(row=row, column=len(PLAN_COLUMNS))
+            brag_cell.font = Font(bold=True)
+            brag_cell.fill = _fill(BRAG_FILLS[item.brag])
+    for letter, width in zip("ABCDEFG", [9, 60, 20, 22, 45, 10, 14], strict=True):
+        sheet.column_dimensions[letter].width = width
+    _key_sheet(workbook)
+    return _workbook_bytes(workbook)
+
+
+def risks_xlsx(meeting: Meeting, risks: list[RiskAsItStood], owners: dict[int, str], on: datetime.date) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.worksheets[0]
+    sheet.title = RISK_SHEET
+    lines = [f"SEND risk register as at {long_date(on)}", f"For the {_meeting_line(meeting)}"]
+    if meeting.is_demo or any(risk.is_demo_scores for risk in risks):
+        lines.append("Demo: scores marked 'Demo scores: Yes' were made up for the demonstration.")
+    _title_rows(sheet, lines)
+    _header(sheet, RISK_COLUMNS)
+    level_columns = {RISK_COLUMNS.index("Level before") + 1, RISK_COLUMNS.index("Level after") + 1}
+    levels = {level.label: level for level in RiskLevel}
+    for risk in risks:
+        row = _append(sheet, risk_cells(risk, owners, on))
+        for cell in sheet[row]:
+            cell.border = BORDER
+            cell.alignment = WRAP
+            if cell.column in level_columns and cell.value in levels:
+                cell.fill = _fill(LEVEL_FILLS[levels[str(cell.value)]])
+                cell.font = Font(bold=True)
+    widths = [6, 40, 30, 30, 24, 10, 10, 10, 11, 10, 10, 10, 11, 40, 10, 12, 10, 10]
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    return _workbook_bytes(workbook)

@@ -1,0 +1,413 @@
+"""Writes to boards, meetings and the risk register. Views, the admin and the loader call these.
+
+Each validates first (ValidationError names the field), checks the user may make the change
+(PermissionDenied), then writes in one transaction with the parent row locked, recording who and
+why in the history. In every refusal nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from actions.models import Action
+from kpis.models import Indicator
+from send_tracker.accounts import access
+from send_tracker.accounts.models import Organisation, User
+
+from .choices import AgendaPurpose, MeetingStatus, RiskTrend
+from .models import ActionArising, AgendaItem, Board, Decision, Meeting, Risk, RiskReview
+
+if TYPE_CHECKING:
+    from send_tracker.accounts.access import AnyUser
+
+# A committee's papers usually go out a week before it meets.
+DEFAULT_PAPERS_NOTICE = datetime.timedelta(days=7)
+TEXT_LIMIT = 5000
+
+
+class StaleRiskError(Exception):
+    """Someone re-scored the risk after this reviewer opened it; nothing was written."""
+
+    def __init__(self, risk: Risk, based_on_version: int) -> None:
+        self.risk = risk
+        self.based_on_version = based_on_version
+        super().__init__(
+            f"{risk.reference} was re-scored by someone else after you opened it "
+            f"(you started from version {based_on_version}, it is now version {risk.version})."
+        )
+
+
+def actor_label(user: AnyUser | None) -> str:
+    """Who made a change, in words kept with it: 'Olivia Officer (Oxfordshire County Council)'."""
+    if user is None:
+        return "System (data load)"
+    if not getattr(user, "is_authenticated", False):
+        return "Unknown"
+    name = getattr(user, "display_name", str(user))
+    organisation = getattr(user, "organisation", None)
+    return f"{name} ({organisation.name})" if organisation else name
+
+
+def _history_user(user: AnyUser | None) -> User | None:
+    return user if isinstance(user, User) and user.is_authenticated else None
+
+
+def _required_text(errors: dict[str, str], field: str, value: str, message: str) -> str:
+    cleaned = (value or "").strip()
+    if not cleaned:
+        errors[field] = message
+    elif len(cleaned) > TEXT_LIMIT:
+        errors[field] = f"Keep it to {TEXT_LIMIT} characters or fewer."
+    return cleaned
+
+
+def _stamp(instance: object, user: AnyUser | None, reason: str) -> None:
+    instance._change_reason = reason[:100]  # type: ignore[attr-defined]
+    instance._history_user = _history_user(user)  # type: ignore[attr-defined]
+
+
+def _check(instance: object) -> None:
+    instance.clean()  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------------------------------------
+# Meetings
+
+
+def create_meeting(
+    *,
+    board_id: int,
+    user: AnyUser | None,
+    date: datetime.date,
+    papers_deadline: datetime.date | None = None,
+    status: str = MeetingStatus.SCHEDULED,
+    title: str = "",
+    location: str = "",
+    is_demo: bool = False,
+    source: str = "",
+) -> Meeting:
+    """Add a meeting to a board's calendar. Without a papers deadline, a week before."""
+    errors: dict[str, str] = {}
+    if status not in MeetingStatus.values:
+        errors["status"] = "Choose the meeting's status."
+    if papers_deadline is None:
+        papers_deadline = date - DEFAULT_PAPERS_NOTICE
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        board = Board.objects.select_for_update().get(pk=board_id)
+        if user is not None:
+            access.require(board.can_be_changed_by(user), "Only the board's member organisations can add meetings.")
+        if Meeting.objects.filter(board=board, date=date).exists():
+            raise ValidationError({"date": f"{board} already has a meeting on {date.day} {date:%B %Y}."})
+        meeting = Meeting(
+            board=board,
+            date=date,
+            papers_deadline=papers_deadline,
+            status=status,
+            title=title.strip(),
+            location=location.strip(),
+            is_demo=is_demo,
+            source=source,
+        )
+        _check(meeting)
+        _stamp(meeting, user, "Meeting added")
+        meeting.save()
+    return meeting
+
+
+def _locked_meeting(meeting_id: int, user: AnyUser | None, message: str) -> Meeting:
+    meeting = Meeting.objects.select_for_update().select_related("board").get(pk=meeting_id)
+    if user is not None:
+        access.require(meeting.can_be_changed_by(user), message)
+    return meeting
+
+
+def _partnership_object(
+    model: type, pk: int | None, scope: dict[str, int], field: str, errors: dict[str, str], message: str
+) -> object | None:
+    """The chosen row if it is within `scope` (the meeting's partnership or agenda); else an error."""
+    if pk is None:
+        return None
+    found = model.objects.filter(pk=pk, **scope).first()  # type: ignore[attr-defined]
+    if found is None:
+        errors[field] = message
+    return found
+
+
+def add_agenda_item(
+    *,
+    meeting_id: int,
+    user: AnyUser | None,
+    title: str,
+    purpose: str = AgendaPurpose.DISCUSSION,
+    presenter: str = "",
+    summary: str = "",
+    action_id: int | None = None,
+    risk_id: int | None = None,
+    indicator_id: int | None = None,
+) -> AgendaItem:
+    """Put an item on a meeting's agenda, numbered after the last, optionally about an action,
+    a risk or a KPI of the same partnership."""
+    errors: dict[str, str] = {}
+    title = _required_text(errors, "title", title, "Enter the item's title.")
+    if len(title) > 200:
+        errors["title"] = "Keep the title to 200 characters or fewer."
+    if purpose not in AgendaPurpose.values:
+        errors["purpose"] = "Choose what the board is asked to do."
+    with transaction.atomic():
+        meeting = _locked_meeting(meeting_id, user, "Only the board's member organisations can change its agenda.")
+        scope = meeting.board.partnership_id
+        action = _partnership_object(
+            Action, action_id, {"plan__partnership_id": scope}, "action", errors, "Choose an action from the plan."
+        )
+        risk = _partnership_object(
+            Risk, risk_id, {"partnership_id": scope}, "risk", errors, "Choose a risk from the register."
+        )
+        indicator = _partnership_object(
+            Indicator, indicator_id, {"partnership_id": scope}, "indicator", errors, "Choose one of the indicators."
+        )
+        if errors:
+            raise ValidationError(errors)
+        number = (meeting.agenda_items.aggregate(last=Max("number"))["last"] or 0) + 1
+        item = AgendaItem(
+            meeting=meeting,
+            number=number,
+            title=title,
+            purpose=purpose,
+            presenter=presenter.strip()[:200],
+            summary=summary.strip(),
+            action=action,  # type: ignore[misc]
+            risk=risk,  # type: ignore[misc]
+            indicator=indicator,  # type: ignore[misc]
+        )
+        _check(item)
+        _stamp(item, user, "Agenda item added")
+        item.save()
+    return item
+
+
+def record_decision(*, meeting_id: int, user: AnyUser | None, text: str, agenda_item_id: int | None = None) -> Decision:
+    """Record what the board decided, agreed or noted, numbered after the last decision."""
+    errors: dict[str, str] = {}
+    text = _required_text(errors, "text", text, "Enter what the board decided.")
+    with transaction.atomic():
+        meeting = _locked_meeting(meeting_id, user, "Only the board's member organisations can record decisions.")
+        agenda_item = _partnership_object(
+            AgendaItem, agenda_item_id, {"meeting_id": meeting.pk}, "agenda_item", errors,
+            "Choose an item on this meeting's agenda.",
+        )  # fmt: skip
+        if errors:
+            raise ValidationError(errors)
+        number = (meeting.decisions.aggregate(last=Max("number"))["last"] or 0) + 1
+        decision = Decision(
+            meeting=meeting,
+            agenda_item=agenda_item,  # type: ignore[misc]
+            number=number,
+            text=text,
+            recorded_by_label=actor_label(user),
+        )
+        _check(decision)
+        _stamp(decision, user, "Decision recorded")
+        decision.save()
+    return decision
+
+
+def add_action_arising(
+    *,
+    meeting_id: int,
+    user: AnyUser | None,
+    description: str,
+    owner_name: str,
+    owner_organisation_id: int | None = None,
+    due_date: datetime.date | None = None,
+    agenda_item_id: int | None = None,
+) -> ActionArising:
+    """Record a task the board set: what, who and by when."""
+    errors: dict[str, str] = {}
+    description = _required_text(errors, "description", description, "Enter what is to be done.")
+    owner_name = _required_text(errors, "owner_name", owner_name, "Enter who will do it: a name or a post.")
+    if len(owner_name) > 200:
+        errors["owner_name"] = "Keep the owner to 200 characters or fewer."
+    with transaction.atomic():
+        meeting = _locked_meeting(meeting_id, user, "Only the board's member organisations can record actions.")
+        organisation = _partnership_object(
+            Organisation, owner_organisation_id, {"partnership_id": meeting.board.partnership_id},
+            "owner_organisation", errors, "Choose an organisation of the partnership.",
+        )  # fmt: skip
+        agenda_item = _partnership_object(
+            AgendaItem, agenda_item_id, {"meeting_id": meeting.pk}, "agenda_item", errors,
+            "Choose an item on this meeting's agenda.",
+        )  # fmt: skip
+        if due_date is not None and due_date < meeting.date:
+            errors["due_date"] = "The due date must be on or after the meeting date."
+        if errors:
+            raise ValidationError(errors)
+        arising = ActionArising(
+            meeting=meeting,
+            agenda_item=agenda_item,  # type: ignore[misc]
+            description=description,
+            owner_name=owner_name,
+            owner_organisation=organisation,  # type: ignore[misc]
+            due_date=due_date,
+            created_by_label=actor_label(user),
+        )
+        _check(arising)
+        _stamp(arising, user, "Action arising recorded")
+        arising.save()
+    return arising
+
+
+def complete_action_arising(
+    *, action_arising_id: int, user: AnyUser | None, done_on: datetime.date | None = None, note: str = ""
+) -> ActionArising:
+    """Mark an action arising done. Done twice is refused, so the first completion's date stands."""
+    done_on = done_on or timezone.localdate()
+    with transaction.atomic():
+        arising = ActionArising.objects.select_for_update().select_related("meeting__board").get(pk=action_arising_id)
+        if user is not None:
+            access.require(
+                arising.meeting.can_be_changed_by(user), "Only the board's member organisations can mark it done."
+            )
+        errors: dict[str, str] = {}
+        if arising.is_done:
+            errors["done_on"] = f"This was already marked done on {arising.done_on:%d/%m/%Y}."
+        elif done_on < arising.meeting.date:
+            errors["done_on"] = "The date it was done cannot be before the meeting that set it."
+        elif done_on > timezone.localdate():
+            errors["done_on"] = "The date it was done cannot be in the future."
+        if len(note) > TEXT_LIMIT:
+            errors["done_note"] = f"Keep the note to {TEXT_LIMIT} characters or fewer."
+        if errors:
+            raise ValidationError(errors)
+        arising.done_on = done_on
+        arising.done_note = note.strip()
+        arising.completed_by_label = actor_label(user)
+        _stamp(arising, user, note.strip() or "Marked done")
+        arising.save()
+    return arising
+
+
+# ---------------------------------------------------------------------------------------------
+# The risk register
+
+
+@dataclass(frozen=True)
+class Scores:
+    likelihood_before: int
+    impact_before: int
+    likelihood_after: int
+    impact_after: int
+
+    @property
+    def score_after(self) -> int:
+        return self.likelihood_after * self.impact_after
+
+    def errors(self) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        words = {
+            "likelihood_before": "likelihood before mitigation",
+            "impact_before": "impact before mitigation",
+            "likelihood_after": "likelihood after mitigation",
+            "impact_after": "impact after mitigation",
+        }
+        for name, label in words.items():
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5:
+                problems[name] = f"Enter the {label} as a whole number from 1 to 5."
+        return problems
+
+
+def trend_between(previous_score: int | None, new_score: int) -> str:
+    """Rising, falling or no change, read from the score after mitigation: the risk the partnership
+    actually carries."""
+    if previous_score is None:
+        return RiskTrend.NEW
+    if new_score > previous_score:
+        return RiskTrend.RISING
+    if new_score < previous_score:
+        return RiskTrend.FALLING
+    return RiskTrend.STEADY
+
+
+def rescore_risk(
+    *,
+    risk_id: int,
+    user: AnyUser | None,
+    scores: Scores,
+    comment: str,
+    based_on_version: int | None,
+    next_review_date: datetime.date | None,
+    mitigations: str | None = None,
+    meeting_id: int | None = None,
+    reviewed_on: datetime.date | None = None,
+    is_demo: bool = False,
+    when: datetime.datetime | None = None,
+) -> RiskReview:
+    """Record a review of a risk: new scores, the trend they imply, the next review date and why.
+
+    `when` backdates the history row; only the demonstration loader uses it.
+    """
+    errors = scores.errors()
+    comment = _required_text(errors, "comment", comment, "Enter why the scores are what they are.")
+    reviewed_on = reviewed_on or timezone.localdate()
+    if next_review_date is None:
+        errors["next_review_date"] = "Enter the date of the next review."
+    elif next_review_date <= reviewed_on:
+        errors["next_review_date"] = "The next review must be after this one."
+    if mitigations is not None and len(mitigations) > TEXT_LIMIT:
+        errors["mitigations"] = f"Keep the mitigations to {TEXT_LIMIT} characters or fewer."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        risk = Risk.objects.select_for_update().get(pk=risk_id)
+        if user is not None:
+            access.require(
+                risk.can_be_changed_by(user), "Only the owning organisation's officers can re-score this risk."
+            )
+        if based_on_version is not None and risk.version != based_on_version:
+            raise StaleRiskError(risk, based_on_version)
+        meeting = None
+        if meeting_id is not None:
+            meeting = Meeting.objects.filter(pk=meeting_id, board__partnership_id=risk.partnership_id).first()
+            if meeting is None:
+                raise ValidationError({"meeting": "Choose a meeting of one of the partnership's boards."})
+        previous_score = risk.score_after
+        trend = trend_between(previous_score, scores.score_after)
+        risk.likelihood_before = scores.likelihood_before
+        risk.impact_before = scores.impact_before
+        risk.likelihood_after = scores.likelihood_after
+        risk.impact_after = scores.impact_after
+        risk.trend = trend
+        risk.next_review_date = next_review_date
+        if mitigations is not None:
+            risk.mitigations = mitigations.strip()
+        # A person's re-score replaces made-up demo scores with real ones.
+        risk.is_demo_scores = is_demo
+        risk.version += 1
+        _stamp(risk, user, comment)
+        if when is not None:
+            risk._history_date = when  # type: ignore[attr-defined]
+        risk.save()
+        review = RiskReview.objects.create(
+            risk=risk,
+            meeting=meeting,
+            reviewed_on=reviewed_on,
+            likelihood_before=scores.likelihood_before,
+            impact_before=scores.impact_before,
+            likelihood_after=scores.likelihood_after,
+            impact_after=scores.impact_after,
+            previous_score_after=previous_score,
+            trend=trend,
+            comment=comment,
+            reviewed_by_label=actor_label(user),
+            is_demo=is_demo,
+        )
+    return review

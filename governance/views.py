@@ -1,0 +1,542 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Min, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods
+
+from send_tracker.accounts.models import Organisation
+
+from . import access, packs
+from .as_it_stood import plan_as_it_stood, read_meeting, risks_as_they_stood
+from .choices import MEMBER_ROLE_ORDER, MeetingStatus
+from .forms import (
+    ActionArisingForm,
+    AgendaItemForm,
+    CompleteActionArisingForm,
+    DecisionForm,
+    MeetingForm,
+    RiskRescoreForm,
+    add_service_errors,
+)
+from .models import ActionArising, Board, InspectionEvent, Meeting, Risk, long_date
+from .services import (
+    Scores,
+    StaleRiskError,
+    add_action_arising,
+    add_agenda_item,
+    complete_action_arising,
+    create_meeting,
+    record_decision,
+    rescore_risk,
+)
+
+FORMATS = {"docx": packs.DOCX_TYPE, "csv": packs.CSV_TYPE, "xlsx": packs.XLSX_TYPE}
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    today = _today()
+    boards = (
+        Board.objects.visible_to(request.user)
+        .select_related("partnership")
+        .annotate(
+            member_count=Count("members", filter=Q(members__is_active=True), distinct=True),
+            next_meeting=Min(
+                "meetings__date",
+                filter=Q(meetings__date__gte=today) & ~Q(meetings__status__in=[MeetingStatus.CANCELLED]),
+            ),
+        )
+        .order_by("-is_active", "name")
+    )
+    meetings = Meeting.objects.visible_to(request.user).select_related("board")
+    context = {
+        "boards": boards,
+        "upcoming": meetings.upcoming(today)[:10],
+        "recent": meetings.filter(date__lt=today).order_by("-date")[:10],
+        "open_risks": Risk.objects.visible_to(request.user).open().count(),
+        "overdue_reviews": Risk.objects.visible_to(request.user).review_overdue(today).count(),
+    }
+    return render(request, "governance/index.html", context)
+
+
+@login_required
+@require_GET
+def board_detail(request: HttpRequest, board_id: int) -> HttpResponse:
+    board = access.board_for_reading(request.user, board_id)
+    members = sorted(
+        board.members.select_related("organisation"), key=lambda m: (not m.is_active, MEMBER_ROLE_ORDER[m.role], m.name)
+    )
+    can_change = board.can_be_changed_by(request.user)
+    return render(
+        request,
+        "governance/board_detail.html",
+        {
+            "board": board,
+            "members": members,
+            "meetings": board.meetings.order_by("-date"),
+            "today": _today(),
+            "can_change": can_change,
+            "meeting_form": MeetingForm() if can_change else None,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_new(request: HttpRequest, board_id: int) -> HttpResponse:
+    board = access.board_for_change(request.user, board_id)
+    if request.method == "POST":
+        form = MeetingForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                meeting = create_meeting(
+                    board_id=board.pk,
+                    user=request.user,
+                    date=data["date"],
+                    papers_deadline=data["papers_deadline"],
+                    status=data["status"],
+                    title=data["title"],
+                    location=data["location"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, f"Meeting of {meeting.date_label} added.")
+                return redirect(meeting)
+    else:
+        form = MeetingForm()
+    return _form_page(
+        request,
+        form,
+        title="Add a meeting",
+        caption=board.full_name,
+        back_url=board.get_absolute_url(),
+        back_label=f"Back to {board}",
+        submit="Add meeting",
+    )
+
+
+def _form_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    title: str,
+    caption: str,
+    back_url: str,
+    back_label: str,
+    submit: str,
+    intro: str = "",
+    status: int | None = None,
+) -> HttpResponse:
+    if status is None:
+        status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "governance/form_page.html",
+        {
+            "form": form,
+            "page_title": title,
+            "caption": caption,
+            "back_url": back_url,
+            "back_label": back_label,
+            "submit": submit,
+            "intro": intro,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = access.meeting_for_reading(request.user, meeting_id)
+    today = _today()
+    can_change = meeting.can_be_changed_by(request.user)
+    agenda_items = list(meeting.agenda_items.select_related("action", "risk", "indicator"))
+    decisions = list(meeting.decisions.select_related("agenda_item"))
+    arising = list(meeting.actions_arising.select_related("owner_organisation", "agenda_item"))
+    earlier_open = list(
+        ActionArising.objects.filter(meeting__board_id=meeting.board_id, meeting__date__lt=meeting.date)
+        .open()
+        .select_related("meeting", "owner_organisation")
+        .order_by("due_date", "pk")
+    )
+    previous = meeting.previous_meeting()
+    plan = meeting.reviewed_plan()
+    reading = read_meeting(meeting, previous, plan)
+    context: dict[str, Any] = {
+        "meeting": meeting,
+        "board": meeting.board,
+        "plan": plan,
+        "today": today,
+        "can_change": can_change,
+        "agenda_items": agenda_items,
+        "decisions": decisions,
+        "arising": [{"item": a, "overdue": a.is_overdue(today)} for a in arising],
+        "earlier_open": [{"item": a, "overdue": a.is_overdue(today)} for a in earlier_open],
+        "previous": previous,
+        "next": meeting.next_meeting(),
+        "reading": reading,
+        "counts": reading.plan.rating_counts(),
+        "overdue_then": reading.plan.overdue,
+        "changes": reading.changes,
+        "risks_open": [r for r in reading.risks if r.status == "open"],
+    }
+    if can_change:
+        organisations = list(Organisation.objects.filter(partnership_id=meeting.board.partnership_id))
+        context["agenda_form"] = AgendaItemForm(meeting=meeting, plan=plan, prefix="agenda")
+        context["decision_form"] = DecisionForm(meeting=meeting, agenda_items=agenda_items, prefix="decision")
+        context["arising_form"] = ActionArisingForm(
+            meeting=meeting, agenda_items=agenda_items, organisations=organisations, prefix="arising"
+        )
+    return render(request, "governance/meeting_detail.html", context)
+
+
+@login_required
+@require_GET
+def meeting_plan(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = access.meeting_for_reading(request.user, meeting_id)
+    plan = meeting.reviewed_plan()
+    reading = plan_as_it_stood(plan, meeting.date)
+    owners = dict(Organisation.objects.filter(partnership_id=meeting.board.partnership_id).values_list("pk", "name"))
+    groups = [
+        {
+            "objective": group.objective,
+            "rows": [
+                {"action": row, "overdue": row.is_overdue(meeting.date), "owner": owners.get(row.owner_id or 0, "")}
+                for row in group.actions
+            ],
+        }
+        for group in reading.groups()
+    ]
+    return render(
+        request,
+        "governance/meeting_plan.html",
+        {
+            "meeting": meeting,
+            "plan": plan,
+            "reading": reading,
+            "groups": groups,
+            "counts": reading.rating_counts(),
+            "overdue_count": len(reading.overdue),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_item_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = access.meeting_for_change(request.user, meeting_id)
+    plan = meeting.reviewed_plan()
+    form = AgendaItemForm(request.POST or None, meeting=meeting, plan=plan, prefix="agenda")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = add_agenda_item(
+                meeting_id=meeting.pk,
+                user=request.user,
+                title=data["title"],
+                purpose=data["purpose"],
+                presenter=data["presenter"],
+                summary=data["summary"],
+                action_id=data["action"],
+                risk_id=data["risk"],
+                indicator_id=data["indicator"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Item {item.number}, {item.title}, added to the agenda.")
+            return redirect(f"{meeting.get_absolute_url()}#agenda")
+    return _meeting_form_page(request, meeting, form, "Add an agenda item", "Add item")
+
+
+def _meeting_form_page(request: HttpRequest, meeting: Meeting, form: Any, title: str, submit: str) -> HttpResponse:
+    return _form_page(
+        request,
+        form,
+        title=title,
+        caption=str(meeting),
+        back_url=meeting.get_absolute_url(),
+        back_label="Back to the meeting",
+        submit=submit,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = access.meeting_for_change(request.user, meeting_id)
+    form = DecisionForm(request.POST or None, meeting=meeting, prefix="decision")
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision = record_decision(
+                meeting_id=meeting.pk,
+                user=request.user,
+                text=form.cleaned_data["text"],
+                agenda_item_id=form.cleaned_data["agenda_item"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Decision {decision.number} recorded.")
+            return redirect(f"{meeting.get_absolute_url()}#decisions")
+    return _meeting_form_page(request, meeting, form, "Record a decision", "Record decision")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_arising_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = access.meeting_for_change(request.user, meeting_id)
+    form = ActionArisingForm(request.POST or None, meeting=meeting, prefix="arising")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            add_action_arising(
+                meeting_id=meeting.pk,
+                user=request.user,
+                description=data["description"],
+                owner_name=data["owner_name"],
+                owner_organisation_id=data["owner_organisation"],
+                due_date=data["due_date"],
+                agenda_item_id=data["agenda_item"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Action arising recorded for {data['owner_name']}.")
+            return redirect(f"{meeting.get_absolute_url()}#actions-arising")
+    return _meeting_form_page(request, meeting, form, "Add an action arising", "Add action arising")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_arising_done(request: HttpRequest, meeting_id: int, action_arising_id: int) -> HttpResponse:
+    arising = access.action_arising_for_change(request.user, meeting_id, action_arising_id)
+    meeting = arising.meeting
+    form = CompleteActionArisingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            complete_action_arising(
+                action_arising_id=arising.pk,
+                user=request.user,
+                done_on=form.cleaned_data["done_on"],
+                note=form.cleaned_data["done_note"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Marked done: {arising.description[:80]}")
+            return redirect(f"{meeting.get_absolute_url()}#actions-arising")
+    return _form_page(
+        request,
+        form,
+        title="Mark an action arising done",
+        caption=str(meeting),
+        back_url=meeting.get_absolute_url(),
+        back_label="Back to the meeting",
+        submit="Mark done",
+        intro=f"{arising.description} (owner: {arising.owner_name})",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Packs
+
+
+def _download(content: bytes, filename: str, fmt: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _pack_name(meeting: Meeting, what: str, fmt: str) -> str:
+    board = slugify(meeting.board.short_name or meeting.board.name)[:40] or "board"
+    return f"{board}-{meeting.date.isoformat()}-{what}.{fmt}"
+
+
+@login_required
+@require_GET
+def plan_pack(request: HttpRequest, meeting_id: int, fmt: str) -> HttpResponse:
+    if fmt not in FORMATS:
+        raise Http404("No such format.")
+    meeting = access.meeting_for_reading(request.user, meeting_id)
+    reading = plan_as_it_stood(meeting.reviewed_plan(), meeting.date)
+    if fmt == "docx":
+        content = packs.plan_docx(meeting, reading)
+    elif fmt == "xlsx":
+        content = packs.plan_xlsx(meeting, reading)
+    else:
+        content = packs.plan_csv(reading)
+    return _download(content, _pack_name(meeting, "pap-highlight-report", fmt), fmt)
+
+
+@login_required
+@require_GET
+def risk_pack(request: HttpRequest, meeting_id: int, fmt: str) -> HttpResponse:
+    if fmt not in FORMATS:
+        raise Http404("No such format.")
+    meeting = access.meeting_for_reading(request.user, meeting_id)
+    partnership_id = meeting.board.partnership_id
+    risks = risks_as_they_stood(partnership_id, meeting.date)
+    owners = dict(Organisation.objects.filter(partnership_id=partnership_id).values_list("pk", "name"))
+    if fmt == "docx":
+        content = packs.risks_docx(meeting, risks, owners, meeting.date)
+    elif fmt == "xlsx":
+        content = packs.risks_xlsx(meeting, risks, owners, meeting.date)
+    else:
+        content = packs.risks_csv(risks, owners, meeting.date)
+    return _download(content, _pack_name(meeting, "risk-register", fmt), fmt)
+
+
+# ---------------------------------------------------------------------------------------------
+# The risk register
+
+
+@login_required
+@require_GET
+def risk_list(request: HttpRequest) -> HttpResponse:
+    today = _today()
+    risks = Risk.objects.visible_to(request.user).select_related("owner", "review_board", "partnership")
+    rows = [{"risk": risk, "review_overdue": risk.is_review_overdue(today)} for risk in risks]
+    return render(
+        request,
+        "governance/risk_list.html",
+        {
+            "rows": rows,
+            "today": today,
+            "overdue_reviews": sum(1 for row in rows if row["review_overdue"]),
+            "has_demo": any(row["risk"].is_demo_scores for row in rows),
+            "several_partnerships": len({row["risk"].partnership_id for row in rows}) > 1,
+        },
+    )
+
+
+@login_required
+@require_GET
+def risk_detail(request: HttpRequest, risk_id: int) -> HttpResponse:
+    risk = access.risk_for_reading(request.user, risk_id)
+    history = list(
+        Risk.history.filter(id=risk.pk).select_related("history_user").order_by("-history_date", "-history_id")[:30]  # type: ignore[attr-defined]
+    )
+    return render(
+        request,
+        "governance/risk_detail.html",
+        {
+            "risk": risk,
+            "review_overdue": risk.is_review_overdue(_today()),
+            "reviews": risk.reviews.select_related("meeting__board"),
+            "history": history,
+            "agenda_items": risk.agenda_items.select_related("meeting__board").order_by("-meeting__date"),
+            "can_change": risk.can_be_changed_by(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def risk_rescore(request: HttpRequest, risk_id: int) -> HttpResponse:
+    risk = access.risk_for_change(request.user, risk_id)
+    status = 200
+    if request.method == "POST":
+        form = RiskRescoreForm(request.POST, risk=risk)
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                review = rescore_risk(
+                    risk_id=risk.pk,
+                    user=request.user,
+                    scores=Scores(
+                        data["likelihood_before"], data["impact_before"], data["likelihood_after"], data["impact_after"]
+                    ),
+                    comment=data["comment"],
+                    based_on_version=data["version"],
+                    next_review_date=data["next_review_date"],
+                    mitigations=data["mitigations"],
+                    meeting_id=data["meeting"],
+                )
+            except StaleRiskError as exc:
+                status = 409
+                data_copy = request.POST.copy()
+                data_copy["version"] = str(exc.risk.version)
+                form = RiskRescoreForm(data_copy, risk=exc.risk)
+                form.is_valid()
+                form.add_error(
+                    None,
+                    "Someone else re-scored this risk while you were editing it. Your scores have not been saved. "
+                    "Check the risk's history, then submit again to save yours on top of theirs.",
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    f"{risk.reference} re-scored: {review.score_after} after mitigation ({review.get_trend_display()}).",
+                )
+                return redirect(risk)
+    else:
+        form = RiskRescoreForm(
+            risk=risk,
+            initial={
+                "likelihood_before": risk.likelihood_before,
+                "impact_before": risk.impact_before,
+                "likelihood_after": risk.likelihood_after,
+                "impact_after": risk.impact_after,
+                "mitigations": risk.mitigations,
+                "version": risk.version,
+            },
+        )
+    return _form_page(
+        request,
+        form,
+        title=f"Re-score risk {risk.reference}",
+        caption=risk.title,
+        back_url=risk.get_absolute_url(),
+        back_label=f"Back to risk {risk.reference}",
+        submit="Save scores",
+        intro="Likelihood and impact from 1 to 5. The trend is worked out from the score after mitigation.",
+        status=status,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The inspection cycle
+
+
+@login_required
+@require_GET
+def timeline(request: HttpRequest) -> HttpResponse:
+    today = _today()
+    events = list(InspectionEvent.objects.visible_to(request.user).select_related("plan", "partnership"))
+    years: list[dict[str, Any]] = []
+    for event in events:
+        if not years or years[-1]["year"] != event.date.year:
+            years.append({"year": event.date.year, "events": []})
+        years[-1]["events"].append(event)
+    return render(
+        request,
+        "governance/timeline.html",
+        {
+            "years": years,
+            "today": today,
+            "today_label": long_date(today),
+            "several_partnerships": len({event.partnership_id for event in events}) > 1,
+        },
+    )

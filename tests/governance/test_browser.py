@@ -1,0 +1,108 @@
+"""The governance pages in a real browser: Debian's Chromium driven by Playwright, checked by axe-core."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from governance.choices import EventKind
+from governance.models import ActionArising, InspectionEvent
+from tests.conftest import axe_violations, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_an_officer_adds_an_action_arising_on_the_meeting_page(page, history, officer):
+    meeting = history.second
+    sign_in(page, officer.username)
+    page.goto(meeting.get_absolute_url())
+
+    page.get_by_text("Add an action arising").click()
+    page.get_by_label("What is to be done").fill("Report EHCP timeliness to every meeting.")
+    page.get_by_label("Who will do it").fill("Head of SEND")
+    page.get_by_label("Due date").fill("22/5/2024")
+    page.get_by_role("button", name="Add action arising").click()
+
+    page.wait_for_url(f"**{meeting.get_absolute_url()}#actions-arising")
+    assert page.get_by_text("Action arising recorded for Head of SEND.").is_visible()
+    row = page.locator("tr", has_text="Report EHCP timeliness to every meeting.")
+    assert row.get_by_text("22 May 2024").is_visible()
+    arising = ActionArising.objects.get()
+    assert (arising.meeting, arising.owner_name, arising.due_date) == (
+        meeting,
+        "Head of SEND",
+        datetime.date(2024, 5, 22),
+    )
+
+    row.get_by_role("button", name="Mark done").click()
+    page.wait_for_url(f"**{meeting.get_absolute_url()}#actions-arising")
+    assert page.locator("tr", has_text="Report EHCP timeliness").get_by_text("Done").is_visible()
+    assert ActionArising.objects.get().is_done
+
+
+def test_a_scrutiny_member_reads_the_meeting_but_has_no_forms(page, history, scrutiny_member):
+    sign_in(page, scrutiny_member.username)
+    page.goto(history.second.get_absolute_url())
+
+    assert page.get_by_role("heading", name="Meeting of 17 April 2024").is_visible()
+    assert page.get_by_role("heading", name="Changed since the previous meeting").is_visible()
+    assert page.get_by_role("link", name="Word document of the PAP highlight report").is_visible()
+    assert page.locator("main form").count() == 0
+    assert page.get_by_text("Add an action arising").count() == 0
+    page.goto(f"/governance/risks/{history.risks['R1'].pk}/")
+    assert page.get_by_role("button", name="Re-score this risk").count() == 0
+
+
+def test_an_empty_action_arising_shows_the_error_summary(page, meeting, officer):
+    sign_in(page, officer.username)
+    page.goto(meeting.get_absolute_url())
+
+    page.get_by_text("Add an action arising").click()
+    page.get_by_role("button", name="Add action arising").click()
+
+    summary = page.locator(".govuk-error-summary")
+    assert summary.get_by_text("Enter what is to be done.").is_visible()
+    assert ActionArising.objects.count() == 0
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize(
+    "path", ["timeline", "meeting", "meeting as scrutiny", "register", "risk", "meeting plan", "index", "board"]
+)
+def test_governance_pages_have_no_wcag_22_aa_violations(page, history, officer, scrutiny_member, path):
+    InspectionEvent.objects.create(
+        partnership=history.second.board.partnership,
+        kind=EventKind.IMPROVEMENT_NOTICE,
+        title="Improvement Notice issued",
+        date=datetime.date(2023, 11, 9),
+        bodies="Department for Education",
+        outcome="Issued to the council.",
+        follow_up="Stocktakes and deep dives.",
+    )
+    InspectionEvent.objects.create(
+        partnership=history.second.board.partnership,
+        kind=EventKind.MONITORING_INSPECTION,
+        title="Monitoring inspection",
+        date=datetime.date(2025, 3, 1),
+        is_expected=True,
+    )
+    ActionArising.objects.create(meeting=history.first, description="Open from January.", owner_name="Head of SEND")
+    sign_in(page, scrutiny_member.username if path == "meeting as scrutiny" else officer.username)
+    urls = {
+        "timeline": "/governance/timeline/",
+        "meeting": history.second.get_absolute_url(),
+        "meeting as scrutiny": history.second.get_absolute_url(),
+        "register": "/governance/risks/",
+        "risk": history.risks["R1"].get_absolute_url(),
+        "meeting plan": f"/governance/meetings/{history.second.pk}/plan/",
+        "index": "/governance/",
+        "board": history.second.board.get_absolute_url(),
+    }
+    page.goto(urls[path])
+    if path == "meeting":
+        # Open every disclosure, so the forms inside are checked too.
+        for summary in page.locator("details summary").all():
+            summary.click()
+
+    assert axe_violations(page) == []

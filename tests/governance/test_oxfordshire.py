@@ -1,0 +1,109 @@
+"""load_oxfordshire_governance: the real boards, events and risks, and demo meetings that differ."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+
+from actions.models import Action, RatingUpdate
+from governance.as_it_stood import plan_as_it_stood, read_meeting
+from governance.models import ActionArising, Board, BoardMember, InspectionEvent, Meeting, Risk, RiskReview
+from governance.oxfordshire import DEMO_REASON, SIAB, load_oxfordshire_governance
+from send_tracker.accounts.models import Partnership
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def oxfordshire() -> Partnership:
+    call_command("load_oxfordshire", stdout=io.StringIO())
+    partnership = Partnership.objects.get(slug="oxfordshire")
+    load_oxfordshire_governance(partnership)
+    return partnership
+
+
+def counts() -> dict[str, int]:
+    return {
+        "boards": Board.objects.count(),
+        "members": BoardMember.objects.count(),
+        "meetings": Meeting.objects.count(),
+        "events": InspectionEvent.objects.count(),
+        "risks": Risk.objects.count(),
+        "reviews": RiskReview.objects.count(),
+        "arising": ActionArising.objects.count(),
+        "action history": Action.history.count(),  # type: ignore[attr-defined]
+        "risk history": Risk.history.count(),  # type: ignore[attr-defined]
+        "rating updates": RatingUpdate.objects.count(),
+    }
+
+
+def test_loads_once_and_a_second_run_adds_nothing(oxfordshire):
+    first = counts()
+
+    summary = load_oxfordshire_governance(oxfordshire)
+
+    assert counts() == first
+    assert "demo rating history already present" in summary
+    assert first["boards"] == 9 and first["risks"] == 7 and first["events"] == 9
+    assert Board.objects.get(name=SIAB).members.filter(role="chair").get().represents == "Independent"
+    organisations = set(
+        BoardMember.objects.exclude(organisation=None).values_list("organisation__short_name", flat=True)
+    )
+    assert organisations == {"OCC", "BOB ICB", "Oxford Health", "OUH", "PCF"}
+
+
+def test_the_seed_events_and_risks_are_as_published(oxfordshire):
+    events = {event.title: event for event in InspectionEvent.objects.all()}
+    assert events["Improvement Notice issued"].date == datetime.date(2023, 11, 9)
+    assert events["First DfE deep dive"].date == datetime.date(2024, 3, 25)
+    assert events["Joint local area SEND inspection, 2017"].date_label == "25 to 29 September 2017"
+    assert events["Ofsted and CQC monitoring inspection"].is_expected
+    risk = Risk.objects.get(reference="R7")
+    assert risk.title.startswith("Waiting times for some services will increase")
+    assert risk.is_demo_scores and "Seed 003" in risk.source
+    assert Risk.history.filter(id=risk.pk).earliest().history_date.date() == datetime.date(2018, 3, 8)  # type: ignore[attr-defined]
+
+
+def test_every_demo_action_is_consistent_with_its_latest_history_row(oxfordshire):
+    for action in Action.objects.all():
+        latest = action.history.order_by("-history_date", "-history_id").first()
+        assert (latest.brag, latest.version) == (action.brag, action.version), action.ref
+        demo_versions = action.history.filter(history_change_reason=DEMO_REASON).values_list("version", flat=True)
+        assert sorted(action.rating_updates.values_list("version", flat=True)) == sorted(demo_versions), action.ref
+    assert Action.history.filter(history_change_reason=DEMO_REASON).count() == RatingUpdate.objects.count() > 30  # type: ignore[attr-defined]
+
+
+def test_the_demo_meetings_show_real_differences(oxfordshire):
+    siab = Board.objects.get(name=SIAB)
+    meetings = list(siab.meetings.order_by("date"))
+    assert len(meetings) == 8 and all(m.is_demo for m in meetings)
+    first = plan_as_it_stood(meetings[0].reviewed_plan(), meetings[0].date)
+    assert len(first.actions) == 34
+    assert first.by_action_id[Action.objects.get(ref="1.2").pk].brag == "green"
+
+    april = next(m for m in meetings if m.date == datetime.date(2024, 4, 17))
+    changes = read_meeting(april, april.previous_meeting(), april.reviewed_plan()).changes
+    assert changes is not None
+    assert {c.after.ref for c in changes.improved} >= {"1.2", "2B1", "4A1", "1.3"}
+    assert {c.after.ref for c in changes.first_rated} == {"3B2"}
+    assert {u.action.ref for u in changes.new_evidence} == {"1.2", "2B1", "4A1"}
+    assert [c.after.reference for c in changes.risks_rescored] == ["R1"]
+
+    may = next(m for m in meetings if m.date == datetime.date(2024, 5, 22))
+    changes = read_meeting(may, may.previous_meeting(), may.reviewed_plan()).changes
+    assert changes is not None
+    # Due at the end of April and not yet Green: overdue at the May meeting for the first time.
+    assert {"1.1", "1.3", "3A4", "3B2", "4A3"} <= {row.ref for row in changes.newly_overdue}
+    assert {c.after.ref for c in changes.worsened} == {"3B1"}
+
+
+def test_real_meetings_from_the_seeds_are_not_demo(oxfordshire):
+    cabinet = Meeting.objects.get(board__name="Cabinet", date=datetime.date(2023, 10, 17))
+
+    assert not cabinet.is_demo and "Seed 001" in cabinet.source
+    assert cabinet.agenda_items.get().title.startswith("Local Area Partnership SEND Report 2023")
+    # Before the plan was approved, the plan as it stood had no actions.
+    assert plan_as_it_stood(cabinet.reviewed_plan(), cabinet.date).actions == []

@@ -1,0 +1,366 @@
+"""The governance pages for each role: who sees what, who may change what, and bad input."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from actions.models import Action, Objective, Plan, PriorityArea
+from governance.choices import EventKind
+from governance.models import ActionArising, AgendaItem, Decision, InspectionEvent, Meeting
+
+pytestmark = pytest.mark.django_db
+
+READERS = ["officer", "other_officer", "scrutiny_member", "partner_user", "administrator"]
+# The ICB has no seat on the test board, so its officer reads the board's meetings but cannot keep them.
+READ_ONLY = ["scrutiny_member", "partner_user", "other_officer"]
+
+
+def plain(response) -> str:  # type: ignore[no-untyped-def]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", response.content.decode()))
+
+
+def read_urls(meeting: Meeting, risk) -> list[str]:  # type: ignore[no-untyped-def]
+    return [
+        reverse("governance:board", args=[meeting.board_id]),
+        reverse("governance:meeting", args=[meeting.pk]),
+        reverse("governance:meeting_plan", args=[meeting.pk]),
+        reverse("governance:risk", args=[risk.pk]),
+    ]
+
+
+def form_posts(meeting: Meeting, arising: ActionArising, risk) -> list[tuple[str, dict[str, object]]]:  # type: ignore[no-untyped-def]
+    return [
+        (reverse("governance:meeting_new", args=[meeting.board_id]), {"date": "1/7/2024", "status": "scheduled"}),
+        (
+            reverse("governance:agenda_item_new", args=[meeting.pk]),
+            {"agenda-title": "Item", "agenda-purpose": "discussion"},
+        ),
+        (reverse("governance:decision_new", args=[meeting.pk]), {"decision-text": "Agreed."}),
+        (
+            reverse("governance:action_arising_new", args=[meeting.pk]),
+            {"arising-description": "Do it.", "arising-owner_name": "Head of SEND"},
+        ),
+        (reverse("governance:action_arising_done", args=[meeting.pk, arising.pk]), {}),
+        (
+            reverse("governance:risk_rescore", args=[risk.pk]),
+            {
+                "likelihood_before": "3",
+                "impact_before": "3",
+                "likelihood_after": "2",
+                "impact_after": "2",
+                "next_review_date": "1/1/2030",
+                "comment": "Better.",
+                "version": "1",
+            },
+        ),
+    ]
+
+
+def snapshot() -> tuple[int, ...]:
+    return (
+        Meeting.objects.count(),
+        AgendaItem.objects.count(),
+        Decision.objects.count(),
+        ActionArising.objects.count(),
+        ActionArising.objects.filter(done_on__isnull=False).count(),
+        Meeting.history.count(),  # type: ignore[attr-defined]
+    )
+
+
+@pytest.fixture
+def arising(meeting: Meeting) -> ActionArising:
+    return ActionArising.objects.create(
+        meeting=meeting, description="Report back on timeliness.", owner_name="Head of SEND"
+    )
+
+
+@pytest.fixture
+def risk(make_risk):  # type: ignore[no-untyped-def]
+    return make_risk("R1")
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+@pytest.mark.parametrize("persona", READERS)
+def test_everyone_in_the_partnership_reads_every_page(meeting, risk, persona, request, client_for):
+    client = client_for(request.getfixturevalue(persona))
+
+    for url in [
+        reverse("governance:index"),
+        reverse("governance:risks"),
+        reverse("governance:timeline"),
+        *read_urls(meeting, risk),
+    ]:
+        assert client.get(url).status_code == 200, url
+    assert "Testshire SEND Improvement and Assurance Board" in plain(client.get(reverse("governance:index")))
+
+
+def test_another_partnership_gets_404_and_sees_nothing(meeting, risk, arising, outsider, client_for):
+    client = client_for(outsider)
+    before = snapshot()
+
+    for url in read_urls(meeting, risk):
+        assert client.get(url).status_code == 404, url
+    for url, data in form_posts(meeting, arising, risk):
+        assert client.get(url).status_code == 404, url
+        assert client.post(url, data).status_code == 404, url
+    assert snapshot() == before
+    for url in [reverse("governance:index"), reverse("governance:risks"), reverse("governance:timeline")]:
+        page = plain(client.get(url))
+        assert "Testshire" not in page and "R1" not in page, url
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(meeting, client_for):
+    response = client_for(None).get(meeting.get_absolute_url())
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("persona", READ_ONLY)
+def test_read_only_users_get_403_on_every_form_and_nothing_changes(
+    meeting, risk, arising, persona, request, client_for
+):
+    client = client_for(request.getfixturevalue(persona))
+    before = snapshot()
+
+    for url, data in form_posts(meeting, arising, risk):
+        assert client.get(url).status_code == 403, url
+        assert client.post(url, data).status_code == 403, url
+    assert snapshot() == before
+    risk.refresh_from_db()
+    assert risk.version == 1
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "<form" not in page.split('id="main-content"')[1]
+    assert "Re-score this risk" not in client.get(risk.get_absolute_url()).content.decode()
+
+
+# ---------------------------------------------------------------------------------------------
+# Changing
+
+
+def test_an_officer_of_a_member_organisation_adds_a_meeting(board, officer, client_for):
+    client = client_for(officer)
+    assert "Add a meeting" in client.get(board.get_absolute_url()).content.decode()
+
+    response = client.post(
+        reverse("governance:meeting_new", args=[board.pk]), {"date": "19/6/2024", "status": "scheduled", "title": ""}
+    )
+
+    meeting = Meeting.objects.get(board=board)
+    assert response.status_code == 302 and response["Location"] == meeting.get_absolute_url()
+    assert meeting.date == datetime.date(2024, 6, 19)
+    assert meeting.papers_deadline == datetime.date(2024, 6, 12)
+    assert meeting.history.get().history_user == officer
+
+
+def test_the_meeting_forms_record_agenda_decisions_and_actions_arising(meeting, make_action, risk, officer, client_for):
+    action = make_action("3A1")
+    client = client_for(officer)
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Add an agenda item" in page and "Record a decision" in page and "Add an action arising" in page
+
+    response = client.post(
+        reverse("governance:agenda_item_new", args=[meeting.pk]),
+        {
+            "agenda-title": "EHCP timeliness",
+            "agenda-purpose": "assurance",
+            "agenda-presenter": "Head of SEND",
+            "agenda-action": str(action.pk),
+            "agenda-risk": str(risk.pk),
+        },
+    )
+    assert response.status_code == 302
+    item = AgendaItem.objects.get()
+    assert (item.number, item.action, item.risk, item.get_purpose_display()) == (1, action, risk, "For assurance")
+
+    client.post(
+        reverse("governance:decision_new", args=[meeting.pk]),
+        {"decision-text": "Noted.", "decision-agenda_item": str(item.pk)},
+    )
+    client.post(
+        reverse("governance:action_arising_new", args=[meeting.pk]),
+        {
+            "arising-description": "Report monthly.",
+            "arising-owner_name": "Head of SEND",
+            "arising-due_date": "22/5/2024",
+        },
+    )
+    decision = Decision.objects.get()
+    arising = ActionArising.objects.get()
+    assert (decision.number, decision.agenda_item, decision.recorded_by_label) == (
+        1,
+        item,
+        "Olivia Officer (Testshire County Council)",
+    )
+    assert (arising.owner_name, arising.due_date, arising.is_done) == (
+        "Head of SEND",
+        datetime.date(2024, 5, 22),
+        False,
+    )
+
+    response = client.post(
+        reverse("governance:action_arising_done", args=[meeting.pk, arising.pk]), {"done_on": "21/5/2024"}
+    )
+    assert response.status_code == 302
+    arising.refresh_from_db()
+    assert arising.done_on == datetime.date(2024, 5, 21)
+    assert [h.history_type for h in arising.history.order_by("history_date")] == ["+", "~"]
+    assert arising.history.latest().history_user == officer
+    page = plain(client.get(meeting.get_absolute_url()))
+    assert "1. EHCP timeliness" in page and "Noted." in page and "Done 21 May 2024" in page
+
+
+def test_an_administrator_keeps_any_boards_meetings(meeting, administrator, client_for):
+    response = client_for(administrator).post(
+        reverse("governance:decision_new", args=[meeting.pk]), {"decision-text": "Agreed the terms of reference."}
+    )
+
+    assert response.status_code == 302
+    assert Decision.objects.get().text == "Agreed the terms of reference."
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad input
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("meeting_new", {"date": "31/2/2024", "status": "scheduled"}, "Enter the meeting date as a real date"),
+        ("meeting_new", {"date": "", "status": "scheduled"}, "Enter the meeting date."),
+        (
+            "meeting_new",
+            {"date": "1/7/2024", "papers_deadline": "2/7/2024", "status": "scheduled"},
+            "The papers deadline must be on or before the meeting date.",
+        ),
+        ("meeting_new", {"date": "17/4/2024", "status": "scheduled"}, "already has a meeting on 17 April 2024"),
+        ("agenda_item_new", {"agenda-title": " ", "agenda-purpose": "discussion"}, "Enter the item&#x27;s title."),
+        ("agenda_item_new", {"agenda-title": "X", "agenda-purpose": "gossip"}, "Choose what the board is asked to do."),
+        ("decision_new", {"decision-text": ""}, "Enter what the board decided."),
+        (
+            "action_arising_new",
+            {"arising-description": "Do it.", "arising-owner_name": "", "arising-due_date": "1/1/2024"},
+            "Enter who will do it: a name or a post.",
+        ),
+        (
+            "action_arising_new",
+            {"arising-description": "Do it.", "arising-owner_name": "Head of SEND", "arising-due_date": "1/1/2024"},
+            "The due date must be on or after the meeting date.",
+        ),
+    ],
+)
+def test_bad_input_is_a_clear_400_and_nothing_is_written(meeting, officer, client_for, name, data, message):
+    url = reverse(f"governance:{name}", args=[meeting.board_id if name == "meeting_new" else meeting.pk])
+    before = snapshot()
+
+    response = client_for(officer).post(url, data)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "There is a problem" in page and message in page
+    assert snapshot() == before
+
+
+def test_an_action_of_another_partnership_cannot_go_on_the_agenda(meeting, officer, client_for, other_partnership):
+    plan = Plan.objects.create(partnership=other_partnership, title="Elsewhere plan")
+    objective = Objective.objects.create(
+        priority_area=PriorityArea.objects.create(plan=plan, number=1, title="Voice"), code="1", text="Voice."
+    )
+    foreign = Action.objects.create(plan=plan, objective=objective, ref="1.1", published_ref="1.1", description="x")
+
+    response = client_for(officer).post(
+        reverse("governance:agenda_item_new", args=[meeting.pk]),
+        {"agenda-title": "Item", "agenda-purpose": "discussion", "agenda-action": str(foreign.pk)},
+    )
+
+    assert response.status_code == 400
+    assert "Choose the plan action from the list." in response.content.decode()
+    assert not AgendaItem.objects.exists()
+
+
+def test_an_action_arising_is_marked_done_once(meeting, arising, officer, client_for):
+    url = reverse("governance:action_arising_done", args=[meeting.pk, arising.pk])
+    client = client_for(officer)
+    assert client.post(url, {"done_on": "18/4/2024"}).status_code == 302
+
+    response = client.post(url, {"done_on": "19/4/2024"})
+
+    assert response.status_code == 400
+    assert "already marked done on 18/04/2024" in response.content.decode()
+    arising.refresh_from_db()
+    assert arising.done_on == datetime.date(2024, 4, 18)
+
+
+# ---------------------------------------------------------------------------------------------
+# The inspection cycle
+
+
+def test_the_timeline_lists_the_cycle_in_date_order(partnership, scrutiny_member, client_for):
+    InspectionEvent.objects.create(
+        partnership=partnership,
+        kind=EventKind.IMPROVEMENT_NOTICE,
+        title="Improvement Notice issued",
+        date=datetime.date(2023, 11, 9),
+        bodies="Department for Education",
+        outcome="Issued to the council.",
+    )
+    InspectionEvent.objects.create(
+        partnership=partnership,
+        kind=EventKind.INSPECTION_REPORT,
+        title="Inspection report published",
+        date=datetime.date(2023, 9, 15),
+        bodies="Ofsted and CQC",
+    )
+    InspectionEvent.objects.create(
+        partnership=partnership,
+        kind=EventKind.MONITORING_INSPECTION,
+        title="Monitoring inspection",
+        date=datetime.date(2025, 3, 1),
+        is_expected=True,
+    )
+
+    page = plain(client_for(scrutiny_member).get(reverse("governance:timeline")))
+
+    assert (
+        page.index("Inspection report published")
+        < page.index("Improvement Notice issued")
+        < page.index("Monitoring inspection")
+    )
+    assert "9 November 2023: Improvement Notice, Department for Education" in page
+    assert "Expected about March 2025: Monitoring inspection Expected" in page
+
+
+# ---------------------------------------------------------------------------------------------
+# Query counts
+
+
+@pytest.mark.parametrize("size", [5, 40])
+def test_the_meeting_page_query_count_does_not_grow_with_the_plan(
+    size, make_action, make_meeting, make_risk, officer, client_for, django_assert_max_num_queries
+):
+    from tests.governance.conftest import rate
+
+    actions = [make_action(f"3A{number + 1}", position=number) for number in range(size)]
+    make_risk("R1")
+    make_risk("R2")
+    earlier = make_meeting(datetime.date(2024, 1, 17))
+    meeting = make_meeting(datetime.date.today())
+    for action in actions[:3]:
+        rate(action, officer, "green", datetime.datetime.now(tz=datetime.UTC), evidence="Evidence.")
+    AgendaItem.objects.create(meeting=meeting, number=1, title="Highlight report", action=actions[0])
+    ActionArising.objects.create(meeting=earlier, description="Open from before.", owner_name="Head of SEND")
+    ActionArising.objects.create(meeting=meeting, description="New.", owner_name="Head of SEND")
+    client = client_for(officer)
+
+    # The same pin for 5 and for 40 actions: the plan is read from history in one query.
+    with django_assert_max_num_queries(22):
+        response = client.get(meeting.get_absolute_url())
+    assert response.status_code == 200
+    assert f"{size} actions" in plain(response)
