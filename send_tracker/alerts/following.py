@@ -1,0 +1,47 @@
+"""What may be followed, and the permission-checked fetch of a followed item.
+
+Following is reading: anyone who may read an item (a scrutiny councillor, a partner) may follow it.
+An item outside the reader's partnership does not exist for them (404), as everywhere else.
+"""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.http import Http404
+
+from actions.models import Action
+from governance.models import Board, Meeting, Risk
+from kpis.models import Indicator
+from recommendations.models import Recommendation, Report
+from send_tracker.accounts.access import AnyUser
+
+# "app_label.model" -> model. A board's followers are told of its meetings' papers deadlines, its
+# actions arising and the recommendations of the reports it made, so a board's lead or secretary
+# follows the board.
+FOLLOWABLE: dict[str, type[models.Model]] = {
+    f"{model._meta.app_label}.{model._meta.model_name}": model
+    for model in (Action, Recommendation, Report, Board, Meeting, Risk, Indicator)
+}
+
+
+def subject_key(subject: models.Model) -> str:
+    return f"{subject._meta.app_label}.{subject._meta.model_name}"
+
+
+def followable_for_reading(user: AnyUser, key: str, pk: int) -> models.Model:
+    model = FOLLOWABLE.get(key)
+    if model is None:
+        raise Http404("That cannot be followed.")
+    queryset = model._default_manager.all()
+    visible_to = getattr(queryset, "visible_to", None)
+    if visible_to is None:  # Every followable model is partnership-scoped; fail closed if not.
+        raise Http404("That cannot be followed.")
+    subject = visible_to(user).filter(pk=pk).first()
+    if subject is None:
+        raise Http404("No such item.")
+    return subject
+
+
+def content_type_of(subject: models.Model) -> ContentType:
+    return ContentType.objects.get_for_model(subject)

@@ -1,0 +1,156 @@
+"""Alerts: what the deadline sweep tells people, whom it tells, and how each is emailed.
+
+An Alert is stored state, never a delayed task: the sweep (send_tracker.alerts.sweep) writes one
+row per person per deadline, the unique key makes a second write of the same alert impossible, and
+delivery (send_tracker.alerts.delivery) claims rows before it emails them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from .choices import AlertKind, Delivery, DeliveryMode
+
+if TYPE_CHECKING:
+    from send_tracker.accounts.access import AnyUser
+
+
+class AlertQuerySet(models.QuerySet["Alert"]):
+    def for_user(self, user: AnyUser) -> AlertQuerySet:
+        """A person's own alerts: nobody, not even an administrator, reads another's."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(recipient_id=user.pk)
+
+    def unread(self) -> AlertQuerySet:
+        return self.filter(read_at__isnull=True)
+
+    def in_reading_order(self) -> AlertQuerySet:
+        """Unread first, then the newest; the due date breaks ties so the list reads like a diary."""
+        return self.order_by(models.F("read_at").asc(nulls_first=True), "-created_at", "due_date", "pk")
+
+
+class Alert(models.Model):
+    """A message to one person that something they answer for, lead or follow has a deadline
+    coming or passed: a plan action due in 14 days, a scrutiny response overdue under the 28-day
+    rule, a board's papers deadline, a KPI figure that missed its target, a risk not reviewed.
+
+    It is shown in the person's alerts list in the tracker and, as they choose for its kind,
+    emailed at once or in a daily digest. One alert exists per item, kind, due date and person,
+    whatever runs twice; moving the due date raises a new one.
+    """
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=30, choices=AlertKind.choices)
+    subject_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    subject_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("subject_type", "subject_id")
+    due_date = models.DateField(help_text="The deadline the alert is about, judged in Europe/London.")
+    title = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    link = models.CharField(max_length=500, help_text="The item's page in the tracker, as a path.")
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # Which sweep wrote the row: "alerts created" counts rows carrying a sweep's own id, so the
+    # figure stays right when two sweeps race and each inserts some of the rows.
+    sweep_id = models.UUIDField(null=True, blank=True, db_index=True, editable=False)
+
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    objects = AlertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject_type", "subject_id", "kind", "due_date", "recipient"], name="alert_unique_key"
+            ),
+            models.CheckConstraint(condition=Q(delivery__in=[c.value for c in Delivery]), name="alert_delivery_valid"),
+        ]
+        indexes = [
+            # The delivery claim: WHERE delivery = 'pending' AND next_attempt_at <= now.
+            models.Index(fields=["delivery", "next_attempt_at"], name="alert_delivery_claim"),
+            # The unread count in the navigation on every page.
+            models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="alert_unread_by_recipient"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (to {self.recipient_id})"
+
+    @property
+    def kind_label(self) -> str:
+        return AlertKind(self.kind).label
+
+    @property
+    def delivery_label(self) -> str:
+        return Delivery(self.delivery).label
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None
+
+    def days_left(self, today: datetime.date) -> int:
+        return (self.due_date - today).days
+
+
+class FollowQuerySet(models.QuerySet["Follow"]):
+    def of(self, subject: models.Model) -> FollowQuerySet:
+        return self.filter(subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk)
+
+
+class Follow(models.Model):
+    """A person asking to be told about an item they neither own nor lead: a councillor following a
+    recommendation, an officer following another partner's action, a board's secretary following
+    the board (and so its meetings, actions arising and the reports made to it)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
+    subject_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    subject_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("subject_type", "subject_id")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FollowQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "subject_type", "subject_id"], name="follow_unique_per_user")
+        ]
+        indexes = [models.Index(fields=["subject_type", "subject_id"], name="follow_by_subject")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.subject_type_id}:{self.subject_id}"
+
+
+class AlertPreference(models.Model):
+    """How one person wants one kind of alert: emailed straight away, in a daily digest, or only
+    listed in the tracker. No row means straight away."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_preferences")
+    kind = models.CharField(max_length=30, choices=AlertKind.choices)
+    mode = models.CharField(max_length=10, choices=DeliveryMode.choices, default=DeliveryMode.IMMEDIATE)
+
+    class Meta:
+        ordering = ["user", "kind"]
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="alert_preference_unique_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.kind} {self.mode}"
+
+
+def new_sweep_id() -> uuid.UUID:
+    return uuid.uuid4()

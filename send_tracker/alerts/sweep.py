@@ -1,0 +1,275 @@
+"""The deadline sweep: turns what is due into alert rows, once per person per deadline.
+
+Each source (send_tracker.alerts.sources) finds its due items with one set-based query and says,
+for each, which organisations' officers, which named people and which followed items decide who
+is told. This module works out the people with a handful of queries for the whole source (never
+one per item), drops the alerts that already exist, and inserts the rest in batches with
+ON CONFLICT DO NOTHING, in one transaction per source. Rows are inserted in one fixed order, so two
+sweeps running at once wait for each other on a key instead of deadlocking, and the unique key
+(subject, kind, due date, recipient) means each alert is written once whichever sweep gets there.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+
+from send_tracker.accounts.choices import Role
+from send_tracker.accounts.models import User
+from send_tracker.operations.models import Heartbeat
+
+from .choices import AlertKind, Delivery, DeliveryMode
+from .models import Alert, AlertPreference, Follow
+
+logger = logging.getLogger(__name__)
+
+HEARTBEAT = "deadline-sweep"
+INSERT_BATCH = 5_000
+# Bound on the ids in one IN (...) list: PostgreSQL copes with more, SQLite's default limit is 32,766
+# parameters, and smaller lists keep each statement's plan simple.
+ID_CHUNK = 5_000
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One item that is due, as a source found it, before its recipients are worked out."""
+
+    model: type[models.Model]
+    subject_id: int
+    partnership_id: int
+    kind: str
+    due_date: datetime.date
+    title: str
+    body: str
+    link: str
+    # Whose active officers are told: the owner organisation.
+    organisations: tuple[int, ...] = ()
+    # Named people: an action's lead officer.
+    people: tuple[int, ...] = ()
+    # Other items whose followers are told besides the subject's own: the board or committee
+    # (whose followers are its lead and secretariat), the indicator of a KPI figure.
+    followed: tuple[tuple[type[models.Model], int], ...] = field(default=())
+
+
+Source = Callable[[datetime.date], Iterable[Candidate]]
+
+
+@dataclass
+class SweepResult:
+    """What one sweep did: the alerts it created, in all and by source."""
+
+    sweep_id: uuid.UUID
+    today: datetime.date
+    created: int = 0
+    by_source: dict[str, int] = field(default_factory=dict)
+
+
+def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass(frozen=True, slots=True)
+class _Person:
+    email: str
+    partnership_id: int | None
+    sees_everything: bool
+
+
+def _officers_of(organisation_ids: set[int]) -> dict[int, list[int]]:
+    officers: dict[int, list[int]] = defaultdict(list)
+    ordered = sorted(organisation_ids)
+    for part in chunks(ordered, ID_CHUNK):
+        rows = User.objects.filter(organisation_id__in=part, role=Role.OFFICER, is_active=True).values_list(
+            "organisation_id", "pk"
+        )
+        for organisation_id, user_id in rows:
+            officers[organisation_id].append(user_id)
+    return officers
+
+
+def _followers_of(subjects: dict[type[models.Model], set[int]]) -> dict[tuple[int, int], list[int]]:
+    """(content type id, object id) -> the ids of the people who follow it."""
+    followers: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for model, ids in subjects.items():
+        content_type = ContentType.objects.get_for_model(model)
+        # Follows are few beside the items; asking for all of a type's follows is one cheap query
+        # where a list of every due item's id would be a long one.
+        rows = Follow.objects.filter(subject_type=content_type).values_list("subject_id", "user_id")
+        for subject_id, user_id in rows.iterator(chunk_size=ID_CHUNK):
+            if subject_id in ids:
+                followers[(content_type.pk, subject_id)].append(user_id)
+    return followers
+
+
+def _people(user_ids: set[int]) -> dict[int, _Person]:
+    people: dict[int, _Person] = {}
+    for part in chunks(sorted(user_ids), ID_CHUNK):
+        rows = User.objects.filter(pk__in=part, is_active=True).values_list(
+            "pk", "email", "organisation__partnership_id", "is_superuser"
+        )
+        for pk, email, partnership_id, is_superuser in rows:
+            people[pk] = _Person(email=email or "", partnership_id=partnership_id, sees_everything=is_superuser)
+    return people
+
+
+def _preferences(kinds: set[str]) -> dict[tuple[int, str], str]:
+    """(user id, kind) -> mode, for the people who chose something other than 'straight away'."""
+    rows = AlertPreference.objects.filter(kind__in=sorted(kinds)).exclude(mode=DeliveryMode.IMMEDIATE)
+    return {(user_id, kind): mode for user_id, kind, mode in rows.values_list("user_id", "kind", "mode")}
+
+
+def _existing_keys(content_type_id: int, candidates: Sequence[Candidate]) -> set[tuple[int, str, datetime.date, int]]:
+    """The (subject id, kind, due date, recipient) keys already written for these items.
+
+    Dropping them before the insert keeps the every-15-minutes sweep cheap once the alerts exist;
+    the unique key, not this read, is what stops a racing sweep writing a row twice.
+    """
+    keys: set[tuple[int, str, datetime.date, int]] = set()
+    subject_ids = sorted({candidate.subject_id for candidate in candidates})
+    kinds = sorted({candidate.kind for candidate in candidates})
+    for part in chunks(subject_ids, ID_CHUNK):
+        rows = Alert.objects.filter(subject_type_id=content_type_id, subject_id__in=part, kind__in=kinds).values_list(
+            "subject_id", "kind", "due_date", "recipient_id"
+        )
+        keys.update(rows)
+    return keys
+
+
+def build_alerts(candidates: Sequence[Candidate], sweep_id: uuid.UUID, now: datetime.datetime) -> list[Alert]:
+    """The new alert rows for these candidates, in key order, with their delivery state set from
+    each person's preference for the kind."""
+    if not candidates:
+        return []
+    organisation_ids = {pk for candidate in candidates for pk in candidate.organisations}
+    subjects: dict[type[models.Model], set[int]] = defaultdict(set)
+    for candidate in candidates:
+        subjects[candidate.model].add(candidate.subject_id)
+        for model, pk in candidate.followed:
+            subjects[model].add(pk)
+    officers = _officers_of(organisation_ids)
+    followers = _followers_of(subjects)
+    named = {pk for candidate in candidates for pk in candidate.people}
+    everyone = (
+        named | {pk for ids in officers.values() for pk in ids} | {pk for ids in followers.values() for pk in ids}
+    )
+    people = _people(everyone)
+    preferences = _preferences({candidate.kind for candidate in candidates})
+    content_types = {model: ContentType.objects.get_for_model(model).pk for model in subjects}
+
+    alerts: list[Alert] = []
+    by_type: dict[int, list[Candidate]] = defaultdict(list)
+    for candidate in candidates:
+        by_type[content_types[candidate.model]].append(candidate)
+    for content_type_id, group in sorted(by_type.items()):
+        existing = _existing_keys(content_type_id, group)
+        for candidate in group:
+            recipients: set[int] = set(candidate.people)
+            for organisation_id in candidate.organisations:
+                recipients.update(officers.get(organisation_id, ()))
+            recipients.update(followers.get((content_type_id, candidate.subject_id), ()))
+            for model, pk in candidate.followed:
+                recipients.update(followers.get((content_types[model], pk), ()))
+            for user_id in recipients:
+                person = people.get(user_id)
+                # Only people who may read the item are told of it: an alert names the item and
+                # links to it, so a follower who has moved to another partnership hears nothing.
+                if person is None or not (person.sees_everything or person.partnership_id == candidate.partnership_id):
+                    continue
+                if (candidate.subject_id, candidate.kind, candidate.due_date, user_id) in existing:
+                    continue
+                mode = preferences.get((user_id, candidate.kind), DeliveryMode.IMMEDIATE)
+                if mode == DeliveryMode.OFF or not person.email:
+                    delivery = Delivery.OFF
+                elif mode == DeliveryMode.DIGEST:
+                    delivery = Delivery.DIGEST
+                else:
+                    delivery = Delivery.PENDING
+                alerts.append(
+                    Alert(
+                        recipient_id=user_id,
+                        kind=candidate.kind,
+                        subject_type_id=content_type_id,
+                        subject_id=candidate.subject_id,
+                        due_date=candidate.due_date,
+                        title=candidate.title[:300],
+                        body=candidate.body,
+                        link=candidate.link[:500],
+                        created_at=now,
+                        sweep_id=sweep_id,
+                        delivery=delivery,
+                        next_attempt_at=now if delivery == Delivery.PENDING else None,
+                    )
+                )
+    # One order for every sweep: concurrent inserts then queue behind each other key by key.
+    alerts.sort(key=lambda a: (a.subject_type_id, a.subject_id, a.kind, a.due_date, a.recipient_id))
+    return alerts
+
+
+def insert_alerts(alerts: Sequence[Alert]) -> None:
+    with transaction.atomic():
+        for batch in chunks(alerts, INSERT_BATCH):
+            Alert.objects.bulk_create(batch, ignore_conflicts=True)
+
+
+def sweep_source(name: str, source: Source, today: datetime.date, sweep_id: uuid.UUID) -> int:
+    """One source's alerts; returns how many rows this sweep inserted for it."""
+    now = timezone.now()
+    candidates = list(source(today))
+    alerts = build_alerts(candidates, sweep_id, now)
+    if not alerts:
+        return 0
+    insert_alerts(alerts)
+    # Count what this sweep's id is on rather than len(alerts): a racing sweep may have written
+    # some of the same keys first, and those rows carry its id, not ours.
+    content_types = sorted({alert.subject_type_id for alert in alerts})
+    kinds = sorted({alert.kind for alert in alerts})
+    return Alert.objects.filter(sweep_id=sweep_id, subject_type_id__in=content_types, kind__in=kinds).count()
+
+
+def sweep(today: datetime.date | None = None, *, sources: dict[str, Source] | None = None) -> SweepResult:
+    """Find everything due on `today` (Europe/London; by default the date there now) and write
+    the alerts not yet written. Queues one delivery task after commit if any were created."""
+    from .sources import SOURCES
+
+    day = today or timezone.localdate()
+    result = SweepResult(sweep_id=uuid.uuid4(), today=day)
+    for name, source in (sources or SOURCES).items():
+        created = sweep_source(name, source, day, result.sweep_id)
+        result.by_source[name] = created
+        result.created += created
+    if result.created:
+        from .tasks import queue_delivery
+
+        # After commit, and from outside any transaction: the worker must see the rows it is
+        # asked to send. on_commit runs at once when there is no transaction open.
+        transaction.on_commit(queue_delivery)
+    Heartbeat.beat(HEARTBEAT)
+    logger.info("Deadline sweep for %s created %d alerts %s", day.isoformat(), result.created, result.by_source)
+    return result
+
+
+def lookback_start(today: datetime.date) -> datetime.date:
+    """The earliest due date the sweep still raises an "overdue" alert for.
+
+    A deadline is told as overdue on the first sweep after it passes; looking back a few weeks
+    catches up after an outage or a late entry without telling people, the day alerts are switched
+    on, about everything that has been overdue for years (the lists show those).
+    """
+    return today - datetime.timedelta(days=settings.ALERT_LOOKBACK_DAYS)
+
+
+def alert_kind_label(kind: str) -> str:
+    return AlertKind(kind).label
