@@ -33,22 +33,26 @@ class AreaRatings:
 
 
 def ratings_by_area(plan: Plan, today: datetime.date) -> list[AreaRatings]:
-    """Counts of actions by rating for each priority area: two queries for the whole plan."""
-    areas = {area.pk: AreaRatings(area) for area in plan.priority_areas.all()}
-    overdue = Q(due_date__lt=today) & ~Q(brag__in=[Brag.GREEN, Brag.BLUE])
-    rows = (
-        Action.objects.filter(plan=plan)
-        .values("objective__priority_area", "brag")
-        .annotate(n=Count("pk"), overdue=Count("pk", filter=overdue))
-        .order_by()
+    """Counts of actions by rating for each priority area: one query for the whole plan."""
+    overdue = Q(objectives__actions__due_date__lt=today) & ~Q(objectives__actions__brag__in=[Brag.GREEN, Brag.BLUE])
+    counts: dict[str, Any] = {
+        f"n_{value}": Count("objectives__actions", filter=Q(objectives__actions__brag=value))
+        for value in BRAG_DISPLAY_ORDER
+    }
+    counts[f"n_{NOT_RATED}"] = Count(
+        "objectives__actions",
+        filter=Q(objectives__actions__isnull=False)
+        & (Q(objectives__actions__brag__isnull=True) | Q(objectives__actions__brag="")),
     )
-    for row in rows:
-        summary = areas.get(row["objective__priority_area"])
-        if summary is None:
-            continue
-        summary.counts[row["brag"] or NOT_RATED] += row["n"]
-        summary.overdue += row["overdue"]
-    return list(areas.values())
+    areas = plan.priority_areas.annotate(**counts, n_overdue=Count("objectives__actions", filter=overdue))
+    result = []
+    for area in areas:
+        summary = AreaRatings(area, overdue=area.n_overdue)  # type: ignore[attr-defined]
+        for value in [*BRAG_DISPLAY_ORDER, NOT_RATED]:
+            if n := getattr(area, f"n_{value}"):
+                summary.counts[value] = n
+        result.append(summary)
+    return result
 
 
 def plan_totals(areas: list[AreaRatings]) -> list[dict[str, Any]]:

@@ -12,7 +12,6 @@ public_time_ratio: R, api_throughput_ratio: R.
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import sys
@@ -135,13 +134,13 @@ def api_throughput() -> tuple[float, float]:
 
         raw = sqlite3.connect(settings.DATABASES["default"]["NAME"])
         placeholder_sql = sql.replace("%s", "?")
+    import orjson
+
     cursor = raw.cursor()
     started = time.perf_counter()
     for _ in range(API_REQUESTS):
         cursor.execute(placeholder_sql, ("scale-001",))
-        body = json.dumps(
-            {"results": [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]}, default=str
-        ).encode()
+        body = orjson.dumps({"results": [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]})
     baseline_rps = API_REQUESTS / (time.perf_counter() - started)
     raw.close()
     if not body:

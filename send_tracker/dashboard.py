@@ -43,18 +43,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def dashboard_sections() -> list[Any]:
-    """Sections other apps add to the dashboard (recommendations, meetings), where installed."""
-    sections = []
-    try:
-        from recommendations.dashboard import dashboard_section as recommendations_section
-    except ImportError:
-        pass
-    else:
-        sections.append(recommendations_section)
-    try:
-        from governance.dashboard import dashboard_section as governance_section
-    except ImportError:
-        pass
-    else:
-        sections.append(governance_section)
-    return sections
+    """Sections other apps add to the dashboard: recommendations owed a response, then meetings."""
+    from governance.dashboard import dashboard_section as governance_section
+    from recommendations.dashboard import dashboard_section as recommendations_section
+
+    return [recommendations_section, governance_section]

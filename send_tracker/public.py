@@ -143,9 +143,7 @@ def _public_kpis(partnership: Partnership) -> list[dict[str, Any]]:
 
 
 def _public_sections() -> list[Any]:
-    """Public sections other apps add (published recommendations and responses), where installed."""
-    try:
-        from recommendations.public import public_section
-    except ImportError:
-        return []
+    """Public sections other apps add: scrutiny recommendations and their published responses."""
+    from recommendations.public import public_section
+
     return [public_section]

@@ -157,11 +157,9 @@ def make_partnership(number: int, rng: random.Random, today: datetime.date) -> P
 def _make_recommendations(
     partnership: Partnership, council: Organisation, rng: random.Random, today: datetime.date
 ) -> None:
-    """50 recommendations per partnership, where the recommendations app offers a builder."""
-    try:
-        from recommendations.scale import make_recommendations
-    except ImportError:
-        return
+    """50 recommendations per partnership, from the recommendations app's builder."""
+    from recommendations.scale import make_recommendations
+
     make_recommendations(partnership, council, rng, today, count=50)
 
 

@@ -1,0 +1,93 @@
+"""The scrutiny dashboard's governance section: the next meetings, and what changed since the
+last meeting of a chosen board.
+
+Two queries, whatever the number of partnerships: the partnership's meetings (boards, the next
+meetings and the chosen board's last meeting all come from them), and the rating
+updates recorded since that meeting. The meeting's own page has the full comparison, read from
+history; the dashboard counts what moved and links to it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import HttpRequest
+
+from actions.models import Plan, RatingUpdate
+
+from .as_it_stood import BRAG_PROGRESS
+from .models import Board, Meeting, end_of_day
+
+NEXT_MEETINGS = 5
+
+
+@dataclass
+class ChangedSince:
+    board: Board
+    meeting: Meeting
+    improved: list[RatingUpdate] = field(default_factory=list)
+    worsened: list[RatingUpdate] = field(default_factory=list)
+    first_rated: list[RatingUpdate] = field(default_factory=list)
+    new_evidence: int = 0
+
+
+def dashboard_section(request: HttpRequest, plan: Plan | None, today: datetime.date) -> dict[str, Any]:
+    if plan is None:
+        return {}
+    meetings = list(
+        Meeting.objects.going_ahead()
+        .filter(board__partnership_id=plan.partnership_id)
+        .select_related("board")
+        .order_by("date", "pk")
+    )
+    boards = sorted({m.board for m in meetings if m.date <= today}, key=lambda b: (b.name, b.pk))
+    chosen = _chosen_board(request, boards)
+    last = None
+    if chosen is not None:
+        held = [m for m in meetings if m.board_id == chosen.pk and m.date < today]
+        last = held[-1] if held else None
+    return {
+        "governance_section_template": "governance/_dashboard_section.html",
+        "next_meetings": [m for m in meetings if m.date >= today][:NEXT_MEETINGS],
+        "change_boards": boards,
+        "changed_since": _changed_since(plan, chosen, last) if chosen and last else None,
+    }
+
+
+def _chosen_board(request: HttpRequest, boards: list[Board]) -> Board | None:
+    wanted = request.GET.get("board", "")
+    for board in boards:
+        if str(board.pk) == wanted:
+            return board
+    # By default the board that holds the partnership to account: the improvement board.
+    for board in boards:
+        if "improvement" in board.name.lower():
+            return board
+    return boards[0] if boards else None
+
+
+def _changed_since(plan: Plan, board: Board, meeting: Meeting) -> ChangedSince:
+    changes = ChangedSince(board=board, meeting=meeting)
+    updates = (
+        RatingUpdate.objects.filter(action__plan=plan, created_at__gte=end_of_day(meeting.date))
+        .select_related("action")
+        .order_by("created_at", "pk")
+    )
+    latest: dict[int, RatingUpdate] = {}
+    first: dict[int, RatingUpdate] = {}
+    for update in updates:
+        first.setdefault(update.action_id, update)
+        latest[update.action_id] = update
+        if update.evidence_text or update.evidence_link or update.evidence_file:
+            changes.new_evidence += 1
+    for action_id, update in latest.items():
+        before = first[action_id].previous_brag
+        if not before:
+            changes.first_rated.append(update)
+        elif BRAG_PROGRESS.get(update.brag, 0) > BRAG_PROGRESS.get(before, 0):
+            changes.improved.append(update)
+        elif BRAG_PROGRESS.get(update.brag, 0) < BRAG_PROGRESS.get(before, 0):
+            changes.worsened.append(update)
+    return changes
