@@ -5,7 +5,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from actions.api.views import ActionViewSet, PlanViewSet, PriorityAreaViewSet
+from governance.api.views import MeetingViewSet, RiskViewSet
 from kpis.api.views import EhcpTimelinessViewSet, IndicatorValueViewSet, IndicatorViewSet
+from recommendations.api.views import RecommendationViewSet, ResponseViewSet
+from send_tracker.alerts.api import AlertViewSet
 
 from .errors import not_found
 
@@ -13,9 +16,14 @@ router = DefaultRouter()
 router.register("plans", PlanViewSet, basename="plan")
 router.register("priority-areas", PriorityAreaViewSet, basename="priority-area")
 router.register("actions", ActionViewSet, basename="action")
+router.register("recommendations", RecommendationViewSet, basename="recommendation")
+router.register("responses", ResponseViewSet, basename="response")
+router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("risks", RiskViewSet, basename="risk")
 router.register("kpis", IndicatorViewSet, basename="kpi")
 router.register("kpi-values", IndicatorValueViewSet, basename="kpi-value")
 router.register("ehcp-timeliness", EhcpTimelinessViewSet, basename="ehcp-timeliness")
+router.register("alerts", AlertViewSet, basename="alert")
 
 urlpatterns = [
     path("v1/", include(router.urls)),
