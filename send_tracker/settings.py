@@ -349,8 +349,6 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    # A risk's level before and after mitigation share one choice set: one enum, not two.
-    "ENUM_NAME_OVERRIDES": {"RiskLevelEnum": "governance.choices.RiskLevel"},
 }
 
 SIMPLE_HISTORY_REVERT_DISABLED = True
