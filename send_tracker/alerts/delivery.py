@@ -245,11 +245,16 @@ def deliver_due(batch_size: int = 500, *, budget_seconds: float | None = None) -
     return result
 
 
-def claim_digests(now: datetime.datetime, user_batch: int) -> dict[int, list[Alert]]:
-    """Claim the digest rows of up to user_batch people: recipient id -> their alerts."""
+def claim_digests(now: datetime.datetime, user_batch: int, run_started: datetime.datetime) -> dict[int, list[Alert]]:
+    """Claim the digest rows of up to user_batch people: recipient id -> their alerts.
+
+    Rows this run already tried and gave back (their send failed) are left for the next day's run:
+    claiming them again at once would spend every attempt in one run against a server that is down.
+    """
+    waiting = Q(delivery=Delivery.DIGEST) & (Q(claimed_at__isnull=True) | Q(claimed_at__lt=run_started))
     with transaction.atomic():
         recipient_ids = list(
-            Alert.objects.filter(delivery=Delivery.DIGEST)
+            Alert.objects.filter(waiting)
             .order_by("recipient_id")
             .values_list("recipient_id", flat=True)
             .distinct()[:user_batch]
@@ -258,7 +263,7 @@ def claim_digests(now: datetime.datetime, user_batch: int) -> dict[int, list[Ale
             return {}
         ids = list(
             Alert.objects.select_for_update(skip_locked=True)
-            .filter(delivery=Delivery.DIGEST, recipient_id__in=recipient_ids)
+            .filter(waiting, recipient_id__in=recipient_ids)
             .values_list("pk", flat=True)
         )
         Alert.objects.filter(pk__in=ids).update(delivery=Delivery.SENDING, claimed_at=now, attempts=F("attempts") + 1)
@@ -273,11 +278,12 @@ def send_digests(user_batch: int = 200, *, budget_seconds: float | None = None) 
     the next day's run (or, after the last attempt, is marked failed)."""
     budget = settings.ALERT_DELIVERY_BUDGET_SECONDS if budget_seconds is None else budget_seconds
     started = time.monotonic()
-    result = DeliveryResult(expired=expire_stale(timezone.now()))
+    run_started = timezone.now()
+    result = DeliveryResult(expired=expire_stale(run_started))
     connection = get_connection()
     try:
         while time.monotonic() - started < budget:
-            claimed = claim_digests(timezone.now(), user_batch)
+            claimed = claim_digests(timezone.now(), user_batch, run_started)
             if not claimed:
                 break
             for alerts in claimed.values():
