@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterator
+from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -151,14 +153,11 @@ def _councils(partnership_ids: set[int]) -> dict[int, int]:
     return councils
 
 
-def recommendation_responses(today: datetime.date) -> Iterator[Candidate]:
-    """Recommendations still owed a response whose statutory period (28 days for health scrutiny,
-    two months for overview and scrutiny) ends within 7 days, within a day, or has ended.
-
-    The due date is the report's stored response_due_date, so the query is a range on its index.
-    """
-    link = path_for("recommendations:detail")
-    rows = list(
+def responses_due(today: datetime.date) -> QuerySet[Recommendation, tuple[Any, ...]]:
+    """The query that finds recommendations still owed a response due within 7 days or overdue
+    within the look-back: a range on the report's indexed response_due_date, then each report's
+    recommendations by their report_id index. `make bench` prints its plan."""
+    return (
         Recommendation.objects.filter(
             closed_at__isnull=True,
             response_required=True,
@@ -183,6 +182,16 @@ def recommendation_responses(today: datetime.date) -> Iterator[Candidate]:
         )
         .order_by("pk")
     )
+
+
+def recommendation_responses(today: datetime.date) -> Iterator[Candidate]:
+    """Recommendations still owed a response whose statutory period (28 days for health scrutiny,
+    two months for overview and scrutiny) ends within 7 days, within a day, or has ended.
+
+    The due date is the report's stored response_due_date, so the query is a range on its index.
+    """
+    link = path_for("recommendations:detail")
+    rows = list(responses_due(today))
     councils = _councils({row[8] for row in rows if row[4] == Respondent.CABINET and row[5] is None})
     for (
         pk,
