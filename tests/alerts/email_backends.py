@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from django.core.mail import EmailMessage
+from django.core.mail.backends import locmem
 from django.core.mail.backends.base import BaseEmailBackend
 
 
@@ -36,3 +37,16 @@ class RecordingBackend(BaseEmailBackend):
     def _stall() -> None:
         Path(os.environ["ALERT_TEST_STALLED"]).touch()
         time.sleep(600)
+
+
+class FlakyBackend(locmem.EmailBackend):
+    """Django's locmem backend that refuses the next `failures` messages, as an SMTP server does
+    when it is down, then accepts them into mail.outbox."""
+
+    failures = 0
+
+    def send_messages(self, messages: Sequence[EmailMessage]) -> int:
+        if FlakyBackend.failures > 0:
+            FlakyBackend.failures -= 1
+            raise ConnectionRefusedError("SMTP server refused the connection")
+        return super().send_messages(messages)
