@@ -186,14 +186,15 @@ def risks(owner: Organisation, count: int) -> list[Risk]:
 
 def alerts_for(recipient: User, count: int) -> list[Alert]:
     subject, _ = Plan.objects.get_or_create(partnership_id=recipient.partnership_id, title="Alert subject")
+    start = Alert.objects.filter(recipient=recipient).count()
     return [
         Alert.objects.create(
             recipient=recipient,
             kind=AlertKind.ACTION_DUE_14,
             subject_type=ContentType.objects.get_for_model(Plan),
             subject_id=subject.pk,
-            due_date=datetime.date(2024, 5, 1) + datetime.timedelta(days=n),
-            title=f"Action due {n}",
+            due_date=datetime.date(2024, 5, 1) + datetime.timedelta(days=start + n),
+            title=f"Action due {start + n}",
             link="/actions/",
         )
         for n in range(count)
