@@ -51,7 +51,12 @@ class Alert(models.Model):
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts")
     kind = models.CharField(max_length=30, choices=AlertKind.choices)
-    subject_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    # No index of its own (the unique key starts with it) and no database constraint: content types
+    # are never deleted while their app is installed, and checking the constraint locks the same
+    # django_content_type row once per inserted alert, a large part of a big sweep's commit.
+    subject_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     subject_id = models.PositiveBigIntegerField()
     subject = GenericForeignKey("subject_type", "subject_id")
     due_date = models.DateField(help_text="The deadline the alert is about, judged in Europe/London.")
@@ -60,9 +65,9 @@ class Alert(models.Model):
     link = models.CharField(max_length=500, help_text="The item's page in the tracker, as a path.")
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
-    # Which sweep wrote the row: "alerts created" counts rows carrying a sweep's own id, so the
-    # figure stays right when two sweeps race and each inserts some of the rows.
-    sweep_id = models.UUIDField(null=True, blank=True, db_index=True, editable=False)
+    # Which sweep wrote the row, for an operator tracing a run; when two sweeps race, each row
+    # carries the id of the one whose insert won.
+    sweep_id = models.UUIDField(null=True, blank=True, editable=False)
 
     delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import QuerySet
@@ -45,6 +46,7 @@ from .sweep import Candidate, Source, lookback_start
 DAY = datetime.timedelta(days=1)
 
 
+@lru_cache(maxsize=4096)
 def long_date(day: datetime.date) -> str:
     """'30 April 2026', as committee papers write dates."""
     return f"{day.day} {day:%B %Y}"

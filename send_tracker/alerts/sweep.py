@@ -12,16 +12,18 @@ sweeps running at once wait for each other on a key instead of deadlocking, and 
 from __future__ import annotations
 
 import datetime
+import io
 import logging
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from operator import itemgetter
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from send_tracker.accounts.choices import Role
@@ -34,7 +36,6 @@ from .models import Alert, AlertPreference, Follow
 logger = logging.getLogger(__name__)
 
 HEARTBEAT = "deadline-sweep"
-INSERT_BATCH = 5_000
 # Bound on the ids in one IN (...) list: PostgreSQL copes with more, SQLite's default limit is 32,766
 # parameters, and smaller lists keep each statement's plan simple.
 ID_CHUNK = 5_000
@@ -148,9 +149,34 @@ def _existing_keys(content_type_id: int, candidates: Sequence[Candidate]) -> set
     return keys
 
 
-def build_alerts(candidates: Sequence[Candidate], sweep_id: uuid.UUID, now: datetime.datetime) -> list[Alert]:
-    """The new alert rows for these candidates, in key order, with their delivery state set from
-    each person's preference for the kind."""
+# The columns the sweep writes, in the order of the tuples build_alerts returns. The rest of an
+# alert's columns (read_at, attempts, claimed_at, sent_at, last_error) start empty.
+COLUMNS = (
+    "subject_type_id",
+    "subject_id",
+    "kind",
+    "due_date",
+    "recipient_id",
+    "title",
+    "body",
+    "link",
+    "created_at",
+    "sweep_id",
+    "delivery",
+    "next_attempt_at",
+    "attempts",
+    "last_error",
+)
+AlertRow = tuple[object, ...]
+
+
+def build_alerts(candidates: Sequence[Candidate], sweep_id: uuid.UUID, now: datetime.datetime) -> list[AlertRow]:
+    """The new alert rows for these candidates as tuples of COLUMNS, in key order, with their
+    delivery state set from each person's preference for the kind.
+
+    Plain tuples, not model instances: a sweep can write tens of thousands of rows, and building
+    and compiling that many instances costs more than the insert itself.
+    """
     if not candidates:
         return []
     organisation_ids = {pk for candidate in candidates for pk in candidate.organisations}
@@ -169,7 +195,10 @@ def build_alerts(candidates: Sequence[Candidate], sweep_id: uuid.UUID, now: date
     preferences = _preferences({candidate.kind for candidate in candidates})
     content_types = {model: ContentType.objects.get_for_model(model).pk for model in subjects}
 
-    alerts: list[Alert] = []
+    ops = connection.ops
+    created_at = ops.adapt_datetimefield_value(now)
+    sweep_value = Alert._meta.get_field("sweep_id").get_db_prep_value(sweep_id, connection)
+    rows: list[AlertRow] = []
     by_type: dict[int, list[Candidate]] = defaultdict(list)
     for candidate in candidates:
         by_type[content_types[candidate.model]].append(candidate)
@@ -182,6 +211,8 @@ def build_alerts(candidates: Sequence[Candidate], sweep_id: uuid.UUID, now: date
             recipients.update(followers.get((content_type_id, candidate.subject_id), ()))
             for model, pk in candidate.followed:
                 recipients.update(followers.get((content_types[model], pk), ()))
+            due_date = ops.adapt_datefield_value(candidate.due_date)
+            title, link = candidate.title[:300], candidate.link[:500]
             for user_id in recipients:
                 person = people.get(user_id)
                 # Only people who may read the item are told of it: an alert names the item and
@@ -197,46 +228,132 @@ def build_alerts(candidates: Sequence[Candidate], sweep_id: uuid.UUID, now: date
                     delivery = Delivery.DIGEST
                 else:
                     delivery = Delivery.PENDING
-                alerts.append(
-                    Alert(
-                        recipient_id=user_id,
-                        kind=candidate.kind,
-                        subject_type_id=content_type_id,
-                        subject_id=candidate.subject_id,
-                        due_date=candidate.due_date,
-                        title=candidate.title[:300],
-                        body=candidate.body,
-                        link=candidate.link[:500],
-                        created_at=now,
-                        sweep_id=sweep_id,
-                        delivery=delivery,
-                        next_attempt_at=now if delivery == Delivery.PENDING else None,
+                rows.append(
+                    (
+                        content_type_id,
+                        candidate.subject_id,
+                        str(candidate.kind),
+                        due_date,
+                        user_id,
+                        title,
+                        candidate.body,
+                        link,
+                        created_at,
+                        sweep_value,
+                        str(delivery),
+                        created_at if delivery == Delivery.PENDING else None,
+                        0,
+                        "",
                     )
                 )
     # One order for every sweep: concurrent inserts then queue behind each other key by key.
-    alerts.sort(key=lambda a: (a.subject_type_id, a.subject_id, a.kind, a.due_date, a.recipient_id))
-    return alerts
+    rows.sort(key=itemgetter(0, 1, 2, 3, 4))
+    return rows
 
 
-def insert_alerts(alerts: Sequence[Alert]) -> None:
+def _copy_text(value: object) -> str:
+    """One value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    text = str(value)
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
+
+
+def _insert_by_copy(rows: Sequence[AlertRow], table: str, columns: str, key: str) -> int:
+    """PostgreSQL: COPY the rows into a scratch table, then one INSERT ... SELECT ... ON CONFLICT.
+
+    A multi-row VALUES statement makes the server parse every literal of tens of thousands of rows;
+    COPY streams them, and the one INSERT writes them in key order.
+    """
+    buffer = io.StringIO()
+    # The rows of one item share their title, body and link objects, so each is escaped once.
+    escaped: dict[str, str] = {}
+
+    def text(value: str) -> str:
+        found = escaped.get(value)
+        if found is None:
+            found = escaped[value] = _copy_text(value)
+        return found
+
+    # Unpacked by name (the order of COLUMNS) rather than a call per value: a big sweep writes
+    # about a million values, and only the free text needs escaping.
+    for (
+        subject_type_id,
+        subject_id,
+        kind,
+        due_date,
+        recipient_id,
+        title,
+        body,
+        link,
+        created_at,
+        sweep_id,
+        delivery,
+        next_attempt_at,
+        attempts,
+        last_error,
+    ) in rows:
+        buffer.write(
+            f"{subject_type_id}\t{subject_id}\t{kind}\t{due_date}\t{recipient_id}\t{text(title)}\t{text(body)}\t"  # type: ignore[arg-type]
+            f"{text(link)}\t{created_at}\t{sweep_id}\t{delivery}\t{_copy_text(next_attempt_at)}\t{attempts}\t"  # type: ignore[arg-type]
+            f"{text(last_error)}\n"  # type: ignore[arg-type]
+        )
+    buffer.seek(0)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS alert_sweep_rows")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE alert_sweep_rows ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608
+        )
+        cursor.cursor.copy_expert(f"COPY alert_sweep_rows ({columns}) FROM STDIN", buffer)  # type: ignore[attr-defined]
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM alert_sweep_rows "  # noqa: S608
+            f"ORDER BY {key} ON CONFLICT ({key}) DO NOTHING"
+        )
+        inserted = cursor.rowcount
+        cursor.execute("DROP TABLE alert_sweep_rows")
+    return inserted
+
+
+def _insert_by_values(rows: Sequence[AlertRow], table: str, columns: str, key: str) -> int:
+    """Other databases (SQLite in development): multi-row INSERTs within its parameter limit."""
+    placeholders = "(" + ", ".join(["%s"] * len(COLUMNS)) + ")"
+    inserted = 0
+    with connection.cursor() as cursor:
+        for batch in chunks(rows, max(1, 999 // len(COLUMNS))):
+            values = ", ".join([placeholders] * len(batch))
+            params: list[Any] = [value for row in batch for value in row]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT ({key}) DO NOTHING",  # noqa: S608
+                params,
+            )
+            inserted += cursor.rowcount
+    return inserted
+
+
+def insert_alerts(rows: Sequence[AlertRow]) -> int:
+    """Insert the rows, skipping any key already written (by an earlier sweep or one running now),
+    in one transaction. Returns how many rows this call inserted: ON CONFLICT DO NOTHING counts
+    only the rows written, so those a racing sweep wrote first are counted by that sweep."""
+    quote = connection.ops.quote_name
+    table = quote(Alert._meta.db_table)
+    columns = ", ".join(quote(column) for column in COLUMNS)
+    key = ", ".join(quote(column) for column in COLUMNS[:5])
     with transaction.atomic():
-        for batch in chunks(alerts, INSERT_BATCH):
-            Alert.objects.bulk_create(batch, ignore_conflicts=True)
+        if connection.vendor == "postgresql":
+            return _insert_by_copy(rows, table, columns, key)
+        return _insert_by_values(rows, table, columns, key)
 
 
 def sweep_source(name: str, source: Source, today: datetime.date, sweep_id: uuid.UUID) -> int:
     """One source's alerts; returns how many rows this sweep inserted for it."""
     now = timezone.now()
     candidates = list(source(today))
-    alerts = build_alerts(candidates, sweep_id, now)
-    if not alerts:
+    rows = build_alerts(candidates, sweep_id, now)
+    if not rows:
         return 0
-    insert_alerts(alerts)
-    # Count what this sweep's id is on rather than len(alerts): a racing sweep may have written
-    # some of the same keys first, and those rows carry its id, not ours.
-    content_types = sorted({alert.subject_type_id for alert in alerts})
-    kinds = sorted({alert.kind for alert in alerts})
-    return Alert.objects.filter(sweep_id=sweep_id, subject_type_id__in=content_types, kind__in=kinds).count()
+    return insert_alerts(rows)
 
 
 def sweep(today: datetime.date | None = None, *, sources: dict[str, Source] | None = None) -> SweepResult:
