@@ -16,6 +16,7 @@ from actions.models import Action
 from governance.choices import MeetingStatus
 from kpis.models import IndicatorValue
 from recommendations.choices import ResponseRegime
+from recommendations.deadlines import RULES
 from recommendations.models import Recommendation, Report, Response
 from send_tracker.accounts.choices import Role
 from send_tracker.accounts.models import Organisation, User
@@ -127,7 +128,8 @@ def test_a_response_is_told_7_days_and_1_day_ahead_and_when_overdue_under_both_r
     assert told[-1] == [AlertKind.RESPONSE_DUE_1, AlertKind.RESPONSE_DUE_7, AlertKind.RESPONSE_OVERDUE]
     assert set(Alert.objects.values_list("due_date", flat=True)) == {due}
     overdue = Alert.objects.get(kind=AlertKind.RESPONSE_OVERDUE)
-    assert "days" in overdue.body or "month" in overdue.body  # names its statutory period
+    rule = RULES[regime]
+    assert f"Statutory period: {rule.label} ({rule.citation})." in overdue.body
 
 
 def test_a_response_given_closed_or_not_required_is_not_chased(make_report, make_recommendation, officer):
