@@ -150,7 +150,7 @@ def _existing_keys(content_type_id: int, candidates: Sequence[Candidate]) -> set
 
 
 # The columns the sweep writes, in the order of the tuples build_alerts returns. The rest of an
-# alert's columns (read_at, attempts, claimed_at, sent_at, last_error) start empty.
+# alert's columns (read_at, claimed_at, sent_at) start empty.
 COLUMNS = (
     "subject_type_id",
     "subject_id",

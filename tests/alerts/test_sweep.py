@@ -203,6 +203,16 @@ def test_deadlines_older_than_the_look_back_are_not_raised(make_action, officer,
     assert sweep(D(2026, 1, 1) + datetime.timedelta(days=settings.ALERT_LOOKBACK_DAYS)).created == 1
 
 
+def test_the_words_of_an_item_are_stored_exactly(make_action, officer):
+    """Tabs, backslashes and line breaks survive the bulk write (COPY's text format escapes them)."""
+    words = "Map C:\\EHCP\\timelines\tthen report.\r\nNull is \\N, not nothing."
+    action_due(make_action, "3A1", D(2026, 4, 30), description=words)
+
+    sweep(D(2026, 4, 25))
+
+    assert f"\n\n{words}\n\n" in Alert.objects.get().body
+
+
 # ---------------------------------------------------------------------------------------------
 # Who is told
 
