@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -223,3 +224,36 @@ class RiskRescoreForm(forms.Form):
                 "version",
             ]
         )
+
+
+class AsAtForm(forms.Form):
+    """The day to see the plan as it stood: the GOV.UK date input, no later than today."""
+
+    on_day = forms.CharField(label="Day", required=False, max_length=2)
+    on_month = forms.CharField(label="Month", required=False, max_length=2)
+    on_year = forms.CharField(label="Year", required=False, max_length=4)
+
+    def __init__(self, *args: Any, today: datetime.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        parts = {part: str(cleaned.get(f"on_{part}") or "").strip() for part in ("day", "month", "year")}
+        missing = [part for part, value in parts.items() if not value]
+        if missing:
+            self.add_error(f"on_{missing[0]}", f"The date must include a {' and '.join(missing)}.")
+            return cleaned
+        if not all(value.isdigit() for value in parts.values()) or len(parts["year"]) != 4:
+            self.add_error("on_day", "The date must be a real date, like 17 4 2024.")
+            return cleaned
+        try:
+            on = datetime.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+        except ValueError:
+            self.add_error("on_day", "The date must be a real date, like 17 4 2024.")
+            return cleaned
+        if on > self.today:
+            self.add_error("on_day", "The date must be today or in the past.")
+            return cleaned
+        cleaned["on"] = on
+        return cleaned

@@ -39,4 +39,5 @@ urlpatterns = [
     path("risks/<int:risk_id>/", views.risk_detail, name="risk"),
     path("risks/<int:risk_id>/rescore/", views.risk_rescore, name="risk_rescore"),
     path("timeline/", views.timeline, name="timeline"),
+    path("plan-as-at/", views.plan_as_at, name="plan_as_at"),
 ]

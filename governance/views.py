@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
+from actions import access as action_access
 from send_tracker.accounts.models import Organisation
 
 from . import access, packs
@@ -21,6 +22,7 @@ from .choices import MEMBER_ROLE_ORDER, MeetingStatus
 from .forms import (
     ActionArisingForm,
     AgendaItemForm,
+    AsAtForm,
     CompleteActionArisingForm,
     DecisionForm,
     MeetingForm,
@@ -205,6 +207,38 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             meeting=meeting, agenda_items=agenda_items, organisations=organisations, prefix="arising"
         )
     return render(request, "governance/meeting_detail.html", context)
+
+
+@login_required
+@require_GET
+def plan_as_at(request: HttpRequest) -> HttpResponse:
+    """The partnership's plan as it stood at the end of any past day, read from history."""
+    today = timezone.localdate()
+    plan = action_access.current_plan_for(request.user)
+    form = AsAtForm(request.GET or None, today=today)
+    on = form.cleaned_data["on"] if form.is_bound and form.is_valid() else None
+    context: dict[str, Any] = {"form": form, "plan": plan, "on": on, "today": today}
+    if on is not None and plan is not None:
+        reading = plan_as_it_stood(plan, on)
+        owners = dict(Organisation.objects.filter(partnership_id=plan.partnership_id).values_list("pk", "name"))
+        context.update(
+            {
+                "reading": reading,
+                "groups": [
+                    {
+                        "objective": group.objective,
+                        "rows": [
+                            {"action": row, "overdue": row.is_overdue(on), "owner": owners.get(row.owner_id or 0, "")}
+                            for row in group.actions
+                        ],
+                    }
+                    for group in reading.groups()
+                ],
+                "counts": reading.rating_counts(),
+                "overdue_count": len(reading.overdue),
+            }
+        )
+    return render(request, "governance/plan_as_at.html", context)
 
 
 @login_required

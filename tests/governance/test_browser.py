@@ -68,7 +68,19 @@ def test_an_empty_action_arising_shows_the_error_summary(page, meeting, officer)
 
 
 @pytest.mark.parametrize(
-    "path", ["timeline", "meeting", "meeting as scrutiny", "register", "risk", "meeting plan", "index", "board"]
+    "path",
+    [
+        "timeline",
+        "meeting",
+        "meeting as scrutiny",
+        "register",
+        "risk",
+        "meeting plan",
+        "index",
+        "board",
+        "plan as at",
+        "plan as at, bad date",
+    ],
 )
 def test_governance_pages_have_no_wcag_22_aa_violations(page, history, officer, scrutiny_member, path):
     InspectionEvent.objects.create(
@@ -91,6 +103,8 @@ def test_governance_pages_have_no_wcag_22_aa_violations(page, history, officer, 
     sign_in(page, scrutiny_member.username if path == "meeting as scrutiny" else officer.username)
     urls = {
         "timeline": "/governance/timeline/",
+        "plan as at": "/governance/plan-as-at/?on_day=17&on_month=1&on_year=2024",
+        "plan as at, bad date": "/governance/plan-as-at/?on_day=31&on_month=2&on_year=2024",
         "meeting": history.second.get_absolute_url(),
         "meeting as scrutiny": history.second.get_absolute_url(),
         "register": "/governance/risks/",
