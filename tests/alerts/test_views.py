@@ -163,6 +163,18 @@ def test_a_councillor_may_follow_an_item_and_is_then_told_of_it(make_action, scr
     assert not Follow.objects.exists()
 
 
+def test_every_followable_page_offers_follow_and_then_stop_following(make_action, scrutiny_member, client_for):
+    action = action_due(make_action, "3A1", D(2026, 4, 30))
+    client = client_for(scrutiny_member)
+
+    before = client.get(action.get_absolute_url()).content.decode()
+    assert 'action="/alerts/follow/"' in before and ">Follow<" in before
+
+    client.post("/alerts/follow/", {"subject_type": "actions.action", "subject_id": action.pk, "follow": "1"})
+    after = client.get(action.get_absolute_url()).content.decode()
+    assert "Stop following" in after
+
+
 def test_an_item_of_another_partnership_cannot_be_followed(make_action, outsider, client_for):
     action = action_due(make_action, "3A1", D(2026, 4, 30))
 
