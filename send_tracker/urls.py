@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from send_tracker import dashboard, public
+from send_tracker import compare, dashboard, public
 from send_tracker.operations.views import healthz
 
 urlpatterns = [
     path("", dashboard.home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("partnerships/", compare.compare_partnerships, name="compare_partnerships"),
     path("public/", public.public_index, name="public_index"),
     path("public/<slug:slug>/", public.public_partnership, name="public_partnership"),
     path("accounts/", include("send_tracker.accounts.urls")),

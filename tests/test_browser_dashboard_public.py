@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 
 from actions.services import record_rating_update
-from tests.conftest import axe_violations, sign_in
+from tests.conftest import axe_violations, make_user, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SECRET = "INTERNAL-ONLY-planted-text-91bc"
@@ -55,4 +55,15 @@ def test_an_anonymous_visitor_sees_the_public_page_without_internal_text(page, p
     assert page.get_by_role("heading", level=1).inner_text().startswith("How Testshire")
     assert "Amber" in page.locator("main").inner_text()
     assert SECRET not in page.content()
+    assert axe_violations(page) == []
+
+
+def test_the_partnerships_comparison_has_no_accessibility_violations(page, make_action, council):
+    make_action("3A1", brag="green")
+    make_user("national", council, "administrator", is_superuser=True, is_staff=True)
+    sign_in(page, "national")
+    page.get_by_role("link", name="Partnerships").click()
+
+    page.wait_for_url("**/partnerships/")
+    assert page.get_by_role("heading", name="Partnerships side by side").is_visible()
     assert axe_violations(page) == []
