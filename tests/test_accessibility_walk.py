@@ -1,0 +1,324 @@
+"""Every page of the product walked in Chromium as each role, checked by axe-core (WCAG 2.2 A and AA).
+
+The data is the real Oxfordshire plan and the demo accounts, loaded once for the module as `make run`
+loads them (about 25 seconds). That is why the module runs its own live server instead of using the
+`live_server` fixture: pytest-django makes every test that asks for `live_server` transactional, and
+a transactional test empties the database when it ends. Here each test runs in a transaction that
+is rolled back, as any `django_db` test does, while the data the server reads was committed before
+the first test and is removed by flushing the database after the last one.
+
+Each walk starts at "/" (and, for the anonymous visitor, the public pages and sign-in) and follows
+same-origin links, visiting at most two URLs of each Django route, so the walk covers every kind of
+page without visiting all 34 actions. The form pages a role may use are added to the walk from the
+data, since some are reached only through a button; the administrator's forms are also sent empty,
+to check the error summary and the fields in error. Two browser tabs take turns, so that one page
+loads while axe-core checks the other.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter, deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import override_settings
+from django.urls import Resolver404, resolve, reverse
+from pytest_django.live_server_helper import LiveServer
+
+from actions.models import Action, Plan
+from governance.models import Board, Meeting, Risk
+from kpis.models import Indicator
+from recommendations.choices import Outcome
+from recommendations.models import Recommendation
+from send_tracker.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from send_tracker.accounts.models import Partnership, User
+from tests.conftest import AXE_JS, WCAG_TAGS, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+ROLES = ["anonymous", *(account.username for account in DEMO_ACCOUNTS)]
+VISITS_PER_ROUTE = 2
+# Paths the walk never follows: the admin and the API are not the product's pages, signing out
+# ends the walk, and downloads are files, not pages.
+SKIPPED_PREFIXES = ("/admin/", "/api/", "/accounts/logout/", "/static/", "/media/")
+DOWNLOAD_SUFFIXES = (".docx", ".csv", ".xlsx", ".pdf")
+TABS = 2
+# axe-core is in every page from its first script (an init script of the browser context); this
+# starts its WCAG 2.2 A and AA rules without waiting, and `window.axeViolations` awaits the result.
+START_AXE = """tags => {
+  window.axeViolations = axe
+    .run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})
+    .then(result => result.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes})));
+}"""
+
+
+@dataclass
+class Walk:
+    """What one role's walk visited, and what was wrong with it."""
+
+    visited: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    routes: Counter[str] = field(default_factory=Counter)
+
+    def report(self) -> str:
+        return "\n".join(self.problems)
+
+
+@pytest.fixture(scope="module")
+def oxfordshire_server(django_db_setup: None, django_db_blocker: Any) -> Iterator[LiveServer]:
+    with django_db_blocker.unblock():
+        # A guard: the module flushes the database it loads into, so it must be the test database.
+        assert connection.settings_dict["NAME"].startswith("test_"), connection.settings_dict["NAME"]
+        cache.clear()
+        call_command("load_oxfordshire", stdout=io.StringIO())
+        with override_settings(DEBUG=True):  # the demo accounts are refused without DEBUG
+            call_command("demo_accounts", stdout=io.StringIO())
+        # A second partnership with a published plan, as on a regional instance: the public index
+        # lists the partnerships only when there is more than one (with one it goes straight to it).
+        elsewhere = Partnership.objects.create(name="Elsewhere Partnership", slug="elsewhere", area_name="Elsewhere")
+        Plan.objects.create(partnership=elsewhere, title="Elsewhere Priority Action Plan", is_public=True)
+        server = LiveServer("localhost")
+        server._live_server_modified_settings.enable()
+        try:
+            yield server
+        finally:
+            server._live_server_modified_settings.disable()
+            server.stop()
+            call_command("flush", interactive=False, verbosity=0)
+            cache.clear()
+
+
+@pytest.fixture
+def browser_context(chromium: Any, oxfordshire_server: LiveServer) -> Iterator[Any]:
+    # bypass_csp lets the test inject axe-core; the product's own pages never need it.
+    context = chromium.new_context(base_url=oxfordshire_server.url, bypass_csp=True)
+    context.set_default_timeout(15_000)
+    context.add_init_script(path=str(AXE_JS))
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+def first_changeable(objects: Any, user: User) -> Any | None:
+    return next((obj for obj in objects if obj.can_be_changed_by(user)), None)
+
+
+def form_pages_for(user: User) -> list[str]:
+    """The form pages this user may open, one of each kind, found in the data."""
+    paths = [reverse("alerts:preferences"), reverse("password_change")]
+    action = first_changeable(Action.objects.order_by("pk"), user)
+    if action:
+        paths.append(reverse("actions:rate", args=[action.pk]))
+    awaiting = first_changeable(Recommendation.objects.filter(response__isnull=True).order_by("pk"), user)
+    recommendation = awaiting or first_changeable(Recommendation.objects.order_by("pk"), user)
+    if recommendation:
+        paths += [
+            reverse("recommendations:respond", args=[recommendation.pk]),
+            reverse("recommendations:update", args=[recommendation.pk]),
+            reverse("recommendations:close", args=[recommendation.pk]),
+        ]
+    board = first_changeable(Board.objects.order_by("pk"), user)
+    if board:
+        paths.append(reverse("governance:meeting_new", args=[board.pk]))
+    meeting = first_changeable(Meeting.objects.order_by("-date", "pk"), user)
+    if meeting:
+        paths += [
+            reverse(name, args=[meeting.pk])
+            for name in ("governance:agenda_item_new", "governance:decision_new", "governance:action_arising_new")
+        ]
+    indicator = first_changeable(Indicator.objects.order_by("pk"), user)
+    if indicator:
+        paths += [
+            reverse(name, args=[indicator.pk]) for name in ("kpis:value_new", "kpis:values_upload", "kpis:target_new")
+        ]
+    risk = first_changeable(Risk.objects.order_by("pk"), user)
+    if risk:
+        paths.append(reverse("governance:risk_rescore", args=[risk.pk]))
+    return paths
+
+
+def is_followed(path: str, query: str) -> bool:
+    return not (
+        path.startswith(SKIPPED_PREFIXES)
+        or path.endswith(DOWNLOAD_SUFFIXES)
+        or "format=" in query
+        or "logout" in path
+        or "sign-out" in path
+    )
+
+
+def route_of(path: str) -> str | None:
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    return match.route or match.view_name
+
+
+class Walker:
+    """Visits the start pages and the same-origin pages they link to, two URLs per route at most.
+
+    Two tabs take turns: while axe-core checks the page in one, the other loads the next page.
+    """
+
+    def __init__(self, context: Any, origin: str) -> None:
+        self.tabs = [context.new_page() for _ in range(TABS)]
+        self.origin = origin
+        self.result = Walk()
+        self.queue: deque[str] = deque()
+        self.queued: set[str] = set()
+
+    def add(self, url: str) -> None:
+        if url not in self.queued:
+            self.queued.add(url)
+            self.queue.append(url)
+
+    def next_url(self) -> str | None:
+        while self.queue:
+            url = self.queue.popleft()
+            route = route_of(urlsplit(url).path)
+            if route is None:
+                self.result.problems.append(f"{url}: linked, but no route answers it (404)")
+            elif self.result.routes[route] < VISITS_PER_ROUTE:
+                self.result.routes[route] += 1
+                self.result.visited.append(url)
+                return url
+        return None
+
+    def run(self, start: list[str]) -> Walk:
+        for path in start:
+            self.add(path)
+        while self.queue:
+            checking = []
+            for tab in self.tabs:
+                url = self.next_url()
+                if url is None:
+                    break
+                response = tab.goto(url)
+                status = response.status if response is not None else None
+                if status != 200:
+                    self.result.problems.append(f"{url}: answered {status}")
+                    continue
+                tab.evaluate(START_AXE, WCAG_TAGS)
+                checking.append((tab, url))
+            for tab, url in checking:
+                for violation in tab.evaluate("() => window.axeViolations"):
+                    for node in violation["nodes"]:
+                        self.result.problems.append(
+                            f"{url}: {violation['id']} ({violation['impact']}) at {' '.join(node['target'])}"
+                        )
+                for href in tab.eval_on_selector_all("a[href]", "links => links.map(link => link.href)"):
+                    link = urlsplit(href)
+                    if f"{link.scheme}://{link.netloc}" == self.origin and is_followed(link.path, link.query):
+                        self.add(link.path + (f"?{link.query}" if link.query else ""))
+        return self.result
+
+
+@pytest.fixture
+def page(browser_context: Any) -> Any:
+    return browser_context.new_page()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_a_role_reaches_answers_200_with_no_axe_violations(browser_context, oxfordshire_server, role):
+    walker = Walker(browser_context, oxfordshire_server.url)
+    if role == "anonymous":
+        start = ["/", reverse("public_index"), reverse("public_partnership", args=["oxfordshire"]), reverse("login")]
+    else:
+        sign_in(walker.tabs[0], role, DEMO_PASSWORD)
+        assert walker.tabs[0].get_by_role("button", name="Sign out").is_visible(), f"{role} could not sign in"
+        start = ["/", reverse("password_change_done"), *form_pages_for(User.objects.get(username=role))]
+
+    result = walker.run(start)
+
+    print(f"\n{role}: {len(result.visited)} pages of {len(result.routes)} routes")
+    if result.problems:
+        pytest.fail(f"{role} walked {len(result.visited)} pages:\n{result.report()}", pytrace=False)
+    if role != "anonymous":
+        # The walk reached the product, not only the pages it started from.
+        assert {"plan/actions/<int:action_id>/", "recommendations/<int:recommendation_id>/"} <= set(result.routes)
+
+
+def test_the_scrutiny_response_form_can_be_completed_with_the_keyboard_alone(page):
+    officer = User.objects.get(username="officer")
+    recommendation = first_changeable(
+        Recommendation.objects.filter(response__isnull=True, closed_at__isnull=True).order_by("pk"), officer
+    )
+    assert recommendation is not None, "the Oxfordshire data has no recommendation awaiting the council's response"
+    sign_in(page, "officer", DEMO_PASSWORD)
+    page.goto(reverse("recommendations:respond", args=[recommendation.pk]))
+
+    def focused() -> str:
+        return page.evaluate("document.activeElement.name || document.activeElement.textContent.trim()")
+
+    page.get_by_label("Accepted", exact=True).focus()
+    page.keyboard.press("ArrowDown")  # radios move with the arrow keys: Accepted -> Partially accepted
+    assert page.get_by_label("Partially accepted").is_checked()
+    page.keyboard.press("Tab")
+    assert focused() == "proposed_action"
+    page.keyboard.type("A youth forum in each locality rather than one county forum.")
+    page.keyboard.press("Tab")
+    assert focused() == "indicative_timescale"
+    page.keyboard.type("Autumn 2026")
+    page.keyboard.press("Tab")
+    assert focused() == "reasons"
+    page.keyboard.type("Localities already run forums; a county one would duplicate them.")
+    page.keyboard.press("Tab")
+    assert focused() == "lead_cabinet_members"
+    page.keyboard.type("Cllr Kate Gregory, Cabinet Member for SEND Improvement")
+    for part in ("given_on_day", "given_on_month", "given_on_year"):  # today's date is filled in already
+        page.keyboard.press("Tab")
+        assert focused() == part
+    page.keyboard.press("Tab")
+    assert focused() == "is_published"
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    assert focused() == "Save response"
+    page.keyboard.press("Enter")
+
+    page.wait_for_url(f"**{recommendation.get_absolute_url()}")
+    assert page.get_by_text(f"Response to {recommendation.reference} saved.").is_visible()
+    response = Recommendation.objects.get(pk=recommendation.pk).response
+    assert (response.outcome, response.indicative_timescale, response.is_published) == (
+        Outcome.PARTIALLY_ACCEPTED,
+        "Autumn 2026",
+        True,
+    )
+    assert response.recorded_by == officer
+
+
+# Empties every field of the page's form and submits it, as someone pressing the button too soon would.
+SUBMIT_EMPTY = """() => {
+  const form = [...document.querySelectorAll("main form")].find(form => form.method === "post");
+  form.querySelectorAll("textarea, input[type=text], input[type=number], input[type=password]")
+    .forEach(input => { input.value = ""; });
+  form.querySelectorAll("input[type=radio], input[type=checkbox]").forEach(input => { input.checked = false; });
+  form.querySelectorAll("select").forEach(select => { select.selectedIndex = 0; });
+  setTimeout(() => form.requestSubmit(), 0);
+}"""
+
+
+def test_every_form_sent_empty_shows_its_errors_with_no_axe_violations(page):
+    """The error summary and the fields in error, on every form an administrator can open."""
+    sign_in(page, "admin", DEMO_PASSWORD)
+    problems = []
+    # The alert preferences are valid with nothing ticked: sending them empty would change them.
+    for path in [path for path in form_pages_for(User.objects.get(username="admin")) if "preferences" not in path]:
+        page.goto(path)
+        with page.expect_navigation():
+            page.evaluate(SUBMIT_EMPTY)
+        if not page.locator(".govuk-error-summary").is_visible():
+            problems.append(f"{path}: no error summary after sending the form empty")
+        page.evaluate(START_AXE, WCAG_TAGS)
+        for violation in page.evaluate("() => window.axeViolations"):
+            problems += [f"{path}: {violation['id']} at {' '.join(node['target'])}" for node in violation["nodes"]]
+
+    assert problems == []
