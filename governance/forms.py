@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from actions.models import Action, Plan
 from kpis.models import Indicator
+from recommendations.forms import DateParts
 from send_tracker.accounts.models import Organisation
 
 from .choices import IMPACT_WORDS, LIKELIHOOD_WORDS, AgendaPurpose, MeetingStatus
@@ -239,21 +240,11 @@ class AsAtForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        parts = {part: str(cleaned.get(f"on_{part}") or "").strip() for part in ("day", "month", "year")}
-        missing = [part for part, value in parts.items() if not value]
-        if missing:
-            self.add_error(f"on_{missing[0]}", f"The date must include a {' and '.join(missing)}.")
-            return cleaned
-        if not all(value.isdigit() for value in parts.values()) or len(parts["year"]) != 4:
-            self.add_error("on_day", "The date must be a real date, like 17 4 2024.")
-            return cleaned
-        try:
-            on = datetime.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-        except ValueError:
-            self.add_error("on_day", "The date must be a real date, like 17 4 2024.")
-            return cleaned
-        if on > self.today:
+        on = DateParts.read(self, "on", "The date")
+        if on is None and not self.errors:
+            self.add_error("on_day", "The date must include a day, month and year.")
+        elif on is not None and on > self.today:
             self.add_error("on_day", "The date must be today or in the past.")
-            return cleaned
-        cleaned["on"] = on
+        else:
+            cleaned["on"] = on
         return cleaned

@@ -25,7 +25,7 @@ def test_a_date_that_is_not_real_or_in_the_future_is_refused_clearly(history, sc
     future = client.get("/governance/plan-as-at/", {"on_day": "1", "on_month": "1", "on_year": "2999"})
     partial = client.get("/governance/plan-as-at/", {"on_day": "1", "on_month": "", "on_year": "2024"})
 
-    assert "The date must be a real date, like 17 4 2024." in bad.content.decode()
+    assert "The date must be a real date, like 23 4 2024." in bad.content.decode()
     assert "The date must be today or in the past." in future.content.decode()
     assert "The date must include a month." in partial.content.decode()
     assert all(r.status_code == 200 and b"There is a problem" in r.content for r in (bad, future, partial))
