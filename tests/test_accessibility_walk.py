@@ -79,7 +79,8 @@ class Walk:
 def oxfordshire_server(django_db_setup: None, django_db_blocker: Any) -> Iterator[LiveServer]:
     with django_db_blocker.unblock():
         # A guard: the module flushes the database it loads into, so it must be the test database.
-        assert connection.settings_dict["NAME"].startswith("test_"), connection.settings_dict["NAME"]
+        name = str(connection.settings_dict["NAME"])
+        assert name.startswith("test_") or name.startswith("file:memorydb_"), name
         cache.clear()
         call_command("load_oxfordshire", stdout=io.StringIO())
         with override_settings(DEBUG=True):  # the demo accounts are refused without DEBUG
