@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.servers.basehttp import ThreadedWSGIServer
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.test import Client
 
 from actions.models import Action, Objective, Plan, PriorityArea, Theme, Workstream
@@ -53,6 +53,23 @@ def need_postgres() -> None:
 
 def need_redis() -> None:
     need(bool(settings.REDIS_URL), "Redis (set REDIS_URL=redis://127.0.0.1:6379/0)")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def stray_connections_closed(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """Before the test database is dropped, end any session a thread or a child process left
+    open on it, so that the drop succeeds and the next run starts clean."""
+    yield
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        try:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        except DatabaseError:  # not allowed to end others' sessions: Django's own drop will say so
+            pass
 
 
 # ---------------------------------------------------------------------------------------------
