@@ -4,6 +4,8 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from send_tracker.api.filters import WholeNumberFilter
+
 from .choices import Brag
 from .models import Action
 
@@ -15,7 +17,7 @@ class ActionFilterSet(django_filters.FilterSet):
     brag = django_filters.ChoiceFilter(
         choices=[*Brag.choices, ("none", "Not yet rated")], method="filter_brag", help_text="A rating, or 'none'."
     )
-    priority_area = django_filters.NumberFilter(field_name="objective__priority_area__number", help_text="1 to 5.")
+    priority_area = WholeNumberFilter(field_name="objective__priority_area__number", help_text="1 to 5.")
     owner = django_filters.CharFilter(
         method="filter_owner", help_text="The owner organisation's id, name or short name."
     )

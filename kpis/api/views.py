@@ -6,6 +6,7 @@ from rest_framework import viewsets
 
 from kpis.choices import GeographicLevel
 from kpis.models import EhcpTimeliness, Indicator, IndicatorValue
+from send_tracker.api.filters import WholeNumberFilter
 
 from .serializers import EhcpTimelinessSerializer, IndicatorSerializer, IndicatorValueSerializer
 
@@ -46,7 +47,7 @@ class EhcpTimelinessFilterSet(django_filters.FilterSet):
     area_code = django_filters.CharFilter(field_name="area_code", lookup_expr="iexact")
     area_name = django_filters.CharFilter(field_name="area_name", lookup_expr="iexact")
     level = django_filters.ChoiceFilter(choices=GeographicLevel.choices)
-    year = django_filters.NumberFilter()
+    year = WholeNumberFilter()
 
     class Meta:
         model = EhcpTimeliness

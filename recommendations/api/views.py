@@ -16,6 +16,7 @@ from rest_framework import viewsets
 from governance.models import Board
 from recommendations.choices import Outcome, Status
 from recommendations.models import Recommendation, Response
+from send_tracker.api.filters import LARGEST, WholeNumberFilter
 
 from .serializers import RECOMMENDATION_COLUMNS, RESPONSE_COLUMNS, RecommendationSerializer, ResponseSerializer
 
@@ -39,7 +40,7 @@ class RecommendationFilterSet(django_filters.FilterSet):
 
     def filter_committee(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         value = value.strip()
-        if value.isdigit():
+        if value.isdigit() and int(value) <= LARGEST:
             matches = Q(pk=int(value))
         else:
             matches = Q(name__iexact=value) | Q(short_name__iexact=value)
@@ -83,7 +84,7 @@ class RecommendationViewSet(viewsets.ReadOnlyModelViewSet):
 
 class ResponseFilterSet(django_filters.FilterSet):
     # A plain number, not a choice among all recommendations: that would tell an outsider which ids exist.
-    recommendation = django_filters.NumberFilter(field_name="recommendation_id", help_text="The recommendation's id.")
+    recommendation = WholeNumberFilter(field_name="recommendation_id", help_text="The recommendation's id.")
     outcome = django_filters.ChoiceFilter(choices=Outcome.choices)
     given_since = django_filters.DateFilter(field_name="given_on", lookup_expr="gte", help_text="YYYY-MM-DD.")
 
