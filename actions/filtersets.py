@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from send_tracker.api.filters import WholeNumberFilter
+from send_tracker.api.filters import MomentFilter, WholeNumberFilter
 
 from .choices import Brag
 from .models import Action
@@ -22,7 +22,7 @@ class ActionFilterSet(django_filters.FilterSet):
         method="filter_owner", help_text="The owner organisation's id, name or short name."
     )
     overdue = django_filters.BooleanFilter(method="filter_overdue", help_text="true or false.")
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = MomentFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = Action

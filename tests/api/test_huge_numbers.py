@@ -26,3 +26,12 @@ def test_a_number_too_big_or_not_whole_is_refused_or_finds_nothing(url, name, va
     assert response.status_code in (200, 400), response.content[:300]
     if response.status_code == 200:
         assert response.json()["results"] == []
+
+
+@pytest.mark.parametrize(
+    "moment", ["1269-03-13T06:02:38.85+17:27", "0001-01-01T00:00:00+05:00", "2026-11-22T09:00:00-23:59"]
+)
+def test_a_moment_with_an_offset_the_database_refuses_is_read_in_utc_or_refused(moment, action, council, key_client):
+    response = key_client(council).get("/api/v1/actions/", {"updated_since": moment})
+
+    assert response.status_code in (200, 400), response.content[:300]
