@@ -7,7 +7,7 @@ from django.utils import timezone
 from send_tracker.api.filters import MomentFilter, WholeNumberFilter
 
 from .choices import Brag
-from .models import Action
+from .models import Action, overdue_condition
 
 
 class ActionFilterSet(django_filters.FilterSet):
@@ -44,5 +44,5 @@ class ActionFilterSet(django_filters.FilterSet):
         if value is None:
             return queryset
         today = timezone.localdate()
-        overdue = Q(due_date__lt=today) & ~Q(brag__in=[Brag.GREEN, Brag.BLUE])
+        overdue = overdue_condition(today)
         return queryset.filter(overdue) if value else queryset.exclude(overdue)

@@ -193,12 +193,17 @@ class ChangeActor(models.Model):
         abstract = True
 
 
+def overdue_condition(today: datetime.date, path: str = "") -> Q:
+    """Overdue: past the due date and not yet completed with evidence (Green) or embedded (Blue).
+    `path` reaches the action from another model, e.g. "objectives__actions__"."""
+    return Q(**{f"{path}due_date__lt": today}) & ~Q(**{f"{path}brag__in": [Brag.GREEN, Brag.BLUE]})
+
+
 class ActionQuerySet(PartnershipScopedQuerySet):
     partnership_path = "plan__partnership"
 
     def overdue(self, today: datetime.date) -> ActionQuerySet:
-        """Past the due date and not yet completed with evidence (Green) or embedded (Blue)."""
-        return self.filter(due_date__lt=today).exclude(brag__in=[Brag.GREEN, Brag.BLUE])
+        return self.filter(overdue_condition(today))
 
     def not_overdue(self, today: datetime.date) -> ActionQuerySet:
         return self.exclude(pk__in=self.overdue(today).values("pk"))

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Count, Q
 
 from .choices import BRAG_DEFINITIONS, BRAG_DISPLAY_ORDER, Brag
-from .models import Action, Plan, PriorityArea
+from .models import Action, Plan, PriorityArea, overdue_condition
 
 NOT_RATED = "none"
 
@@ -34,7 +34,7 @@ class AreaRatings:
 
 def ratings_by_area(plan: Plan, today: datetime.date) -> list[AreaRatings]:
     """Counts of actions by rating for each priority area: one query for the whole plan."""
-    overdue = Q(objectives__actions__due_date__lt=today) & ~Q(objectives__actions__brag__in=[Brag.GREEN, Brag.BLUE])
+    overdue = overdue_condition(today, "objectives__actions__")
     counts: dict[str, Any] = {
         f"n_{value}": Count("objectives__actions", filter=Q(objectives__actions__brag=value))
         for value in BRAG_DISPLAY_ORDER
@@ -79,7 +79,7 @@ def slipping_actions(
     or better (Amber, Green and Blue all say the action is on track)."""
     soon = today + datetime.timedelta(days=within_days)
     on_track = [Brag.AMBER, Brag.GREEN, Brag.BLUE]
-    overdue = Q(due_date__lt=today) & ~Q(brag__in=[Brag.GREEN, Brag.BLUE])
+    overdue = overdue_condition(today)
     due_soon = Q(due_date__gte=today, due_date__lte=soon) & (Q(brag__isnull=True) | ~Q(brag__in=on_track))
     actions = (
         Action.objects.filter(plan=plan)

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actions import access as action_access
+from actions.models import Plan
 from send_tracker.accounts.models import Organisation
 
 from . import access, packs
@@ -219,25 +220,7 @@ def plan_as_at(request: HttpRequest) -> HttpResponse:
     on = form.cleaned_data["on"] if form.is_bound and form.is_valid() else None
     context: dict[str, Any] = {"form": form, "plan": plan, "on": on, "today": today}
     if on is not None and plan is not None:
-        reading = plan_as_it_stood(plan, on)
-        owners = dict(Organisation.objects.filter(partnership_id=plan.partnership_id).values_list("pk", "name"))
-        context.update(
-            {
-                "reading": reading,
-                "groups": [
-                    {
-                        "objective": group.objective,
-                        "rows": [
-                            {"action": row, "overdue": row.is_overdue(on), "owner": owners.get(row.owner_id or 0, "")}
-                            for row in group.actions
-                        ],
-                    }
-                    for group in reading.groups()
-                ],
-                "counts": reading.rating_counts(),
-                "overdue_count": len(reading.overdue),
-            }
-        )
+        context.update(_plan_table(plan, plan.partnership_id, on))
     return render(request, "governance/plan_as_at.html", context)
 
 
@@ -246,30 +229,30 @@ def plan_as_at(request: HttpRequest) -> HttpResponse:
 def meeting_plan(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access.meeting_for_reading(request.user, meeting_id)
     plan = meeting.reviewed_plan()
-    reading = plan_as_it_stood(plan, meeting.date)
-    owners = dict(Organisation.objects.filter(partnership_id=meeting.board.partnership_id).values_list("pk", "name"))
+    context = {"meeting": meeting, "plan": plan, **_plan_table(plan, meeting.board.partnership_id, meeting.date)}
+    return render(request, "governance/meeting_plan.html", context)
+
+
+def _plan_table(plan: Plan | None, partnership_id: int, on: datetime.date) -> dict[str, Any]:
+    """The context of governance/_plan_table.html: the plan as it stood at the end of `on`."""
+    reading = plan_as_it_stood(plan, on)
+    owners = dict(Organisation.objects.filter(partnership_id=partnership_id).values_list("pk", "name"))
     groups = [
         {
             "objective": group.objective,
             "rows": [
-                {"action": row, "overdue": row.is_overdue(meeting.date), "owner": owners.get(row.owner_id or 0, "")}
+                {"action": row, "overdue": row.is_overdue(on), "owner": owners.get(row.owner_id or 0, "")}
                 for row in group.actions
             ],
         }
         for group in reading.groups()
     ]
-    return render(
-        request,
-        "governance/meeting_plan.html",
-        {
-            "meeting": meeting,
-            "plan": plan,
-            "reading": reading,
-            "groups": groups,
-            "counts": reading.rating_counts(),
-            "overdue_count": len(reading.overdue),
-        },
-    )
+    return {
+        "reading": reading,
+        "groups": groups,
+        "counts": reading.rating_counts(),
+        "overdue_count": len(reading.overdue),
+    }
 
 
 @login_required

@@ -14,13 +14,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Max, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from actions.choices import BRAG_DISPLAY_ORDER, Brag
-from actions.models import Action, Plan
+from actions.models import Action, Plan, overdue_condition
 from kpis.choices import Rating
 from kpis.models import EhcpTimeliness, Indicator, IndicatorValue
 from send_tracker.accounts import access
@@ -65,11 +65,10 @@ def compare_partnerships(request: HttpRequest) -> HttpResponse:
     for plan in Plan.objects.filter(is_current=True).order_by("-approved_date", "pk"):
         if plan.partnership_id in rows and rows[plan.partnership_id].plan is None:
             rows[plan.partnership_id].plan = plan
-    overdue = Q(due_date__lt=today) & ~Q(brag__in=[Brag.GREEN, Brag.BLUE])
     ratings = (
         Action.objects.filter(plan__is_current=True)
         .values("plan__partnership_id", "brag")
-        .annotate(n=Count("pk"), overdue=Count("pk", filter=overdue))
+        .annotate(n=Count("pk"), overdue=Count("pk", filter=overdue_condition(today)))
         .order_by()
     )
     for rating in ratings:
