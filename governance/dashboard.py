@@ -42,7 +42,7 @@ def dashboard_section(request: HttpRequest, plan: Plan | None, today: datetime.d
         .select_related("board")
         .order_by("date", "pk")
     )
-    boards = sorted({m.board for m in meetings if m.date <= today}, key=lambda b: (b.name, b.pk))
+    boards = sorted({m.board for m in meetings if m.date < today}, key=lambda b: (b.name, b.pk))
     chosen = _chosen_board(request, boards)
     last = None
     if chosen is not None:
