@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "send_tracker.accounts"
     label = "accounts"
     verbose_name = "Partnerships, organisations and people"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401 - connects the receivers

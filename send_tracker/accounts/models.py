@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.core.cache import cache
+from django.db import models, transaction
 from simple_history.models import HistoricalRecords
 
 from .choices import OrganisationKind, Role
@@ -77,11 +80,49 @@ class User(AbstractUser):
         return Role(self.role).label
 
 
+def api_key_cache_key(prefix: str) -> str:
+    """Where send_tracker.api.keys keeps a key it has looked up, so that a request need not ask the
+    database who its key belongs to."""
+    return f"api-key:{prefix}"
+
+
+def forget_cached_api_keys(prefixes: Iterable[str]) -> None:
+    """Drops looked-up keys from the cache, now and again when the change commits (so that a request
+    reading the old row meanwhile cannot put it back for good)."""
+    keys = [api_key_cache_key(prefix) for prefix in prefixes]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
 class ApiKeyQuerySet(models.QuerySet["ApiKey"]):
     def usable(self, today: datetime.date) -> ApiKeyQuerySet:
         return self.filter(revoked_at__isnull=True).filter(
             models.Q(expires_on__isnull=True) | models.Q(expires_on__gte=today)
         )
+
+    # A bulk change (the admin's revoke action, a shell session) bypasses save(), so it forgets the
+    # cached keys itself: a revoked key stops working at once.
+    def update(self, **kwargs: Any) -> int:
+        prefixes = list(self.values_list("prefix", flat=True))
+        count = super().update(**kwargs)
+        forget_cached_api_keys(prefixes)
+        return count
+
+    update.alters_data = True  # type: ignore[attr-defined]
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        prefixes = list(self.values_list("prefix", flat=True))
+        result = super().delete()
+        forget_cached_api_keys(prefixes)
+        return result
+
+    delete.alters_data = True  # type: ignore[attr-defined]
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+    def record_use(self, moment: datetime.datetime) -> int:
+        """Sets last_used_at. It plays no part in checking a key, so cached keys are kept."""
+        return super().update(last_used_at=moment)
 
 
 class ApiKey(models.Model):
@@ -110,3 +151,7 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation}, {'read and write' if self.can_write else 'read only'})"
+
+    def is_usable(self, today: datetime.date) -> bool:
+        """ApiKeyQuerySet.usable, for one key in hand."""
+        return self.revoked_at is None and (self.expires_on is None or self.expires_on >= today)

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
+from django.db import connection, models
 from django.utils import timezone
 
 from send_tracker.accounts.choices import Role
-from send_tracker.accounts.models import ApiKey, Organisation
+from send_tracker.accounts.models import ApiKey, Organisation, Partnership, api_key_cache_key
 
 KEY_PREFIX = "st"
 
@@ -38,27 +41,93 @@ def create_api_key(
     return api_key, key
 
 
-def find_usable_key(presented: str) -> ApiKey | None:
-    """The live key matching what a caller presented, or None. One query."""
-    parts = presented.split("_")
-    if len(parts) < 3 or parts[0] != KEY_PREFIX:
-        return None
-    api_key = (
-        ApiKey.objects.usable(timezone.localdate())
-        .select_related("organisation__partnership")
-        .filter(prefix=parts[1])
-        .first()
+# How often a key's last_used_at is brought up to date: reads stay reads, bar one write an hour.
+NOTE_USE_EVERY = datetime.timedelta(hours=1)
+# How long a looked-up key is cached. Changes drop it at once; this bounds what could outlive a
+# change made behind the ORM's back (raw SQL), in another process's local-memory cache (a server
+# with several processes and no REDIS_URL), or by a request that read the key as it changed.
+KEY_CACHE_SECONDS = 60
+
+_KEY_MODELS: tuple[type[models.Model], ...] = (ApiKey, Organisation, Partnership)
+
+
+@functools.cache
+def _key_sql() -> str:
+    """The key lookup, written once: it runs on every API request, and the ORM's compiler would cost
+    more than the query. The conditions are ApiKeyQuerySet.usable's (a test holds the two together)."""
+    q = connection.ops.quote_name
+    columns = ", ".join(
+        f"{q(model._meta.db_table)}.{q(field.column)}" for model in _KEY_MODELS for field in model._meta.concrete_fields
     )
-    if api_key is None or not hmac.compare_digest(api_key.key_hash, _hash(presented)):
-        return None
-    _note_use(api_key)
+    key, organisation, partnership = (q(model._meta.db_table) for model in _KEY_MODELS)
+    return (
+        f"SELECT {columns} FROM {key} "
+        f"INNER JOIN {organisation} ON {key}.{q('organisation_id')} = {organisation}.{q('id')} "
+        f"INNER JOIN {partnership} ON {organisation}.{q('partnership_id')} = {partnership}.{q('id')} "
+        f"WHERE {key}.{q('prefix')} = %s AND {key}.{q('revoked_at')} IS NULL "
+        f"AND ({key}.{q('expires_on')} IS NULL OR {key}.{q('expires_on')} >= %s)"
+    )
+
+
+def _key_from_row(row: tuple[Any, ...]) -> ApiKey:
+    """The key with its organisation and partnership, as select_related would have built them."""
+    instances = []
+    values = iter(row)
+    for model in _KEY_MODELS:
+        fields = model._meta.concrete_fields
+        converted = []
+        for field in fields:
+            value = next(values)
+            column = field.get_col(model._meta.db_table)
+            for converter in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
+                value = converter(value, column, connection)
+            converted.append(value)
+        instances.append(model.from_db(connection.alias, [field.attname for field in fields], converted))
+    api_key, organisation, partnership = instances
+    assert isinstance(api_key, ApiKey) and isinstance(organisation, Organisation)  # noqa: S101 - for mypy
+    assert isinstance(partnership, Partnership)  # noqa: S101 - for mypy
+    organisation.partnership = partnership
+    api_key.organisation = organisation
     return api_key
 
 
-def _note_use(api_key: ApiKey) -> None:
-    # At most once an hour per key, so that reads stay reads: a list request must not write.
-    if cache.add(f"api-key-used:{api_key.pk}", True, timeout=3600):
-        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=timezone.now())
+def find_usable_key(presented: str) -> ApiKey | None:
+    """The live key matching what a caller presented, or None.
+
+    A key found is kept in the cache for KEY_CACHE_SECONDS, so most requests ask the database
+    nothing about their key. Every change to a key, its organisation or its partnership drops it
+    from the cache (send_tracker.accounts.signals and ApiKeyQuerySet.update), and expiry and
+    revocation are checked again on each use.
+    """
+    parts = presented.split("_")
+    if len(parts) < 3 or parts[0] != KEY_PREFIX:
+        return None
+    prefix = parts[1]
+    today = timezone.localdate()
+    api_key = cache.get(api_key_cache_key(prefix))
+    cached = api_key is not None
+    if api_key is None:
+        with connection.cursor() as cursor:
+            cursor.execute(_key_sql(), [prefix, today])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        api_key = _key_from_row(row)
+    if not api_key.is_usable(today) or not hmac.compare_digest(api_key.key_hash, _hash(presented)):
+        return None
+    if _note_use(api_key) or not cached:
+        cache.set(api_key_cache_key(prefix), api_key, KEY_CACHE_SECONDS)
+    return api_key
+
+
+def _note_use(api_key: ApiKey) -> bool:
+    """Brings last_used_at up to date if it is an hour old; whether it did."""
+    now = timezone.now()
+    if api_key.last_used_at is not None and now - api_key.last_used_at < NOTE_USE_EVERY:
+        return False
+    ApiKey.objects.filter(pk=api_key.pk).record_use(now)
+    api_key.last_used_at = now
+    return True
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,115 @@
+"""A key is looked up once and then read from the cache; every change to it, its organisation or
+its partnership takes effect on the next request, and expiry is checked on each use."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from send_tracker.accounts.models import ApiKey, User
+from send_tracker.api.keys import create_api_key, find_usable_key
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def test_a_key_is_looked_up_once_then_read_from_the_cache(action, council, key_client, django_assert_num_queries):
+    client = key_client(council)
+    client.get("/api/v1/actions/")
+
+    with django_assert_num_queries(1):  # the page; none for the key
+        assert client.get("/api/v1/actions/").status_code == 200
+
+
+def revoke_in_the_admin(client, api_key: ApiKey) -> None:  # type: ignore[no-untyped-def]
+    response = client.post(
+        "/admin/accounts/apikey/", {"action": "revoke", "_selected_action": [api_key.pk]}, follow=True
+    )
+    assert b"Revoked 1 key(s)." in response.content
+
+
+def test_a_key_revoked_in_the_admin_is_refused_on_the_next_request(action, council, key_client, client_for):
+    client = key_client(council)
+    assert client.get("/api/v1/actions/").status_code == 200
+    root = User.objects.create_superuser("root", "root@example.org", "pw-not-used-1234")
+
+    revoke_in_the_admin(client_for(root), ApiKey.objects.get())
+
+    assert client.get("/api/v1/actions/").status_code == 401
+
+
+@pytest.mark.parametrize("change", ["save", "update", "delete", "queryset delete"])
+def test_every_way_of_changing_a_key_reaches_the_next_request(action, council, key_client, change):
+    client = key_client(council)
+    assert client.get("/api/v1/actions/").status_code == 200
+    api_key = ApiKey.objects.get()
+
+    if change == "save":
+        api_key.expires_on = datetime.date(2000, 1, 1)
+        api_key.save()
+    elif change == "update":
+        ApiKey.objects.filter(pk=api_key.pk).update(revoked_at=timezone.now())
+    elif change == "delete":
+        api_key.delete()
+    else:
+        ApiKey.objects.filter(pk=api_key.pk).delete()
+
+    assert client.get("/api/v1/actions/").status_code == 401
+
+
+def test_a_key_whose_organisation_moves_partnership_reads_the_new_one_at_once(
+    action, council, other_council, key_client
+):
+    client = key_client(council)
+    assert [row["id"] for row in client.get("/api/v1/actions/").json()["results"]] == [action.pk]
+
+    council.partnership = other_council.partnership
+    council.save()
+
+    assert client.get("/api/v1/actions/").json()["results"] == []
+    assert client.get(f"/api/v1/actions/{action.pk}/").status_code == 404
+
+
+def test_a_key_cached_on_its_last_day_is_refused_the_next_morning(action, council, key_client):
+    client = key_client(council)
+    ApiKey.objects.update(expires_on=datetime.date(2026, 12, 2))
+
+    # Twenty seconds apart, well within the time a key stays cached.
+    with time_machine.travel(datetime.datetime(2026, 12, 2, 23, 59, 50, tzinfo=LONDON), tick=False):
+        assert client.get("/api/v1/actions/").status_code == 200
+    with time_machine.travel(datetime.datetime(2026, 12, 3, 0, 0, 10, tzinfo=LONDON), tick=False):
+        assert client.get("/api/v1/actions/").status_code == 401
+
+
+def test_last_use_is_written_at_most_once_an_hour(action, council, key_client):
+    client = key_client(council)
+    start = datetime.datetime(2026, 12, 2, 9, 0, tzinfo=LONDON)
+
+    for minutes in (0, 10, 59, 61):
+        with time_machine.travel(start + datetime.timedelta(minutes=minutes), tick=False):
+            client.get("/api/v1/actions/")
+        if minutes in (0, 61):
+            expected = start + datetime.timedelta(minutes=minutes)
+        assert ApiKey.objects.get().last_used_at == expected
+
+
+def test_the_lookup_agrees_with_usable_on_every_kind_of_key(council):
+    today = timezone.localdate()
+    expiries = [None, today - datetime.timedelta(days=1), today, today + datetime.timedelta(days=1)]
+    keys = {}
+    for n, (expires_on, revoked) in enumerate(itertools.product(expiries, [False, True])):
+        api_key, secret = create_api_key(organisation=council, name=f"key {n}", expires_on=expires_on)
+        if revoked:
+            ApiKey.objects.filter(pk=api_key.pk).update(revoked_at=timezone.now())
+        keys[api_key.pk] = secret
+
+    usable = set(ApiKey.objects.usable(today).values_list("pk", flat=True))
+    found = {pk for pk, secret in keys.items() if find_usable_key(secret) is not None}
+
+    assert found == usable
+    assert len(usable) == 3
+    assert find_usable_key(keys[min(usable)] + "x") is None  # right prefix, wrong secret
