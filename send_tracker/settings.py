@@ -325,7 +325,7 @@ REST_FRAMEWORK = {
         "send_tracker.api.renderers.CSVRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["send_tracker.api.filters.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "send_tracker.api.pagination.StableCursorPagination",
     "DEFAULT_THROTTLE_CLASSES": ["send_tracker.api.throttling.PerKeyThrottle"],
     "DEFAULT_THROTTLE_RATES": {"api": os.environ.get("API_THROTTLE_RATE", "1200/minute")},
