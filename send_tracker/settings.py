@@ -320,7 +320,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "send_tracker.api.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
         "send_tracker.api.renderers.CSVRenderer",
     ],
