@@ -5,6 +5,8 @@ from send_tracker import compare, dashboard, public
 from send_tracker.operations.views import healthz
 
 urlpatterns = [
+    # First: partners' systems poll the API, and every pattern before it is tried on each request.
+    path("api/", include("send_tracker.api.urls")),
     path("", dashboard.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("partnerships/", compare.compare_partnerships, name="compare_partnerships"),
@@ -16,6 +18,5 @@ urlpatterns = [
     path("kpis/", include("kpis.urls")),
     path("governance/", include("governance.urls")),
     path("alerts/", include("send_tracker.alerts.urls")),
-    path("api/", include("send_tracker.api.urls")),
     path("admin/", admin.site.urls),
 ]
