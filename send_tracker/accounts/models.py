@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -10,6 +11,40 @@ from django.db import models, transaction
 from simple_history.models import HistoricalRecords
 
 from .choices import OrganisationKind, Role
+
+logger = logging.getLogger(__name__)
+
+# How long send_tracker.api.keys keeps a key it has looked up. Every change through the ORM drops it
+# at once (below, and send_tracker.accounts.signals); this bounds what could outlive a change made
+# behind the ORM's back (raw SQL), or in another process's memory cache when several server
+# processes run without REDIS_URL.
+API_KEY_CACHE_SECONDS = 60
+# Left in a key's place when it changes, for as long as a key is cached: a request that read the
+# old row just before the change commits may only `add` to the cache, and finds this in the way.
+FORGOTTEN = "forgotten"
+
+
+def api_key_cache_key(prefix: str) -> str:
+    """Where send_tracker.api.keys keeps a key it has looked up, so that a request need not ask the
+    database who its key belongs to."""
+    return f"api-key:{prefix}"
+
+
+def forget_cached_api_keys(prefixes: Iterable[str]) -> None:
+    """Puts FORGOTTEN in place of these keys, now and again when the change commits."""
+    entries = {api_key_cache_key(prefix): FORGOTTEN for prefix in prefixes}
+    if entries:
+        _forget(entries)
+        transaction.on_commit(lambda: _forget(entries), robust=True)
+
+
+def _forget(entries: dict[str, str]) -> None:
+    # A cache that does not answer must not undo a revocation: the database change stands, and a
+    # key cached before it lapses within API_KEY_CACHE_SECONDS.
+    try:
+        cache.set_many(entries, timeout=API_KEY_CACHE_SECONDS)
+    except Exception:
+        logger.exception("Could not drop %d API key(s) from the cache", len(entries))
 
 
 class Partnership(models.Model):
@@ -34,6 +69,18 @@ class Partnership(models.Model):
         return self.name
 
 
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    # Moving organisations in bulk bypasses save() and its signal, and a key's reach follows its
+    # organisation's partnership, so the organisations' keys are dropped from the cache here.
+    def update(self, **kwargs: Any) -> int:
+        prefixes = list(ApiKey.objects.filter(organisation__in=self).values_list("prefix", flat=True))
+        count = super().update(**kwargs)
+        forget_cached_api_keys(prefixes)
+        return count
+
+    update.alters_data = True  # type: ignore[attr-defined]
+
+
 class Organisation(models.Model):
     """A partner body within a partnership: the council, the ICB, an NHS trust, the parent carer forum."""
 
@@ -41,6 +88,8 @@ class Organisation(models.Model):
     name = models.CharField(max_length=200)
     short_name = models.CharField(max_length=60, blank=True)
     kind = models.CharField(max_length=30, choices=OrganisationKind.choices, default=OrganisationKind.OTHER)
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["partnership", "name"]
@@ -80,29 +129,14 @@ class User(AbstractUser):
         return Role(self.role).label
 
 
-def api_key_cache_key(prefix: str) -> str:
-    """Where send_tracker.api.keys keeps a key it has looked up, so that a request need not ask the
-    database who its key belongs to."""
-    return f"api-key:{prefix}"
-
-
-def forget_cached_api_keys(prefixes: Iterable[str]) -> None:
-    """Drops looked-up keys from the cache, now and again when the change commits (so that a request
-    reading the old row meanwhile cannot put it back for good)."""
-    keys = [api_key_cache_key(prefix) for prefix in prefixes]
-    if keys:
-        cache.delete_many(keys)
-        transaction.on_commit(lambda: cache.delete_many(keys))
-
-
 class ApiKeyQuerySet(models.QuerySet["ApiKey"]):
     def usable(self, today: datetime.date) -> ApiKeyQuerySet:
         return self.filter(revoked_at__isnull=True).filter(
             models.Q(expires_on__isnull=True) | models.Q(expires_on__gte=today)
         )
 
-    # A bulk change (the admin's revoke action, a shell session) bypasses save(), so it forgets the
-    # cached keys itself: a revoked key stops working at once.
+    # A bulk change (the admin's revoke action, a shell session) bypasses save() and its signal, so
+    # it drops the cached keys itself: a revoked key stops working at once.
     def update(self, **kwargs: Any) -> int:
         prefixes = list(self.values_list("prefix", flat=True))
         count = super().update(**kwargs)

@@ -1,8 +1,8 @@
 """Keeps the API key cache (send_tracker.api.keys) true to the database.
 
 A key is cached with its organisation and partnership, so a change to any of the three drops the
-keys concerned: a revoked key, or an organisation moved to another partnership, takes effect on
-the next request.
+keys concerned (bulk updates do the same in the models' querysets): a revoked key, or an
+organisation moved to another partnership, takes effect on the next request.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from .models import ApiKey, Organisation, Partnership, forget_cached_api_keys
 
 
 @receiver([post_save, post_delete], sender=ApiKey)
-def forget_key(sender: type[ApiKey], instance: ApiKey, **kwargs: Any) -> None:
-    forget_cached_api_keys([instance.prefix])
+def forget_key(sender: type[ApiKey], instance: ApiKey, created: bool = False, **kwargs: Any) -> None:
+    if not created:  # a new key cannot be in the cache yet
+        forget_cached_api_keys([instance.prefix])
 
 
 @receiver([post_save, post_delete], sender=Organisation)

@@ -6,16 +6,23 @@ import datetime
 import functools
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.core.cache import cache
 from django.db import connection, models
 from django.utils import timezone
 
 from send_tracker.accounts.choices import Role
-from send_tracker.accounts.models import ApiKey, Organisation, Partnership, api_key_cache_key
+from send_tracker.accounts.models import (
+    API_KEY_CACHE_SECONDS,
+    ApiKey,
+    Organisation,
+    Partnership,
+    api_key_cache_key,
+)
 
 KEY_PREFIX = "st"
 
@@ -43,10 +50,8 @@ def create_api_key(
 
 # How often a key's last_used_at is brought up to date: reads stay reads, bar one write an hour.
 NOTE_USE_EVERY = datetime.timedelta(hours=1)
-# How long a looked-up key is cached. Changes drop it at once; this bounds what could outlive a
-# change made behind the ORM's back (raw SQL), in another process's local-memory cache (a server
-# with several processes and no REDIS_URL), or by a request that read the key as it changed.
-KEY_CACHE_SECONDS = 60
+# What create_api_key puts between "st_" and the secret; anything else is no key of ours.
+PREFIX_PATTERN = re.compile(r"[0-9a-f]{12}")
 
 _KEY_MODELS: tuple[type[models.Model], ...] = (ApiKey, Organisation, Partnership)
 
@@ -83,9 +88,11 @@ def _key_from_row(row: tuple[Any, ...]) -> ApiKey:
                 value = converter(value, column, connection)
             converted.append(value)
         instances.append(model.from_db(connection.alias, [field.attname for field in fields], converted))
-    api_key, organisation, partnership = instances
-    assert isinstance(api_key, ApiKey) and isinstance(organisation, Organisation)  # noqa: S101 - for mypy
-    assert isinstance(partnership, Partnership)  # noqa: S101 - for mypy
+    api_key, organisation, partnership = (
+        cast(ApiKey, instances[0]),
+        cast(Organisation, instances[1]),
+        cast(Partnership, instances[2]),
+    )
     organisation.partnership = partnership
     api_key.organisation = organisation
     return api_key
@@ -94,40 +101,40 @@ def _key_from_row(row: tuple[Any, ...]) -> ApiKey:
 def find_usable_key(presented: str) -> ApiKey | None:
     """The live key matching what a caller presented, or None.
 
-    A key found is kept in the cache for KEY_CACHE_SECONDS, so most requests ask the database
-    nothing about their key. Every change to a key, its organisation or its partnership drops it
-    from the cache (send_tracker.accounts.signals and ApiKeyQuerySet.update), and expiry and
-    revocation are checked again on each use.
+    A key found is kept in the cache for API_KEY_CACHE_SECONDS, so most requests ask the database
+    nothing about their key. Every change to a key, or to its organisation's partnership, puts
+    FORGOTTEN in its place (send_tracker.accounts.models), which a request that read the old row
+    cannot overwrite, since it may only add. Expiry and revocation are checked on every use.
     """
     parts = presented.split("_")
-    if len(parts) < 3 or parts[0] != KEY_PREFIX:
+    if len(parts) < 3 or parts[0] != KEY_PREFIX or not PREFIX_PATTERN.fullmatch(parts[1]):
         return None
     prefix = parts[1]
     today = timezone.localdate()
     api_key = cache.get(api_key_cache_key(prefix))
-    cached = api_key is not None
-    if api_key is None:
+    if not isinstance(api_key, ApiKey):
         with connection.cursor() as cursor:
             cursor.execute(_key_sql(), [prefix, today])
             row = cursor.fetchone()
         if row is None:
             return None
-        api_key = _key_from_row(row)
+        found = _key_from_row(row)
+        if api_key is None:  # not FORGOTTEN
+            cache.add(api_key_cache_key(prefix), found, API_KEY_CACHE_SECONDS)
+        api_key = found
     if not api_key.is_usable(today) or not hmac.compare_digest(api_key.key_hash, _hash(presented)):
         return None
-    if _note_use(api_key) or not cached:
-        cache.set(api_key_cache_key(prefix), api_key, KEY_CACHE_SECONDS)
+    _note_use(api_key)
     return api_key
 
 
-def _note_use(api_key: ApiKey) -> bool:
-    """Brings last_used_at up to date if it is an hour old; whether it did."""
-    now = timezone.now()
-    if api_key.last_used_at is not None and now - api_key.last_used_at < NOTE_USE_EVERY:
-        return False
-    ApiKey.objects.filter(pk=api_key.pk).record_use(now)
-    api_key.last_used_at = now
-    return True
+def _note_use(api_key: ApiKey) -> None:
+    # At most once an hour per key. last_used_at plays no part in checking a key, so the cached
+    # copy is left as it is.
+    if api_key.last_used_at and timezone.now() - api_key.last_used_at < NOTE_USE_EVERY:
+        return
+    if cache.add(f"api-key-used:{api_key.prefix}", True, timeout=int(NOTE_USE_EVERY.total_seconds())):
+        ApiKey.objects.filter(pk=api_key.pk).record_use(timezone.now())
 
 
 @dataclass(frozen=True)

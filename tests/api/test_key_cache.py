@@ -9,9 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.cache import cache
+from django.test import override_settings
 from django.utils import timezone
 
-from send_tracker.accounts.models import ApiKey, User
+from send_tracker.accounts.models import ApiKey, Organisation, User, api_key_cache_key
 from send_tracker.api.keys import create_api_key, find_usable_key
 
 LONDON = ZoneInfo("Europe/London")
@@ -85,6 +87,8 @@ def test_a_key_cached_on_its_last_day_is_refused_the_next_morning(action, counci
         assert client.get("/api/v1/actions/").status_code == 401
 
 
+# The memory cache keeps time by the clock time_machine moves; Redis keeps its own.
+@override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}})
 def test_last_use_is_written_at_most_once_an_hour(action, council, key_client):
     client = key_client(council)
     start = datetime.datetime(2026, 12, 2, 9, 0, tzinfo=LONDON)
@@ -113,3 +117,48 @@ def test_the_lookup_agrees_with_usable_on_every_kind_of_key(council):
     assert found == usable
     assert len(usable) == 3
     assert find_usable_key(keys[min(usable)] + "x") is None  # right prefix, wrong secret
+
+
+def test_moving_organisations_in_bulk_reaches_the_next_request_too(action, council, other_council, key_client):
+    client = key_client(council)
+    assert client.get("/api/v1/actions/").json()["results"]
+
+    Organisation.objects.filter(pk=council.pk).update(partnership=other_council.partnership)
+
+    assert client.get("/api/v1/actions/").json()["results"] == []
+
+
+def test_a_request_that_read_a_key_just_before_it_was_revoked_cannot_cache_it_again(action, council, key_client):
+    client = key_client(council)
+    assert client.get("/api/v1/actions/").status_code == 200
+    read_before = ApiKey.objects.get()
+
+    ApiKey.objects.update(revoked_at=timezone.now())
+    put_back = cache.add(api_key_cache_key(read_before.prefix), read_before, 60)  # what that request would do
+
+    assert not put_back
+    assert client.get("/api/v1/actions/").status_code == 401
+
+
+def test_a_cache_that_does_not_answer_does_not_undo_a_revocation(action, council, key_client, monkeypatch, caplog):
+    client = key_client(council)
+    assert client.get("/api/v1/actions/").status_code == 200
+
+    def unreachable(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "set_many", unreachable)
+    ApiKey.objects.update(revoked_at=timezone.now())
+
+    assert ApiKey.objects.get().revoked_at is not None
+    assert "Could not drop 1 API key(s) from the cache" in caplog.text
+
+
+def test_a_key_that_is_not_one_of_ours_costs_no_query(db, key_client, django_assert_num_queries):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    for junk in ["st_" + "a" * 300 + "_x", "st_\x01\x02_x", "st_ABCDEF123456_x", "st_12345_x"]:
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {junk}")
+        with django_assert_num_queries(0):
+            assert client.get("/api/v1/actions/").status_code == 401
