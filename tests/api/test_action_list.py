@@ -7,10 +7,14 @@ import base64
 from urllib.parse import urlencode
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
+from actions.api.rows import ActionRows
 from actions.choices import Brag
-from actions.models import Theme, Workstream
+from actions.models import Action, Theme, Workstream
+from send_tracker.accounts.access import partnership_ids_for
 from send_tracker.accounts.models import User
+from send_tracker.api.keys import ApiKeyPrincipal, create_api_key
 
 from . import world
 
@@ -96,3 +100,28 @@ def test_an_instance_administrator_lists_every_partnership_and_a_person_without_
 
     assert [row["id"] for row in everything["results"]] == [action.pk, *(a.pk for a in elsewhere)]
     assert nothing["results"] == []
+
+
+def test_the_reader_sees_exactly_what_the_access_rules_let_each_caller_see(
+    action, other_council, officer, scrutiny_member, partner_user, administrator
+):
+    """The reader writes the partnership scope in SQL; it must agree with Action.objects.visible_to."""
+    world.actions(other_council, 2)
+    superuser = User.objects.create_superuser("root", "root@example.org", "pw-not-used-1234")
+    nobody = User.objects.create_user("nobody", password="pw-not-used-1234")
+    outsider = User.objects.create_user("out", password="pw-not-used-1234", organisation=other_council)
+    key, _ = create_api_key(organisation=other_council, name="elsewhere")
+
+    for caller in [
+        officer,
+        scrutiny_member,
+        partner_user,
+        administrator,
+        superuser,
+        nobody,
+        outsider,
+        AnonymousUser(),
+        ApiKeyPrincipal(key),
+    ]:
+        read = [row["id"] for row in ActionRows(partnership_ids_for(caller)).order_by("id")]
+        assert read == list(Action.objects.visible_to(caller).order_by("id").values_list("id", flat=True)), caller

@@ -52,3 +52,16 @@ def test_line_and_paragraph_separators_are_escaped_as_drf_escapes_them():
     rendered = JSONRenderer().render({"text": "a\u2028b\u2029c"})
 
     assert rendered == b'{"text":"a\\u2028b\\u2029c"}'
+
+
+def test_where_the_text_differs_the_numbers_do_not():
+    data = {"tiny": 1e-07, "huge": 1.5e300}
+
+    assert json.loads(JSONRenderer().render(data)) == json.loads(DRFJSONRenderer().render(data)) == data
+
+
+def test_nan_and_infinity_are_null_where_drf_would_fail():
+    with pytest.raises(ValueError):
+        DRFJSONRenderer().render({"value": float("nan")})
+
+    assert JSONRenderer().render({"value": float("nan"), "other": float("inf")}) == b'{"value":null,"other":null}'
