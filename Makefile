@@ -79,7 +79,7 @@ test: venv assets
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The plain checks run with DEBUG on (so no real SECRET_KEY is needed), the deploy check as
-# production runs: DEBUG off, a long key, a real host name.
+# production runs: DEBUG off, a long key, a real host name, a Redis (named, not connected to).
 check: export DEBUG ?= true
 check: venv
 	$(VENV)/bin/ruff check .
@@ -87,7 +87,7 @@ check: venv
 	$(VENV)/bin/mypy .
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
-	DEBUG=false SECRET_KEY=$(CHECK_SECRET_KEY) ALLOWED_HOSTS=example.org \
+	DEBUG=false SECRET_KEY=$(CHECK_SECRET_KEY) ALLOWED_HOSTS=example.org REDIS_URL=redis://redis:6379/0 \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 bench: venv

@@ -12,6 +12,7 @@ PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "x7Rk2pQ9vL4mN8sT1wY6zB3cF5hJ0dG-aE7uI2oP9lK4jH6gF1dS3aQ8wE5rT2yU",
     "ALLOWED_HOSTS": "send-tracker.example.org",
+    "REDIS_URL": "redis://redis:6379/0",  # as docker-compose.yml sets it; the check connects to nothing
     "DJANGO_SETTINGS_MODULE": "send_tracker.settings",
 }
 
@@ -20,7 +21,7 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[s
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k not in {"DEBUG", "SECRET_KEY", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     clean.update(env)
     return subprocess.run(  # noqa: S603
@@ -48,3 +49,12 @@ def test_a_bad_boolean_fails_loudly():
 
     assert result.returncode != 0
     assert "DEBUG must be true or false" in result.stderr
+
+
+def test_the_deployment_checks_ask_for_redis():
+    env = {k: v for k, v in PRODUCTION.items() if k != "REDIS_URL"}
+
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    assert result.returncode != 0
+    assert "send_tracker.W001" in result.stderr and "REDIS_URL is not set" in result.stderr
