@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from send_tracker.api.filters import MomentFilter, WholeNumberFilter
+from send_tracker.numbers import whole_number
 
 from .choices import Brag
 from .models import Action, overdue_condition
@@ -36,8 +37,8 @@ class ActionFilterSet(django_filters.FilterSet):
         return queryset.filter(brag__isnull=True) if value == "none" else queryset.filter(brag=value)
 
     def filter_owner(self, queryset: QuerySet[Action], name: str, value: str) -> QuerySet[Action]:
-        if value.isdigit():
-            return queryset.filter(owner_id=int(value))
+        if (number := whole_number(value)) is not None:
+            return queryset.filter(owner_id=number)
         return queryset.filter(Q(owner__name__iexact=value) | Q(owner__short_name__iexact=value))
 
     def filter_overdue(self, queryset: QuerySet[Action], name: str, value: bool | None) -> QuerySet[Action]:

@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from send_tracker.numbers import whole_number
+
 from . import access
 from .forms import ActionFilterForm, RatingUpdateForm
 from .models import Action, Plan
@@ -51,8 +53,8 @@ def plan_overview(request: HttpRequest, plan_id: int) -> HttpResponse:
 def action_list(request: HttpRequest) -> HttpResponse:
     plan_id = request.GET.get("plan")
     plan: Plan | None
-    if plan_id and plan_id.isdigit():
-        plan = access.plan_for_reading(request.user, int(plan_id))
+    if plan_id and (number := whole_number(plan_id)) is not None:
+        plan = access.plan_for_reading(request.user, number)
     else:
         plan = access.current_plan_for(request.user)
     if plan is None:

@@ -278,7 +278,7 @@ def risks_as_they_stood(partnership_id: int, on: datetime.date) -> list[RiskAsIt
 
 def _reference_key(row: RiskAsItStood) -> tuple[str, int, str]:
     # R2 before R10: the number part compared as a number.
-    digits = "".join(ch for ch in row.reference if ch.isdigit())
+    digits = "".join(ch for ch in row.reference if ch in "0123456789")
     prefix = row.reference.rstrip("0123456789")
     return (prefix, int(digits) if digits else 0, row.reference)
 

@@ -24,7 +24,7 @@ from rest_framework.exceptions import NotFound
 
 from actions.models import Action, Plan, Theme, Workstream
 from send_tracker.accounts.models import Organisation
-from send_tracker.api.filters import LARGEST
+from send_tracker.numbers import LARGEST
 
 
 def _names(through_model: type[models.Model], target_model: type[Theme | Workstream], target_column: str) -> str:

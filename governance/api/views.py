@@ -11,7 +11,7 @@ from rest_framework import viewsets
 
 from governance.choices import MeetingStatus, RiskStatus, RiskTrend
 from governance.models import Meeting, Risk
-from send_tracker.api.filters import LARGEST
+from send_tracker.numbers import whole_number
 
 from .serializers import MEETING_COLUMNS, RISK_COLUMNS, MeetingSerializer, RiskSerializer
 
@@ -19,8 +19,8 @@ from .serializers import MEETING_COLUMNS, RISK_COLUMNS, MeetingSerializer, RiskS
 def _named(prefix: str, value: str) -> Q:
     """An organisation or board given by id, name or short name."""
     value = value.strip()
-    if value.isdigit() and int(value) <= LARGEST:
-        return Q(**{f"{prefix}_id": int(value)})
+    if (number := whole_number(value)) is not None:
+        return Q(**{f"{prefix}_id": number})
     return Q(**{f"{prefix}__name__iexact": value}) | Q(**{f"{prefix}__short_name__iexact": value})
 
 

@@ -16,7 +16,8 @@ from rest_framework import viewsets
 from governance.models import Board
 from recommendations.choices import Outcome, Status
 from recommendations.models import Recommendation, Response
-from send_tracker.api.filters import LARGEST, WholeNumberFilter
+from send_tracker.api.filters import WholeNumberFilter
+from send_tracker.numbers import whole_number
 
 from .serializers import RECOMMENDATION_COLUMNS, RESPONSE_COLUMNS, RecommendationSerializer, ResponseSerializer
 
@@ -40,8 +41,8 @@ class RecommendationFilterSet(django_filters.FilterSet):
 
     def filter_committee(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         value = value.strip()
-        if value.isdigit() and int(value) <= LARGEST:
-            matches = Q(pk=int(value))
+        if (number := whole_number(value)) is not None:
+            matches = Q(pk=number)
         else:
             matches = Q(name__iexact=value) | Q(short_name__iexact=value)
         boards = Board.objects.filter(matches)

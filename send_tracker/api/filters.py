@@ -12,11 +12,10 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
+from send_tracker.numbers import LARGEST
+
 if TYPE_CHECKING:
     from rest_framework.views import APIView
-
-# The largest value any integer column holds (a 64-bit signed integer, as in SQLite and PostgreSQL).
-LARGEST = 2**63 - 1
 
 
 class WholeNumberFilter(django_filters.NumberFilter):

@@ -6,6 +6,8 @@ from django.db.models import QuerySet
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 
+from send_tracker.numbers import whole_number
+
 if TYPE_CHECKING:
     from rest_framework.views import APIView
 
@@ -33,6 +35,7 @@ class StableCursorPagination(CursorPagination):
             return self.page_size
         from rest_framework.exceptions import ValidationError
 
-        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+        number = whole_number(raw)
+        if number is None or not 1 <= number <= self.max_page_size:
             raise ValidationError({"page_size": [f"Give a whole number from 1 to {self.max_page_size}."]})
-        return int(raw)
+        return number
