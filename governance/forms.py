@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 
 from actions.models import Action, Plan
 from kpis.models import Indicator
-from recommendations.forms import DateParts
 from send_tracker.accounts.models import Organisation
+from send_tracker.forms import DateParts, date_part
 
 from .choices import IMPACT_WORDS, LIKELIHOOD_WORDS, AgendaPurpose, MeetingStatus
 from .models import AgendaItem, Meeting, Risk
@@ -230,9 +230,9 @@ class RiskRescoreForm(forms.Form):
 class AsAtForm(forms.Form):
     """The day to see the plan as it stood: the GOV.UK date input, no later than today."""
 
-    on_day = forms.CharField(label="Day", required=False, max_length=2)
-    on_month = forms.CharField(label="Month", required=False, max_length=2)
-    on_year = forms.CharField(label="Year", required=False, max_length=4)
+    on_day = date_part("day")
+    on_month = date_part("month")
+    on_year = date_part("year")
 
     def __init__(self, *args: Any, today: datetime.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -3,7 +3,6 @@ and recommendations.services, whose ValidationErrors the views put on these form
 
 from __future__ import annotations
 
-import datetime
 from typing import Any, cast
 
 from django import forms
@@ -13,6 +12,7 @@ from actions.models import Action
 from governance.models import Board
 from send_tracker.accounts import access
 from send_tracker.accounts.access import AnyUser
+from send_tracker.forms import DateParts, date_part
 
 from .choices import Outcome, Respondent, Status
 from .models import SCRUTINY_BODY_KINDS, Recommendation, Report
@@ -39,34 +39,6 @@ def add_service_errors(form: forms.Form, error: ValidationError, aliases: dict[s
                 form.add_error(target, message)
             elif target not in form.fields:
                 form.add_error(None, message)
-
-
-def date_part(part: str) -> forms.CharField:
-    """One box of the GOV.UK date input (day, month or year)."""
-    return forms.CharField(label=part.capitalize(), required=False, max_length=4 if part == "year" else 2)
-
-
-class DateParts:
-    """The GOV.UK date input: a date entered as day, month and year, read into one date."""
-
-    @staticmethod
-    def read(form: forms.Form, name: str, what: str) -> datetime.date | None:
-        data = form.cleaned_data
-        parts = {part: str(data.get(f"{name}_{part}") or "").strip() for part in ("day", "month", "year")}
-        if not any(parts.values()):
-            return None
-        missing = [part for part, value in parts.items() if not value]
-        if missing:
-            form.add_error(f"{name}_{missing[0]}", f"{what} must include a {' and '.join(missing)}.")
-            return None
-        if not all(value.isdigit() for value in parts.values()) or len(parts["year"]) != 4:
-            form.add_error(f"{name}_day", f"{what} must be a real date, like 23 4 2024.")
-            return None
-        try:
-            return datetime.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-        except ValueError:
-            form.add_error(f"{name}_day", f"{what} must be a real date, like 23 4 2024.")
-            return None
 
 
 class ResponseForm(forms.Form):
