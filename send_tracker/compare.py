@@ -8,6 +8,7 @@ DfE's latest 20-week timeliness for their areas, and the latest rating of each l
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,12 +22,11 @@ from django.utils import timezone
 
 from actions.choices import BRAG_DISPLAY_ORDER, Brag
 from actions.models import Action, Plan, overdue_condition
+from actions.reports import NOT_RATED
 from kpis.choices import Rating
 from kpis.models import EhcpTimeliness, Indicator, IndicatorValue
 from send_tracker.accounts import access
 from send_tracker.accounts.models import Partnership
-
-NOT_RATED = "none"
 
 
 @dataclass
@@ -60,7 +60,21 @@ class PartnershipRow:
 def compare_partnerships(request: HttpRequest) -> HttpResponse:
     if not access.sees_all_partnerships(request.user):
         raise Http404("No such page.")
-    today = timezone.localdate()
+    rows, year = partnership_rows(timezone.localdate())
+    return render(
+        request,
+        "dashboard/compare.html",
+        {
+            "rows": rows,
+            "rating_labels": [Brag(v).label for v in BRAG_DISPLAY_ORDER] + ["Not yet rated"],
+            "year": year,
+            "kpi_ratings": Rating,
+        },
+    )
+
+
+def partnership_rows(today: datetime.date) -> tuple[list[PartnershipRow], int | None]:
+    """Every partnership's row, in name order, and the year of the DfE figures shown."""
     rows = {p.pk: PartnershipRow(p) for p in Partnership.objects.order_by("name")}
     for plan in Plan.objects.filter(is_current=True).order_by("-approved_date", "pk"):
         if plan.partnership_id in rows and rows[plan.partnership_id].plan is None:
@@ -91,13 +105,4 @@ def compare_partnerships(request: HttpRequest) -> HttpResponse:
         row = rows.get(indicator["partnership_id"])
         if row is not None:
             row.indicators[indicator["latest_rating"] or "none"] += 1
-    return render(
-        request,
-        "dashboard/compare.html",
-        {
-            "rows": list(rows.values()),
-            "rating_labels": [Brag(v).label for v in BRAG_DISPLAY_ORDER] + ["Not yet rated"],
-            "year": year,
-            "kpi_ratings": Rating,
-        },
-    )
+    return list(rows.values()), year
