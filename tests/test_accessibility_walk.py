@@ -274,18 +274,15 @@ def test_the_scrutiny_response_form_can_be_completed_with_the_keyboard_alone(pag
     page.get_by_label("Accepted", exact=True).focus()
     page.keyboard.press("ArrowDown")  # radios move with the arrow keys: Accepted -> Partially accepted
     assert page.get_by_label("Partially accepted").is_checked()
-    page.keyboard.press("Tab")
-    assert focused() == "proposed_action"
-    page.keyboard.type("A youth forum in each locality rather than one county forum.")
-    page.keyboard.press("Tab")
-    assert focused() == "indicative_timescale"
-    page.keyboard.type("Autumn 2026")
-    page.keyboard.press("Tab")
-    assert focused() == "reasons"
-    page.keyboard.type("Localities already run forums; a county one would duplicate them.")
-    page.keyboard.press("Tab")
-    assert focused() == "lead_cabinet_members"
-    page.keyboard.type("Cllr Kate Gregory, Cabinet Member for SEND Improvement")
+    for name, text in [
+        ("proposed_action", "A youth forum in each locality rather than one county forum."),
+        ("indicative_timescale", "Autumn 2026"),
+        ("reasons", "Localities already run forums; a county one would duplicate them."),
+        ("lead_cabinet_members", "Cllr Kate Gregory, Cabinet Member for SEND Improvement"),
+    ]:
+        page.keyboard.press("Tab")
+        assert focused() == name
+        page.keyboard.type(text)
     for part in ("given_on_day", "given_on_month", "given_on_year"):  # today's date is filled in already
         page.keyboard.press("Tab")
         assert focused() == part
