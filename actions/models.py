@@ -7,13 +7,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.dispatch import receiver
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
-from simple_history.signals import pre_create_historical_record
 
 from send_tracker.accounts import access
 from send_tracker.accounts.models import Organisation, Partnership
+from send_tracker.history import ChangeActor
 
 from .choices import BRAG_DEFINITIONS, NOT_YET_RATED, Brag, DueDateKind, PlanKind
 
@@ -60,7 +59,7 @@ class Plan(models.Model):
     )
 
     objects = PlanQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeActor])
 
     class Meta:
         ordering = ["partnership", "-is_current", "title"]
@@ -88,7 +87,7 @@ class PriorityArea(models.Model):
     description = models.TextField(blank=True, help_text="The area for priority action as the report words it.")
 
     objects = PriorityAreaQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeActor])
 
     class Meta:
         ordering = ["plan", "number"]
@@ -105,7 +104,7 @@ class Objective(models.Model):
     code = models.CharField(max_length=10)
     text = models.TextField()
     position = models.PositiveIntegerField(default=0)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeActor])
 
     class Meta:
         ordering = ["priority_area__number", "position", "code"]
@@ -180,19 +179,6 @@ class RoadmapMilestone(models.Model):
         return self.quarter_start.strftime("%B %Y")
 
 
-class ChangeActor(models.Model):
-    """Added to an action's history rows: who made the change, in words that outlive the account.
-
-    A change through the partner API has no signed-in user, so the key's organisation is named
-    here; for a person it is their name and organisation.
-    """
-
-    history_actor = models.CharField(max_length=200, blank=True)
-
-    class Meta:
-        abstract = True
-
-
 def overdue_condition(today: datetime.date, path: str = "") -> Q:
     """Overdue: past the due date and not yet completed with evidence (Green) or embedded (Blue).
     `path` reaches the action from another model, e.g. "objectives__actions__"."""
@@ -257,7 +243,7 @@ class Action(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ActionQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at"], bases=[ChangeActor])
+    history = HistoricalRecords(bases=[ChangeActor], excluded_fields=["created_at"])
 
     class Meta:
         ordering = ["plan", "position", "ref"]
@@ -345,8 +331,3 @@ class RatingUpdate(models.Model):
     @property
     def has_evidence(self) -> bool:
         return bool(self.evidence_text or self.evidence_link or self.evidence_file)
-
-
-@receiver(pre_create_historical_record, sender=Action.history.model)  # type: ignore[attr-defined]
-def _name_the_actor(sender: type, instance: Action, history_instance: ChangeActor, **kwargs: object) -> None:
-    history_instance.history_actor = getattr(instance, "_history_actor", "")[:200]

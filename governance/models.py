@@ -15,6 +15,7 @@ from actions.models import Action, PartnershipScopedQuerySet, Plan
 from kpis.models import Indicator
 from send_tracker.accounts import access
 from send_tracker.accounts.models import Organisation, Partnership
+from send_tracker.history import ChangeActor
 
 from .choices import (
     IMPACT_WORDS,
@@ -68,7 +69,7 @@ class Board(models.Model):
     is_active = models.BooleanField(default=True, help_text="Untick for a board that no longer meets.")
     description = models.TextField(blank=True)
     meets = models.CharField(max_length=120, blank=True, help_text="How often it meets, e.g. 'Monthly'.")
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeActor])
 
     objects = BoardQuerySet.as_manager()
 
@@ -123,7 +124,7 @@ class BoardMember(models.Model):
     )
     role = models.CharField(max_length=20, choices=MemberRole.choices, default=MemberRole.MEMBER)
     is_active = models.BooleanField(default=True, help_text="Untick when the person leaves the board.")
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeActor])
 
     class Meta:
         ordering = ["board", "name"]
@@ -181,7 +182,7 @@ class Meeting(models.Model):
     is_demo = models.BooleanField(default=False, help_text="Made up for the demonstration; shown as 'Demo'.")
     source = models.CharField(max_length=200, blank=True, help_text="Where a real meeting is recorded.")
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords(excluded_fields=["created_at"])
+    history = HistoricalRecords(bases=[ChangeActor], excluded_fields=["created_at"])
 
     objects = MeetingQuerySet.as_manager()
 
@@ -275,7 +276,7 @@ class Risk(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = RiskQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(bases=[ChangeActor], excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["partnership", "reference"]
@@ -385,7 +386,7 @@ class AgendaItem(models.Model):
     indicator = models.ForeignKey(
         Indicator, on_delete=models.SET_NULL, null=True, blank=True, related_name="agenda_items"
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeActor])
 
     class Meta:
         ordering = ["meeting", "number"]
@@ -420,7 +421,7 @@ class Decision(models.Model):
     text = models.TextField()
     recorded_by_label = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords(excluded_fields=["created_at"])
+    history = HistoricalRecords(bases=[ChangeActor], excluded_fields=["created_at"])
 
     class Meta:
         ordering = ["meeting", "number"]
@@ -461,7 +462,7 @@ class ActionArising(models.Model):
     created_by_label = models.CharField(max_length=200, blank=True)
     completed_by_label = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords(excluded_fields=["created_at"])
+    history = HistoricalRecords(bases=[ChangeActor], excluded_fields=["created_at"])
 
     objects = ActionArisingQuerySet.as_manager()
 
@@ -514,7 +515,7 @@ class InspectionEvent(models.Model):
     follow_up = models.TextField(blank=True, help_text="What it requires next, and by when.")
     plan = models.ForeignKey(Plan, on_delete=models.SET_NULL, null=True, blank=True, related_name="inspection_events")
     source = models.CharField(max_length=300, blank=True, help_text="Where it is recorded.")
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeActor])
 
     objects = InspectionEventQuerySet.as_manager()
 

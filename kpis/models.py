@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from actions.models import Action, PartnershipScopedQuerySet, PriorityArea
 from send_tracker.accounts import access
 from send_tracker.accounts.models import Organisation, Partnership
+from send_tracker.history import ChangeActor
 
 from .choices import (
     NO_TARGET,
@@ -103,7 +104,7 @@ class Indicator(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = IndicatorQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at"])
+    history = HistoricalRecords(bases=[ChangeActor], excluded_fields=["created_at"])
 
     class Meta:
         ordering = ["partnership", "position", "name"]
@@ -172,7 +173,7 @@ class Target(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TargetQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(bases=[ChangeActor], excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["indicator", "first_period_start"]
@@ -255,7 +256,7 @@ class IndicatorValue(models.Model):
     entered_at = models.DateTimeField(auto_now=True)
 
     objects = IndicatorValueQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeActor])
 
     class Meta:
         ordering = ["indicator", "period_start"]

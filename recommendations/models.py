@@ -24,6 +24,7 @@ from governance.models import Board
 from send_tracker.accounts import access
 from send_tracker.accounts.choices import OrganisationKind
 from send_tracker.accounts.models import Organisation, Partnership
+from send_tracker.history import ChangeActor
 
 from . import deadlines
 from .choices import Outcome, Respondent, ResponseRegime, Status
@@ -45,7 +46,7 @@ class BankHoliday(models.Model):
 
     date = models.DateField(unique=True)
     name = models.CharField(max_length=200)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeActor])
 
     class Meta:
         ordering = ["date"]
@@ -125,7 +126,7 @@ class Report(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ReportQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    history = HistoricalRecords(bases=[ChangeActor], excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         ordering = ["-received_on", "title"]
@@ -292,7 +293,7 @@ class Recommendation(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = RecommendationQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"], m2m_fields=[actions])
+    history = HistoricalRecords(bases=[ChangeActor], excluded_fields=["created_at", "updated_at"], m2m_fields=[actions])
 
     class Meta:
         ordering = ["report", "position", "pk"]
@@ -421,7 +422,7 @@ class Response(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["recorded_at", "updated_at"])
+    history = HistoricalRecords(bases=[ChangeActor], excluded_fields=["recorded_at", "updated_at"])
 
     class Meta:
         constraints = [
@@ -466,7 +467,7 @@ class ImplementationUpdate(models.Model):
     created_by_label = models.CharField(max_length=200, blank=True, help_text="Who added it, kept if the user goes.")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords(excluded_fields=["created_at"], m2m_fields=[actions])
+    history = HistoricalRecords(bases=[ChangeActor], excluded_fields=["created_at"], m2m_fields=[actions])
 
     class Meta:
         ordering = ["recommendation", "-reported_on", "-pk"]

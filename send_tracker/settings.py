@@ -352,6 +352,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 SIMPLE_HISTORY_REVERT_DISABLED = True
+# A change's reason is often its commentary, a paragraph or more: kept whole, as text.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 LOGGING = {
     "version": 1,

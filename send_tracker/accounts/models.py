@@ -10,6 +10,8 @@ from django.core.cache import cache
 from django.db import models, transaction
 from simple_history.models import HistoricalRecords
 
+from send_tracker.history import ChangeActor
+
 from .choices import OrganisationKind, Role
 
 logger = logging.getLogger(__name__)
@@ -114,7 +116,7 @@ class User(AbstractUser):
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTNER)
     job_title = models.CharField(max_length=200, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    history = HistoricalRecords(bases=[ChangeActor], excluded_fields=["password", "last_login"])
 
     @property
     def partnership_id(self) -> int | None:
@@ -126,6 +128,9 @@ class User(AbstractUser):
 
     @property
     def role_label(self) -> str:
+        # A superuser's role field keeps its default (Partner), which says nothing of what they do.
+        if self.is_superuser:
+            return "Instance administrator"
         return Role(self.role).label
 
 

@@ -1,0 +1,89 @@
+"""Who changed a row, as whom, and why: said once, here, for every write that leaves history.
+
+Every historical model records its changes through django-simple-history with `ChangeActor` as a
+base, so each history row carries the user (`history_user`, a person or nobody), the reason
+(`history_change_reason`, unbounded text: a commentary is kept whole) and the actor in words
+(`history_actor`), which outlive the account and name an API key's organisation, which is not a
+user. Writes call `stamp` before they save; nothing else sets simple-history's attributes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.dispatch import receiver
+from simple_history.signals import pre_create_historical_record
+
+if TYPE_CHECKING:
+    from send_tracker.accounts.models import User
+
+# Nobody signed in: a data load, a management command or a scheduled task.
+SYSTEM_ACTOR = "System (data load)"
+ACTOR_MAX = 200
+
+
+class ChangeActor(models.Model):
+    """Added to every history row: who made the change, in words that outlive the account.
+
+    A change through the partner API has no signed-in user, so the key's organisation is named
+    here; for a person it is their name and organisation; for a load or command, `SYSTEM_ACTOR`.
+    """
+
+    history_actor = models.CharField(max_length=ACTOR_MAX, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+def person(by: Any) -> User | None:
+    """The signed-in person behind a change, or None (an API key, a load, a command)."""
+    from send_tracker.accounts.models import User
+
+    return by if isinstance(by, User) and by.is_authenticated else None
+
+
+def actor_label(by: Any) -> str:
+    """Who made a change, in the words kept with it.
+
+    A person: 'Olivia Officer (OCC)', their organisation by its short name. An API key:
+    "API key 'Reporting' (BOB ICB)", named by its organisation. Nobody: `SYSTEM_ACTOR`.
+    """
+    api_key = getattr(by, "api_key", None)
+    if api_key is not None:
+        return f"API key '{api_key.name}' ({api_key.organisation})"[:ACTOR_MAX]
+    someone = person(by)
+    if someone is None:
+        return SYSTEM_ACTOR
+    organisation = someone.organisation
+    name = someone.display_name
+    return (f"{name} ({organisation})" if organisation else name)[:ACTOR_MAX]
+
+
+def stamp(instance: models.Model, *, by: Any, reason: str) -> str:
+    """Say who is changing `instance` and why; its next save (or m2m change) records it.
+
+    `by` is a person, an API key's principal, or None for a load or command. The reason is kept
+    whole, however long. Returns the actor's label, for the models that also keep it on the row.
+    """
+    label = actor_label(by)
+    instance._change_reason = reason  # type: ignore[attr-defined]
+    instance._history_user = person(by)  # type: ignore[attr-defined]
+    instance._history_actor = label  # type: ignore[attr-defined]
+    return label
+
+
+def who(record: Any) -> str:
+    """The actor of a history row, for a timeline: its label, or, on rows older than the label,
+    its user's."""
+    return str(getattr(record, "history_actor", "") or actor_label(getattr(record, "history_user", None)))
+
+
+@receiver(pre_create_historical_record)
+def _name_the_actor(sender: type, instance: models.Model, history_instance: Any, **kwargs: Any) -> None:
+    # A save nobody stamped (the admin, with simple-history's request middleware) is named from
+    # the user simple-history found.
+    if isinstance(history_instance, ChangeActor):
+        history_instance.history_actor = getattr(instance, "_history_actor", "") or actor_label(
+            history_instance.history_user
+        )
