@@ -63,6 +63,23 @@ class Partnership(models.Model):
         max_length=20, blank=True, help_text="ONS code of the local authority, e.g. E10000025."
     )
     region = models.CharField(max_length=100, blank=True)
+    # Shown in the footer of the partnership's pages (its people's and its public page) and in its
+    # accessibility statement. Left blank, the instance's settings (PRIVACY_URL and the rest) apply.
+    privacy_url = models.URLField(
+        "privacy notice", max_length=500, blank=True, help_text="Address of the privacy notice for this service."
+    )
+    contact_url = models.URLField(
+        "contact page", max_length=500, blank=True, help_text="Address of a page saying how to contact the partnership."
+    )
+    contact_email = models.EmailField(
+        blank=True, help_text="Used for the footer's Contact link when there is no contact page."
+    )
+    accessibility_contact_email = models.EmailField(
+        "accessibility contact email",
+        blank=True,
+        help_text="Where people report an accessibility problem or ask for information in another format. "
+        "The contact email is used when this is blank.",
+    )
 
     class Meta:
         ordering = ["name"]
