@@ -415,6 +415,16 @@ class Response(models.Model):
         blank=True, help_text="The lead Cabinet members, one a line, e.g. 'Cllr Kate Gregory, Cabinet Member for SEND'."
     )
     given_on = models.DateField(null=True, blank=True, help_text="The date of the response, where it is dated.")
+    due_on_receipt = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=(
+            "The statutory due date as it stood when the response was recorded. Kept, so that a later change "
+            "to the report's dates or to the rules cannot rewrite whether the response came in time."
+        ),
+    )
+    due_rule_on_receipt = models.CharField(max_length=40, blank=True, editable=False)
     is_published = models.BooleanField(default=False, help_text="Published, e.g. in a meeting's agenda.")
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -448,6 +458,48 @@ class Response(models.Model):
     @property
     def lead_cabinet_member_list(self) -> list[str]:
         return [line.strip() for line in self.lead_cabinet_members.splitlines() if line.strip()]
+
+    def keep_due_date(self, recommendation: Recommendation) -> None:
+        """Record the due date the response is answering, once: when it is first recorded (or, for a
+        response recorded before due dates were kept, when it is next revised)."""
+        if self.due_on_receipt is not None or not recommendation.response_required:
+            return
+        deadline = recommendation.report.response_deadline
+        if deadline is not None:
+            self.due_on_receipt, self.due_rule_on_receipt = deadline.due, deadline.rule_name
+
+    @property
+    def deadline_on_receipt(self) -> deadlines.Deadline | None:
+        if self.due_on_receipt is None or not self.due_rule_on_receipt:
+            return None
+        return deadlines.Deadline(self.due_on_receipt, self.due_rule_on_receipt)
+
+    @property
+    def days_late(self) -> int | None:
+        """Days after its due date the response is dated: 0 when on time; None when no statutory
+        period ran or the response is undated."""
+        return days_late(self.given_on, self.due_on_receipt)
+
+    @property
+    def timeliness(self) -> str:
+        """'Received on time', 'Received 1 day late'; empty when it cannot be said."""
+        return timeliness(self.given_on, self.due_on_receipt)
+
+
+def days_late(given_on: datetime.date | None, due: datetime.date | None) -> int | None:
+    """The timeliness rule, once: the pages and the API both read it from here."""
+    if given_on is None or due is None:
+        return None
+    return max(0, (given_on - due).days)
+
+
+def timeliness(given_on: datetime.date | None, due: datetime.date | None) -> str:
+    late = days_late(given_on, due)
+    if late is None:
+        return ""
+    if late == 0:
+        return "Received on time"
+    return f"Received {late} day{'s' if late != 1 else ''} late"
 
 
 class ImplementationUpdate(models.Model):

@@ -125,6 +125,8 @@ def record_response(
     if user is not None and given_on is None:
         errors["given_on"] = "Enter the date of the response."
     with transaction.atomic():
+        # Kept now, so that a later change to the report or the rules cannot rewrite whether it came in time.
+        response.keep_due_date(recommendation)
         recommendation = _locked_recommendation(
             recommendation_id,
             user,

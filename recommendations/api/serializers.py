@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from recommendations.choices import DeadlineRule, Outcome, Respondent, Status
+from recommendations.models import days_late
 
 
 class ResponseSummarySerializer(serializers.Serializer):
@@ -21,6 +22,29 @@ class ResponseSummarySerializer(serializers.Serializer):
     proposed_action = serializers.CharField(source="response__proposed_action")
     indicative_timescale = serializers.CharField(source="response__indicative_timescale")
     given_on = serializers.DateField(source="response__given_on", allow_null=True)
+    due_on_receipt = serializers.DateField(
+        source="response__due_on_receipt",
+        allow_null=True,
+        help_text=(
+            "The statutory due date as it stood when the response was recorded, kept whatever changes later; "
+            "null when no statutory period ran."
+        ),
+    )
+    days_late = serializers.SerializerMethodField(
+        help_text="Days after due_on_receipt that the response is dated: 0 when on time; null when either date is missing."
+    )
+    received_on_time = serializers.SerializerMethodField(
+        help_text="true when dated on or before due_on_receipt; null when either date is missing."
+    )
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True, min_value=0))
+    def get_days_late(self, row: dict[str, Any]) -> int | None:
+        return days_late(row["response__given_on"], row["response__due_on_receipt"])
+
+    @extend_schema_field(serializers.BooleanField(allow_null=True))
+    def get_received_on_time(self, row: dict[str, Any]) -> bool | None:
+        late = days_late(row["response__given_on"], row["response__due_on_receipt"])
+        return None if late is None else late == 0
 
     def to_representation(self, instance: dict[str, Any]) -> dict[str, Any] | None:  # type: ignore[override]
         if instance["response__outcome"] is None:
@@ -65,6 +89,7 @@ RECOMMENDATION_COLUMNS = (
     "response__proposed_action",
     "response__indicative_timescale",
     "response__given_on",
+    "response__due_on_receipt",
 )
 
 
@@ -79,6 +104,19 @@ class ResponseSerializer(serializers.Serializer):
     reasons = serializers.CharField(help_text="Why it is rejected, or which part is not accepted and why.")
     lead_cabinet_members = serializers.SerializerMethodField(help_text="One name a line, as recorded.")
     given_on = serializers.DateField(allow_null=True)
+    due_on_receipt = serializers.DateField(
+        allow_null=True,
+        help_text=(
+            "The statutory due date as it stood when the response was recorded, kept whatever changes later; "
+            "null when no statutory period ran."
+        ),
+    )
+    days_late = serializers.SerializerMethodField(
+        help_text="Days after due_on_receipt that the response is dated: 0 when on time; null when either date is missing."
+    )
+    received_on_time = serializers.SerializerMethodField(
+        help_text="true when dated on or before due_on_receipt; null when either date is missing."
+    )
     is_published = serializers.BooleanField()
     recorded_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
@@ -86,6 +124,15 @@ class ResponseSerializer(serializers.Serializer):
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_lead_cabinet_members(self, row: dict[str, Any]) -> list[str]:
         return [line.strip() for line in row["lead_cabinet_members"].splitlines() if line.strip()]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True, min_value=0))
+    def get_days_late(self, row: dict[str, Any]) -> int | None:
+        return days_late(row["given_on"], row["due_on_receipt"])
+
+    @extend_schema_field(serializers.BooleanField(allow_null=True))
+    def get_received_on_time(self, row: dict[str, Any]) -> bool | None:
+        late = days_late(row["given_on"], row["due_on_receipt"])
+        return None if late is None else late == 0
 
 
 RESPONSE_COLUMNS = (
@@ -97,6 +144,7 @@ RESPONSE_COLUMNS = (
     "reasons",
     "lead_cabinet_members",
     "given_on",
+    "due_on_receipt",
     "is_published",
     "recorded_at",
     "updated_at",

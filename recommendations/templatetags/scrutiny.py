@@ -16,7 +16,7 @@ from actions.models import Action
 
 from ..choices import OUTCOME_TAG_CLASSES, STATUS_TAG_CLASSES, Outcome, Status
 from ..deadlines import Deadline
-from ..models import Recommendation
+from ..models import Recommendation, Response
 
 register = template.Library()
 
@@ -31,6 +31,16 @@ def status_tag(value: str) -> SafeString:
 def outcome_tag(value: str) -> SafeString:
     label = Outcome(value).label if value in Outcome.values else "Not given"
     return format_html('<strong class="{}">{}</strong>', OUTCOME_TAG_CLASSES.get(value, "govuk-tag"), label)
+
+
+@register.simple_tag
+def timeliness_tag(response: Response | None) -> SafeString | str:
+    """'Received on time' or 'Received N days late', against the due date kept when it was recorded."""
+    late = response.days_late if response is not None else None
+    if late is None:
+        return ""
+    colour = "govuk-tag--green" if late == 0 else "govuk-tag--red"
+    return format_html('<strong class="govuk-tag {}">{}</strong>', colour, response.timeliness)  # type: ignore[union-attr]
 
 
 @register.inclusion_tag("recommendations/_deadline.html")

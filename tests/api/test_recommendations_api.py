@@ -31,7 +31,15 @@ FIELDS = [
     "deadline_rule",
     "response",
 ]
-RESPONSE_SUMMARY_FIELDS = ["outcome", "proposed_action", "indicative_timescale", "given_on"]
+RESPONSE_SUMMARY_FIELDS = [
+    "outcome",
+    "proposed_action",
+    "indicative_timescale",
+    "given_on",
+    "due_on_receipt",
+    "days_late",
+    "received_on_time",
+]
 # The report is received on 23 April 2024; under the two-month rule a response is due by 22 June.
 BEFORE_DUE = datetime.datetime(2024, 6, 22, 12, tzinfo=datetime.UTC)
 AFTER_DUE = datetime.datetime(2024, 6, 24, 12, tzinfo=datetime.UTC)
@@ -117,8 +125,38 @@ def test_a_recommendation_has_the_contract_fields_and_null_response_until_answer
         "proposed_action": "As recommended.",
         "indicative_timescale": "By March 2025",
         "given_on": "2024-06-01",
+        "due_on_receipt": None,
+        "days_late": None,
+        "received_on_time": None,
     }
     assert list(rows[1]["response"]) == RESPONSE_SUMMARY_FIELDS
+
+
+def test_a_response_says_whether_it_came_in_time_against_the_due_date_kept_when_recorded(report, council, key_client):
+    """Due 22 June 2024; a later change to the report does not rewrite it."""
+    late, on_time = recommend(report, "1"), recommend(report, "2")
+    for recommendation, day in ((late, 30), (on_time, 22)):
+        services.record_response(
+            recommendation_id=recommendation.pk,
+            user=None,
+            outcome=Outcome.ACCEPTED,
+            given_on=datetime.date(2024, 6, day),
+        )
+    report.received_on = datetime.date(2024, 5, 20)
+    services.save_report(report, user=None, reason="Date of receipt corrected")
+    client = key_client(council)
+
+    with time_machine.travel(AFTER_DUE, tick=False):
+        summaries = {row["id"]: row["response"] for row in results(client)}
+        responses = {row["recommendation"]: row for row in results(client, "/api/v1/responses/")}
+
+    for answers in (summaries, responses):
+        assert {k: answers[late.pk][k] for k in ("due_on_receipt", "days_late", "received_on_time")} == {
+            "due_on_receipt": "2024-06-22",
+            "days_late": 8,
+            "received_on_time": False,
+        }
+        assert (answers[on_time.pk]["days_late"], answers[on_time.pk]["received_on_time"]) == (0, True)
 
 
 def test_the_list_and_the_detail_agree(report, council, key_client):
@@ -289,6 +327,9 @@ def test_a_response_has_its_fields_and_the_lead_members_as_a_list(report, counci
         "reasons": "",
         "lead_cabinet_members": ["Cllr Kate Gregory, Cabinet Member for SEND", "Cllr Liz Brighouse"],
         "given_on": "2024-06-10",
+        "due_on_receipt": None,
+        "days_late": None,
+        "received_on_time": None,
         "is_published": True,
     }
 

@@ -159,6 +159,26 @@ def test_an_officer_records_a_response_and_sees_it_with_its_history(recommendati
     assert "Olivia Officer (TCC)" in page and "Response recorded: Accepted" in page
 
 
+def test_the_recommendation_and_the_tracker_say_whether_the_response_came_in_time(
+    recommendation, make_recommendation, report, officer, administrator, client_for
+):
+    """Due 22 June 2024: dated 28 June is 6 days late, and stays so when the report is changed later."""
+    on_time = make_recommendation("2")
+    client = client_for(officer)
+    client.post(reverse("recommendations:respond", args=[recommendation.pk]), response_post())
+    client.post(reverse("recommendations:respond", args=[on_time.pk]), response_post(given_on_day="21"))
+    report.received_on = D(2024, 5, 1)
+    services.save_report(report, user=administrator, reason="Date of receipt corrected")
+
+    detail = client.get(recommendation.get_absolute_url()).content.decode()
+    tracker = client.get(reverse("recommendations:tracker")).content.decode()
+
+    assert '<strong class="govuk-tag govuk-tag--red">Received 6 days late</strong>' in detail
+    assert "Due by 22 June 2024 when it was recorded" in detail
+    assert '<strong class="govuk-tag govuk-tag--red">Received 6 days late</strong>' in tracker
+    assert '<strong class="govuk-tag govuk-tag--green">Received on time</strong>' in tracker
+
+
 def test_the_form_shows_the_current_response_for_revision(recommendation, officer, client_for):
     services.record_response(
         recommendation_id=recommendation.pk,

@@ -102,6 +102,40 @@ def test_revising_a_response_keeps_the_first_in_history(recommendation, officer,
     ]
 
 
+def test_a_response_keeps_the_due_date_it_answered_and_whether_it_came_in_time(
+    recommendation, make_recommendation, officer, administrator
+):
+    """Due 22 June 2024. A later change to the report cannot rewrite whether it came in time."""
+    late = respond(recommendation, officer, given_on=D(2024, 6, 30))
+    on_time = respond(make_recommendation("2"), officer, given_on=D(2024, 6, 22))
+
+    late.refresh_from_db()
+    assert (late.due_on_receipt, late.due_rule_on_receipt) == (D(2024, 6, 22), "overview_scrutiny_two_months")
+    assert (late.days_late, late.timeliness) == (8, "Received 8 days late")
+    assert (on_time.days_late, on_time.timeliness) == (0, "Received on time")
+
+    report = recommendation.report
+    report.received_on = D(2024, 5, 20)
+    services.save_report(report, user=administrator, reason="Date of receipt corrected")
+    respond(recommendation, officer, given_on=D(2024, 6, 30), outcome=Outcome.PARTIALLY_ACCEPTED, reasons="Cost.")
+
+    late.refresh_from_db()
+    assert report.response_due_date == D(2024, 7, 19)
+    assert (late.due_on_receipt, late.days_late) == (D(2024, 6, 22), 8)
+
+
+def test_a_response_with_no_statutory_period_or_no_date_says_nothing_of_timeliness(
+    make_report, make_recommendation, officer
+):
+    undated = services.record_response(
+        recommendation_id=make_recommendation("3").pk, user=None, outcome=Outcome.ACCEPTED, given_on=None
+    )
+    no_period = respond(make_recommendation("4", report=make_report("No clock", regime=ResponseRegime.NONE)), officer)
+
+    assert (undated.due_on_receipt, undated.days_late, undated.timeliness) == (D(2024, 6, 22), None, "")
+    assert (no_period.due_on_receipt, no_period.days_late, no_period.timeliness) == (None, None, "")
+
+
 def test_a_response_without_an_outcome_is_refused_clearly(recommendation, officer):
     with pytest.raises(ValidationError) as refused:
         respond(recommendation, officer, outcome="")
