@@ -8,7 +8,6 @@ repeats it, so the pack reads the same printed in black and white or read aloud 
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 from collections.abc import Iterable, Sequence
@@ -28,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from actions.choices import BRAG_DEFINITIONS, BRAG_DISPLAY_ORDER, NOT_YET_RATED, Brag
+from send_tracker.spreadsheets import append_row, write_csv
 
 from .as_it_stood import PlanAsItStood, RiskAsItStood
 from .choices import RiskLevel
@@ -86,9 +86,6 @@ LEVEL_FILLS: dict[str, str] = {
 }
 OBJECTIVE_FILL = "F3F2F1"
 HEADER_FILL = "DEE0E2"
-
-# Cells a spreadsheet would run as a formula are prefixed, so a downloaded file cannot carry one.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -176,19 +173,11 @@ DEMO_NOTE = (
 # CSV
 
 
-def csv_safe(value: object) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     buffer = io.StringIO()
     # The byte order mark makes Excel read the file as UTF-8, as the DfE's own downloads do.
     buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([csv_safe(cell) for cell in row])
+    write_csv(buffer, header, rows)
     return buffer.getvalue().encode("utf-8")
 
 
@@ -382,25 +371,15 @@ def _fill(hex_colour: str) -> PatternFill:
     return PatternFill(fill_type="solid", start_color=hex_colour, end_color=hex_colour)
 
 
-def _append(sheet: Worksheet, values: Sequence[object]) -> int:
-    sheet.append(list(values))
-    row = sheet.max_row
-    for cell in sheet[row]:
-        # openpyxl stores a string starting "=" as a formula: text from the tracker stays text.
-        if cell.data_type == "f":
-            cell.data_type = "s"
-    return row
-
-
 def _title_rows(sheet: Worksheet, lines: list[str]) -> None:
     for index, line in enumerate(lines):
-        row = _append(sheet, [line])
+        row = append_row(sheet, [line])
         sheet.cell(row=row, column=1).font = Font(bold=index == 0, size=14 if index == 0 else 11)
-    _append(sheet, [])
+    append_row(sheet, [])
 
 
 def _header(sheet: Worksheet, columns: list[str]) -> int:
-    row = _append(sheet, columns)
+    row = append_row(sheet, columns)
     for cell in sheet[row]:
         cell.font = Font(bold=True)
         cell.fill = _fill(HEADER_FILL)
@@ -416,13 +395,13 @@ def _header(sheet: Worksheet, columns: list[str]) -> int:
 
 def _key_sheet(workbook: Workbook) -> None:
     sheet = workbook.create_sheet("Key")
-    _append(sheet, ["Rating", "Meaning (as the DfE instructs)"])
+    append_row(sheet, ["Rating", "Meaning (as the DfE instructs)"])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for value in BRAG_DISPLAY_ORDER:
-        row = _append(sheet, [Brag(value).label, BRAG_DEFINITIONS[value]])
+        row = append_row(sheet, [Brag(value).label, BRAG_DEFINITIONS[value]])
         sheet.cell(row=row, column=1).fill = _fill(BRAG_FILLS[value])
-    _append(sheet, [NOT_YET_RATED, "No rating recorded yet (this is not Grey)."])
+    append_row(sheet, [NOT_YET_RATED, "No rating recorded yet (this is not Grey)."])
     sheet.column_dimensions["A"].width = 16
     sheet.column_dimensions["B"].width = 70
 
@@ -450,7 +429,7 @@ def plan_xlsx(meeting: Meeting, reading: PlanAsItStood) -> bytes:
     _title_rows(sheet, lines)
     _header(sheet, PLAN_COLUMNS)
     for item in highlight_rows(reading):
-        row = _append(sheet, item.cells())
+        row = append_row(sheet, item.cells())
         for cell in sheet[row]:
             cell.border = BORDER
             cell.alignment = WRAP
@@ -479,7 +458,7 @@ def risks_xlsx(meeting: Meeting, risks: list[RiskAsItStood], owners: dict[int, s
     level_columns = {RISK_COLUMNS.index("Level before") + 1, RISK_COLUMNS.index("Level after") + 1}
     levels = {level.label: level for level in RiskLevel}
     for risk in risks:
-        row = _append(sheet, risk_cells(risk, owners, on))
+        row = append_row(sheet, risk_cells(risk, owners, on))
         for cell in sheet[row]:
             cell.border = BORDER
             cell.alignment = WRAP

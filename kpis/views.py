@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -14,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
+
+from send_tracker.spreadsheets import write_csv
 
 from . import access
 from .benchmark import DEFAULT_COMPARATORS, Benchmark, Directory, build_benchmark
@@ -32,24 +33,13 @@ from .models import (
 from .periods import PERIOD_HINTS, following, periods_between, periods_label
 from .services import CSV_COLUMNS, CsvUploadError, record_value, set_target, upload_values_csv
 
-# Cells a spreadsheet would run as a formula are prefixed, so a downloaded CSV cannot carry one.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: object) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
 
 def csv_response(filename: str, header: list[str], rows: list[list[object]]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     # The BOM makes Excel read the file as UTF-8, as the DfE's own downloads do.
     response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([csv_safe(cell) for cell in row])
+    write_csv(response, header, rows)
     return response
 
 

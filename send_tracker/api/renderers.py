@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -8,6 +7,8 @@ import orjson
 from rest_framework import renderers
 from rest_framework.renderers import BaseRenderer
 from rest_framework.utils.encoders import JSONEncoder
+
+from send_tracker.spreadsheets import write_csv
 
 _DRF_ENCODER = JSONEncoder()
 # Dates, times and dataclasses go to DRF's encoder, as they would without orjson: its format for a
@@ -37,20 +38,18 @@ class JSONRenderer(renderers.JSONRenderer):
         return text.replace("\u2028".encode(), b"\\u2028").replace("\u2029".encode(), b"\\u2029")
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
+def _cell(value: Any) -> object:
+    """A field as one cell: lists joined with '; ', a nested object by its outcome, name or id."""
     if isinstance(value, list):
-        return "; ".join(_cell(v) for v in value)
+        return "; ".join("" if v is None else str(_cell(v)) for v in value)
     if isinstance(value, dict):
-        return str(value.get("outcome") or value.get("name") or value.get("id") or "")
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+        return value.get("outcome") or value.get("name") or value.get("id") or ""
+    return value
 
 
 class CSVRenderer(BaseRenderer):
-    """`?format=csv`: one row per object, one column per field, lists joined with '; '."""
+    """`?format=csv`: one row per object, one column per field, lists joined with '; ', every cell
+    through send_tracker.spreadsheets.safe_cell so no text runs as a formula."""
 
     media_type = "text/csv"
     format = "csv"
@@ -73,8 +72,5 @@ class CSVRenderer(BaseRenderer):
             serializer_class = getattr(view, "serializer_class", None)
             if serializer_class is not None:
                 header = list(serializer_class().fields.keys())
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([_cell(row.get(column)) for column in header])
+        write_csv(buffer, header, ([_cell(row.get(column)) for column in header] for row in rows))
         return buffer.getvalue().encode("utf-8")

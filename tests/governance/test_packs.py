@@ -9,6 +9,7 @@ import io
 import docx
 import openpyxl
 import pytest
+import time_machine
 from django.urls import reverse
 
 from governance.packs import PLAN_COLUMNS, PLAN_SHEET, RISK_COLUMNS, RISK_SHEET
@@ -111,6 +112,31 @@ def test_text_that_looks_like_a_formula_stays_text(history, officer, scrutiny_me
     sheet = openpyxl.load_workbook(io.BytesIO(download(client, meeting, "plan", "xlsx").content))[PLAN_SHEET]
     cell = next(row for row in sheet.iter_rows() if row[0].value == "3A1")[2]
     assert cell.data_type == "s"
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"], ids=repr)
+def test_risk_text_beginning_a_formula_character_is_text_and_scores_stay_numbers(
+    start, make_risk, make_meeting, scrutiny_member, client_for
+):
+    from tests.governance.conftest import at
+
+    mitigations = f"{start}cmd|' /C calc'!A0"
+    with time_machine.travel(at(2024, 1, 5), tick=False):
+        make_risk("R1", (4, 4, 3, 2), mitigations=mitigations, cause=f"{start}2+5")
+    meeting = make_meeting(datetime.date(2024, 1, 17))
+    client = client_for(scrutiny_member)
+
+    [row] = from_header(
+        list(csv.reader(io.StringIO(download(client, meeting, "risks", "csv").content.decode("utf-8-sig")))),
+        RISK_COLUMNS,
+    )
+    assert (row[2], row[13]) == (f"'{start}2+5", f"'{mitigations}")
+    assert row[5:8] == ["4", "4", "16"]
+    sheet = openpyxl.load_workbook(io.BytesIO(download(client, meeting, "risks", "xlsx").content))[RISK_SHEET]
+    cells = next(cells for cells in sheet.iter_rows() if cells[0].value == "R1")
+    assert (cells[2].value, cells[13].value) == (f"'{start}2+5", f"'{mitigations}")
+    assert {cells[2].data_type, cells[13].data_type} == {"s"}
+    assert (cells[5].value, cells[7].value, cells[7].data_type) == (4, 16, "n")
 
 
 def test_the_risk_register_pack_as_at_the_meeting(history, scrutiny_member, client_for):

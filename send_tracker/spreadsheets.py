@@ -1,0 +1,68 @@
+"""Cells for the spreadsheets the product writes: every CSV (the API's `?format=csv`, the board
+packs, the KPI downloads) and every Excel workbook.
+
+A spreadsheet runs a cell that begins `=`, `+`, `-` or `@` as a formula (tab and carriage return
+can hide such a start), so text typed into the tracker could otherwise open a link or run a
+command on the reader's machine (OWASP: CSV injection). Text beginning with one of those is
+written with a single quote in front, which the spreadsheet shows and does not run. Numbers are
+data, not formulas: -3 stays the number -3 and a column of figures stays numeric.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import re
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+# Text that is exactly a number, as the API writes a decimal ("-3.50"): a spreadsheet reads it as
+# that number, and it can carry nothing else.
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
+
+Cell = str | int | float | Decimal | datetime.date
+
+
+class _Writer(Protocol):
+    def write(self, text: str, /) -> object: ...
+
+
+def safe_cell(value: object) -> Cell:
+    """`value` as a spreadsheet cell that cannot run as a formula.
+
+    None is an empty cell; numbers, dates and text that is exactly a number are kept as they are;
+    other text beginning with a formula character gets a single quote in front.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float | Decimal | datetime.date):
+        return value
+    text = str(value)
+    if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def write_csv(out: _Writer, header: Sequence[object], rows: Iterable[Sequence[object]]) -> None:
+    """A header and rows as CSV, every cell through safe_cell."""
+    writer = csv.writer(out)
+    writer.writerow([safe_cell(name) for name in header])
+    writer.writerows([safe_cell(value) for value in row] for row in rows)
+
+
+def append_row(sheet: Worksheet, values: Sequence[object]) -> int:
+    """Append a row of cells through safe_cell to an Excel sheet; returns the row's number.
+
+    openpyxl itself stores any string beginning '=' as a formula; after safe_cell none does.
+    """
+    sheet.append([safe_cell(value) for value in values])
+    row: int = sheet.max_row
+    return row
