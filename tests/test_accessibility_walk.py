@@ -13,6 +13,9 @@ page without visiting all 34 actions. The form pages a role may use are added to
 data, since some are reached only through a button; the administrator's forms are also sent empty,
 to check the error summary and the fields in error. Two browser tabs take turns, so that one page
 loads while axe-core checks the other.
+
+Each page is also narrowed to 320 CSS pixels (WCAG 2.2 reflow, 1.4.10: 1280 pixels at 400% zoom),
+where it must not scroll sideways as a whole: a wide table scrolls inside its own region instead.
 """
 
 from __future__ import annotations
@@ -61,6 +64,36 @@ START_AXE = """tags => {
     .run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})
     .then(result => result.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes})));
 }"""
+REFLOW_WIDTH = 320
+# How wide the page is once narrowed, and (when it is too wide) the first few elements that reach
+# past the right edge outside a table's own scrolling region, to name in the failure.
+PAGE_WIDTH = """() => {
+  const width = document.documentElement.scrollWidth;
+  const edge = window.innerWidth;
+  const culprits = width <= edge ? [] : [...document.body.querySelectorAll("*")]
+    .filter(el => el.getBoundingClientRect().right > edge + 1 && !el.closest(".app-table-scroll"))
+    .filter(el => ![...el.children].some(child => child.getBoundingClientRect().right > edge + 1))
+    .slice(0, 3)
+    .map(el => el.tagName.toLowerCase() + [...el.classList].map(name => "." + name).join(""));
+  return {width, edge, culprits};
+}"""
+
+
+def reflow_problem(tab: Any, url: str) -> str | None:
+    """Narrows the tab to 320 CSS pixels and says whether the page then scrolls sideways; the tab
+    is put back to its own width afterwards."""
+    wide = tab.viewport_size
+    tab.set_viewport_size({"width": REFLOW_WIDTH, "height": wide["height"]})
+    try:
+        measured = tab.evaluate(PAGE_WIDTH)
+    finally:
+        tab.set_viewport_size(wide)
+    if measured["width"] <= measured["edge"]:
+        return None
+    return (
+        f"{url}: at {REFLOW_WIDTH} CSS pixels the page is {measured['width']} wide and scrolls sideways"
+        f" (reaching past the edge: {', '.join(measured['culprits']) or 'nothing named'})"
+    )
 
 
 @dataclass
@@ -87,8 +120,11 @@ def oxfordshire_server(django_db_setup: None, django_db_blocker: Any) -> Iterato
             call_command("demo_accounts", stdout=io.StringIO())
         # A second partnership with a published plan, as on a regional instance: the public index
         # lists the partnerships only when there is more than one (with one it goes straight to it).
-        elsewhere = Partnership.objects.create(name="Elsewhere Partnership", slug="elsewhere", area_name="Elsewhere")
-        Plan.objects.create(partnership=elsewhere, title="Elsewhere Priority Action Plan", is_public=True)
+        # (Not "Elsewhere": every test builds that partnership afresh, tests/world.py.)
+        neighbour = Partnership.objects.create(
+            name="Neighbouring Partnership", slug="neighbouring", area_name="Neighbouring"
+        )
+        Plan.objects.create(partnership=neighbour, title="Neighbouring Priority Action Plan", is_public=True)
         User.objects.create_superuser(INSTANCE_ADMINISTRATOR, password=DEMO_PASSWORD, role=Role.ADMINISTRATOR)
         server = LiveServer("localhost")
         server._live_server_modified_settings.enable()
@@ -221,6 +257,8 @@ class Walker:
                         self.result.problems.append(
                             f"{url}: {violation['id']} ({violation['impact']}) at {' '.join(node['target'])}"
                         )
+                if problem := reflow_problem(tab, url):
+                    self.result.problems.append(problem)
                 for href in tab.eval_on_selector_all("a[href]", "links => links.map(link => link.href)"):
                     link = urlsplit(href)
                     if f"{link.scheme}://{link.netloc}" == self.origin and is_followed(link.path, link.query):
@@ -237,7 +275,13 @@ def page(browser_context: Any) -> Any:
 def test_every_page_a_role_reaches_answers_200_with_no_axe_violations(browser_context, oxfordshire_server, role):
     walker = Walker(browser_context, oxfordshire_server.url)
     if role == "anonymous":
-        start = ["/", reverse("public_index"), reverse("public_partnership", args=["oxfordshire"]), reverse("login")]
+        start = [
+            "/",
+            reverse("public_index"),
+            reverse("public_partnership", args=["oxfordshire"]),
+            reverse("login"),
+            reverse("accessibility"),
+        ]
     else:
         sign_in(walker.tabs[0], role, DEMO_PASSWORD)
         assert walker.tabs[0].get_by_role("button", name="Sign out").is_visible(), f"{role} could not sign in"
@@ -329,5 +373,7 @@ def test_every_form_sent_empty_shows_its_errors_with_no_axe_violations(page):
         page.evaluate(START_AXE, WCAG_TAGS)
         for violation in page.evaluate("() => window.axeViolations"):
             problems += [f"{path}: {violation['id']} at {' '.join(node['target'])}" for node in violation["nodes"]]
+        if problem := reflow_problem(page, path):
+            problems.append(problem)
 
     assert problems == []
