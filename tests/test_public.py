@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from actions.models import Plan
 from actions.services import Evidence, record_rating_update
 from kpis.models import Indicator, IndicatorValue
 
@@ -106,6 +107,42 @@ def test_the_public_page_is_cached_and_costs_a_fixed_number_of_queries(published
         Client().get(url)
     with django_assert_max_num_queries(0):
         Client().get(url)
+
+
+def test_the_page_an_officer_saw_names_nobody_to_the_next_visitor(published, officer, client_for):
+    url = f"/public/{published.partnership.slug}/"
+    officers_page = client_for(officer).get(url)
+    assert "Olivia Officer" in officers_page.content.decode() and "Sign out" in officers_page.content.decode()
+
+    response = Client().get(url)
+
+    page = response.content.decode()
+    assert "Publish the local offer" in page
+    assert "Olivia Officer" not in page and "Sign out" not in page and 'action="/accounts/logout/"' not in page
+    assert officers_page["Cache-Control"] == "private, no-store"  # no browser or proxy keeps a name
+    assert "public" in response["Cache-Control"] and "max-age=300" in response["Cache-Control"]
+    assert "Cookie" in response["Vary"]  # a shared cache keeps apart the signed-in request's answer
+
+
+def test_a_signed_in_person_gets_their_own_header_after_an_anonymous_visit(published, officer, client_for):
+    url = f"/public/{published.partnership.slug}/"
+    Client().get(url)
+
+    page = client_for(officer).get(url).content.decode()
+
+    assert "Olivia Officer" in page and "Sign out" in page
+
+
+def test_the_index_is_cached_without_the_header(published, other_partnership, officer, client_for):
+    Plan.objects.update_or_create(
+        partnership=other_partnership, title="Elsewhere Priority Action Plan", defaults={"is_public": True}
+    )
+    client_for(officer).get("/public/")
+
+    page = Client().get("/public/").content.decode()
+
+    assert published.partnership.area_name in page and other_partnership.area_name in page
+    assert "Olivia Officer" not in page and "Sign out" not in page
 
 
 def test_oxfordshire_publishes_its_plan_and_the_dfe_figures_beside_england(db):
