@@ -20,3 +20,7 @@ urlpatterns = [
     path("alerts/", include("send_tracker.alerts.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "send_tracker.error_pages.forbidden"
+handler404 = "send_tracker.error_pages.not_found"
+handler500 = "send_tracker.error_pages.server_error"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.test import Client
 from django.urls import reverse
 
+from send_tracker.accounts.models import User
 from tests.conftest import PASSWORD
 
 
@@ -72,3 +73,11 @@ def test_a_user_with_no_partnership_sees_no_plan(db, client_for, plan):
 
     assert response.status_code == 404
     assert "not linked to a partnership" in response.content.decode()
+
+
+def test_the_header_names_a_superuser_an_instance_administrator(db, client_for):
+    superuser = User.objects.create_superuser("root", "root@example.org", PASSWORD, first_name="Rory")
+
+    page = client_for(superuser).get(reverse("compare_partnerships")).content.decode()
+
+    assert "Rory (Instance administrator)" in page and "(Partner)" not in page
