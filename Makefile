@@ -68,8 +68,16 @@ assets: $(NODE_STAMP)
 
 # --- Running, testing, checking --------------------------------------------------------------
 
+# Development settings for this machine, written once and never overwritten: settings.py reads
+# .env, so the README's commands (manage.py import_pap, create_api_key ...) run as `make run` does.
+# A deployment writes its own .env from .env.example instead.
+DEV_ENV_FILE ?= .env
+$(DEV_ENV_FILE):
+	@$(PYTHON) -c 'import secrets, sys; sys.stdout.write("# Written by make run for development on this machine; not for production (see .env.example).\nDEBUG=true\nSECRET_KEY=" + secrets.token_urlsafe(50) + "\n")' > $@
+	@echo "Wrote $@ (DEBUG=true and a new SECRET_KEY) for development."
+
 run: export DEBUG ?= true
-run: venv assets
+run: venv assets $(DEV_ENV_FILE)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_oxfordshire
 	$(PY) manage.py demo_accounts

@@ -45,6 +45,36 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def read_env_file(path: Path) -> None:
+    """Adds the file's `NAME=value` lines to the environment, never replacing what is already set.
+
+    `make run` writes `.env` (DEBUG=true and a generated SECRET_KEY) the first time, so the
+    commands the README shows (`manage.py import_pap ...`) run in that checkout as `make run` did;
+    docker compose reads the same file. Blank lines and `#` comments are skipped; a value may be
+    quoted.
+    """
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return
+    for number, line in enumerate(lines, start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, sep, value = line.removeprefix("export ").partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or not name.isidentifier():
+            raise ImproperlyConfigured(f"{path}, line {number}: expected NAME=value, not {line!r}")
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        os.environ.setdefault(name, value)
+
+
+# ENV_FILE names another file; empty reads none (the test suite's choice).
+_env_file = os.environ.get("ENV_FILE", str(BASE_DIR / ".env"))
+if _env_file:
+    read_env_file(Path(_env_file))
+
 DEBUG = env_bool("DEBUG", False)
 
 # Production has no default secret: a missing SECRET_KEY stops the process. Development (DEBUG on)
@@ -55,7 +85,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set it to a long random value "
             "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
-            "or set DEBUG=true for local development."
+            "or set DEBUG=true for local development (`make run` writes both to .env)."
         )
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105 - DEBUG only
 

@@ -8,6 +8,8 @@ import os
 import shutil
 import tempfile
 
+# A developer's .env (make run's, or a deployment's) must not reach the tests or their subprocesses.
+os.environ.setdefault("ENV_FILE", "")
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-any-deployment")
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make around

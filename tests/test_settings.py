@@ -58,3 +58,63 @@ def test_the_deployment_checks_ask_for_redis():
 
     assert result.returncode != 0
     assert "send_tracker.W001" in result.stderr and "REDIS_URL is not set" in result.stderr
+
+
+def test_the_readme_commands_run_in_a_make_run_checkout_without_debug_in_the_environment(tmp_path):
+    """`make run` writes .env once; the commands run by hand afterwards (manage.py import_pap ...)
+    read it, with no DEBUG or SECRET_KEY of their own."""
+    env_file = tmp_path / ".env"
+    made = subprocess.run(  # noqa: S603
+        ["make", "-s", f"DEV_ENV_FILE={env_file}", str(env_file)],  # noqa: S607
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert made.returncode == 0, made.stderr
+    written = env_file.read_text()
+    assert "DEBUG=true" in written and "SECRET_KEY=" in written
+
+    result = run_manage("check", env={"ENV_FILE": str(env_file), "VAR_DIR": str(tmp_path / "var")})
+
+    assert result.returncode == 0, result.stderr
+    again = subprocess.run(  # noqa: S603
+        ["make", "-s", f"DEV_ENV_FILE={env_file}", str(env_file)],  # noqa: S607
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert again.returncode == 0 and env_file.read_text() == written  # a second make run keeps the key
+
+
+def test_the_environment_wins_over_the_env_file(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("# a deployment\nexport DEBUG=\"true\"\n\nSECRET_KEY='from-the-file'\n")
+    script = "from django.conf import settings; print(settings.DEBUG, settings.SECRET_KEY)"
+
+    result = run_manage(
+        "shell", "--no-imports", "-c", script, env={"ENV_FILE": str(env_file), "DEBUG": "false", "ALLOWED_HOSTS": "a"}
+    )
+
+    assert result.stdout.split() == ["False", "from-the-file"], result.stderr
+
+
+def test_a_missing_secret_is_one_line_that_says_what_to_set():
+    result = run_manage("check", env={"ENV_FILE": ""})
+
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "send-tracker is not configured: SECRET_KEY is not set. Set it to a long random value "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), or set DEBUG=true for local "
+        "development (`make run` writes both to .env)."
+    ]
+
+
+def test_a_malformed_env_file_names_its_line(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("DEBUG=true\nthis is not a setting\n")
+
+    result = run_manage("check", env={"ENV_FILE": str(env_file)})
+
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert f"{env_file}, line 2: expected NAME=value" in result.stderr
