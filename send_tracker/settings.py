@@ -11,7 +11,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import URLValidator, validate_email
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -43,6 +44,28 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None or raw.strip() == "":
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_url(name: str) -> str:
+    """An http(s) address, or empty when the variable is unset."""
+    raw = os.environ.get(name, "").strip()
+    if raw:
+        try:
+            URLValidator(schemes=["https", "http"])(raw)
+        except ValidationError:
+            raise ImproperlyConfigured(f"{name} must be a web address beginning https://, not {raw!r}") from None
+    return raw
+
+
+def env_email(name: str) -> str:
+    """An email address, or empty when the variable is unset."""
+    raw = os.environ.get(name, "").strip()
+    if raw:
+        try:
+            validate_email(raw)
+        except ValidationError:
+            raise ImproperlyConfigured(f"{name} must be an email address, not {raw!r}") from None
+    return raw
 
 
 def read_env_file(path: Path) -> None:
@@ -402,3 +425,13 @@ LOGGING = {
 }
 
 SERVICE_NAME = "SEND improvement tracker"
+
+# The footer's support links and the accessibility statement's contacts on pages that belong to no
+# partnership (sign-in, the public index, an instance administrator's pages). Each partnership may
+# set its own in the admin, which its pages show instead. SERVICE_OPERATOR names who runs the
+# instance ("This website is run by ...").
+SERVICE_OPERATOR = os.environ.get("SERVICE_OPERATOR", "").strip()
+PRIVACY_URL = env_url("PRIVACY_URL")
+CONTACT_URL = env_url("CONTACT_URL")
+CONTACT_EMAIL = env_email("CONTACT_EMAIL")
+ACCESSIBILITY_CONTACT_EMAIL = env_email("ACCESSIBILITY_CONTACT_EMAIL")

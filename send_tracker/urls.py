@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from send_tracker import compare, dashboard, public
+from send_tracker import accessibility, compare, dashboard, public
 from send_tracker.operations.views import healthz
 
 urlpatterns = [
@@ -12,6 +12,8 @@ urlpatterns = [
     path("partnerships/", compare.compare_partnerships, name="compare_partnerships"),
     path("public/", public.public_index, name="public_index"),
     path("public/<slug:slug>/", public.public_partnership, name="public_partnership"),
+    path("public/<slug:slug>/accessibility/", accessibility.public_statement, name="public_accessibility"),
+    path("accessibility/", accessibility.statement, name="accessibility"),
     path("accounts/", include("send_tracker.accounts.urls")),
     path("plan/", include("actions.urls")),
     path("recommendations/", include("recommendations.urls")),

@@ -60,6 +60,15 @@ def test_the_deployment_checks_ask_for_redis():
     assert "send_tracker.W001" in result.stderr and "REDIS_URL is not set" in result.stderr
 
 
+def test_a_footer_link_that_is_not_an_address_fails_loudly():
+    # A javascript: or mistyped link would reach every page's footer; an email must be an email.
+    bad_link = run_manage("check", env={**PRODUCTION, "PRIVACY_URL": "javascript:alert(1)"})
+    bad_email = run_manage("check", env={**PRODUCTION, "ACCESSIBILITY_CONTACT_EMAIL": "accessibility team"})
+
+    assert bad_link.returncode != 0 and "PRIVACY_URL must be a web address" in bad_link.stderr
+    assert bad_email.returncode != 0 and "ACCESSIBILITY_CONTACT_EMAIL must be an email address" in bad_email.stderr
+
+
 def test_the_readme_commands_run_in_a_make_run_checkout_without_debug_in_the_environment(tmp_path):
     """`make run` writes .env once; the commands run by hand afterwards (manage.py import_pap ...)
     read it, with no DEBUG or SECRET_KEY of their own."""

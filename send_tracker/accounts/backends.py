@@ -1,7 +1,8 @@
-"""Django's model backend, reading the signed-in user with their organisation in one query.
+"""Django's model backend, reading the signed-in user with their organisation and partnership in
+one query.
 
-Every page asks which partnership the user belongs to (through their organisation); loading it
-with the user saves a query on every request.
+Every page asks which partnership the user belongs to (through their organisation), and its footer
+shows that partnership's links; loading both with the user saves queries on every request.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from .models import User
 class UserWithOrganisationBackend(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:
         try:
-            user = User._default_manager.select_related("organisation").get(pk=user_id)
+            user = User._default_manager.select_related("organisation__partnership").get(pk=user_id)
         except User.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None
