@@ -5,11 +5,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from kpis.models import Indicator
+from recommendations.models import Recommendation
 from send_tracker.numbers import whole_number
 
 from . import access
@@ -98,8 +101,34 @@ def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
         "timeline": action_timeline(action),
         "themes": action.themes.all(),
         "workstreams": action.workstreams.all(),
+        "recommendations": _linked_recommendations(request, action),
+        "indicators": _linked_indicators(request, action),
     }
     return render(request, "actions/action_detail.html", context)
+
+
+def _linked_recommendations(request: HttpRequest, action: Action) -> list[Recommendation]:
+    """The scrutiny recommendations the action helps deliver, directly or through their updates."""
+    return list(
+        Recommendation.objects.visible_to(request.user)
+        .linked_to(action)
+        .with_status(_today())
+        .select_related("report__committee")
+        .order_by("report__received_on", "report__title", "position", "pk")
+    )
+
+
+def _linked_indicators(request: HttpRequest, action: Action) -> list[Indicator]:
+    """The KPIs that measure the action or its priority area; `for_action` says which."""
+    priority_area_id = action.objective.priority_area_id
+    direct = Indicator.actions.through.objects.filter(indicator=OuterRef("pk"), action=action)
+    return list(
+        Indicator.objects.visible_to(request.user)
+        .filter(Q(actions=action) | Q(priority_areas=priority_area_id))
+        .annotate(for_action=Exists(direct))
+        .distinct()
+        .order_by("position", "name")
+    )
 
 
 @login_required

@@ -7,16 +7,13 @@ import datetime
 from typing import Any
 
 from django import template
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from actions.models import Action
-
 from ..choices import OUTCOME_TAG_CLASSES, STATUS_TAG_CLASSES, Outcome, Status
 from ..deadlines import Deadline
-from ..models import Recommendation, Response
+from ..models import Response
 
 register = template.Library()
 
@@ -54,14 +51,3 @@ def deadline(value: Deadline | None, today: datetime.date | None = None, compact
         "overdue": value.is_overdue(today) if value else False,
         "compact": compact,
     }
-
-
-@register.simple_tag
-def linked_recommendations(action: Action) -> QuerySet[Recommendation]:
-    """The recommendations an action helps deliver, with their status today."""
-    return (
-        Recommendation.objects.filter(actions=action)
-        .with_status(timezone.localdate())
-        .select_related("report__committee")
-        .order_by("report__received_on", "position")
-    )

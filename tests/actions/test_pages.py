@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -12,6 +13,9 @@ from actions.models import Action, RatingUpdate
 from actions.services import Evidence, record_rating_update
 
 READERS = ["officer", "other_officer", "scrutiny_member", "partner_user", "administrator"]
+# Session, user, action, its history, rating updates, organisations, recommendations, KPIs, unread
+# alerts, follow, themes, workstreams: the same however many recommendations and KPIs it links.
+QUERIES_FOR_THE_ACTION_PAGE = 12
 
 
 def page_urls(action: Action) -> list[str]:
@@ -197,3 +201,96 @@ def test_pages_send_a_content_security_policy_without_inline_script(action, offi
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert "unsafe-inline" not in response["Content-Security-Policy"]
     assert "<script>" not in response.content.decode()
+
+
+# --- What the action's page links to ---------------------------------------------------------------
+
+
+def _link_recommendations_and_kpis(action: Action, count: int, start: int = 1) -> None:
+    """`count` recommendations (odd ones linked directly, even ones through an implementation update)
+    and `count` KPIs (odd ones of the action, even ones of its priority area)."""
+    from governance.models import Board
+    from kpis.models import Indicator
+    from recommendations.models import ImplementationUpdate, Recommendation, Report
+
+    partnership = action.plan.partnership
+    committee, _ = Board.objects.get_or_create(
+        partnership=partnership, name="Scrutiny Committee", defaults={"kind": "scrutiny_committee"}
+    )
+    report, _ = Report.objects.get_or_create(partnership=partnership, committee=committee, title="EHCP timeliness")
+    for n in range(start, start + count):
+        recommendation = Recommendation.objects.create(
+            report=report, number=str(n), position=n, text=f"Recommendation text {n}."
+        )
+        if n % 2:
+            recommendation.actions.add(action)
+        else:
+            update = ImplementationUpdate.objects.create(
+                recommendation=recommendation, reported_on=datetime.date(2024, 6, 1), progress="Mapped."
+            )
+            update.actions.add(action)
+        indicator = Indicator.objects.create(
+            partnership=partnership,
+            name=f"KPI {n}",
+            definition=f"Definition {n}.",
+            unit="percent",
+            polarity="higher",
+            frequency="monthly",
+            source="Case system",
+        )
+        if n % 2:
+            indicator.actions.add(action)
+        else:
+            indicator.priority_areas.add(action.objective.priority_area)
+
+
+def test_the_action_page_links_its_recommendations_and_kpis_in_a_fixed_number_of_queries(
+    action, officer, client_for, django_assert_max_num_queries
+):
+    from kpis.models import Indicator
+    from recommendations.models import Recommendation
+
+    _link_recommendations_and_kpis(action, 2)
+    client = client_for(officer)
+    client.get(action.get_absolute_url())
+    _link_recommendations_and_kpis(action, 10, start=3)
+
+    with django_assert_max_num_queries(QUERIES_FOR_THE_ACTION_PAGE):
+        page = client.get(action.get_absolute_url()).content.decode()
+
+    for recommendation in Recommendation.objects.filter(report__partnership=action.plan.partnership):
+        assert f'<a class="govuk-link" href="{recommendation.get_absolute_url()}">{recommendation.reference}</a>' in page
+    for indicator in Indicator.objects.filter(partnership=action.plan.partnership):
+        assert f'<a class="govuk-link" href="{indicator.get_absolute_url()}">{indicator.name}</a>' in page
+    assert "KPI 1</a> <span class=\"govuk-body-s app-secondary\">(measures this action)" in page
+    assert "KPI 2</a> <span class=\"govuk-body-s app-secondary\">(measures priority area 3)" in page
+
+
+def test_the_action_page_shows_no_recommendation_or_kpi_of_another_partnership(
+    action, officer, other_partnership, client_for
+):
+    """Links made past the services (a bad import, the shell) still show only what the reader may see."""
+    from governance.models import Board
+    from kpis.models import Indicator
+    from recommendations.models import Recommendation, Report
+
+    committee = Board.objects.create(partnership=other_partnership, name="Elsewhere HOSC", kind="scrutiny_committee")
+    report = Report.objects.create(partnership=other_partnership, committee=committee, title="Elsewhere's report")
+    foreign = Recommendation.objects.create(report=report, number="9", text="Elsewhere's recommendation.")
+    foreign_kpi = Indicator.objects.create(
+        partnership=other_partnership,
+        name="Elsewhere's KPI",
+        definition="Elsewhere's.",
+        unit="percent",
+        polarity="higher",
+        frequency="monthly",
+        source="Case system",
+    )
+    foreign.actions.add(action)
+    foreign_kpi.actions.add(action)
+
+    page = client_for(officer).get(action.get_absolute_url()).content.decode()
+
+    assert foreign.get_absolute_url() not in page and foreign_kpi.get_absolute_url() not in page
+    assert "No scrutiny recommendation is linked to this action." in page
+    assert "No key performance indicator is linked to this action or its priority area." in page
