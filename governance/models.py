@@ -530,13 +530,18 @@ class InspectionEvent(models.Model):
         if self.end_date and self.date and self.end_date < self.date:
             raise ValidationError({"end_date": "The last day cannot be before the first."})
 
-    @property
-    def date_label(self) -> str:
+    def is_expected_on(self, today: datetime.date) -> bool:
+        """Still to come. An expected event whose date has passed is read as having happened: the
+        flag records that its date was an estimate, not that it is still awaited."""
+        return self.is_expected and self.date >= today
+
+    def date_label_on(self, today: datetime.date) -> str:
+        """'9 November 2023', '25 to 29 September 2017', 'Expected about March 2025' while it is to
+        come, 'About June 2024' once an estimated date has passed."""
+        if self.is_expected:
+            return f"Expected about {self.date:%B %Y}" if self.is_expected_on(today) else f"About {self.date:%B %Y}"
         if self.end_date and self.end_date != self.date:
             if (self.date.year, self.date.month) == (self.end_date.year, self.end_date.month):
-                span = f"{self.date.day} to {long_date(self.end_date)}"
-            else:
-                span = f"{long_date(self.date)} to {long_date(self.end_date)}"
-        else:
-            span = long_date(self.date)
-        return f"Expected about {self.date:%B %Y}" if self.is_expected else span
+                return f"{self.date.day} to {long_date(self.end_date)}"
+            return f"{long_date(self.date)} to {long_date(self.end_date)}"
+        return long_date(self.date)

@@ -546,7 +546,9 @@ def timeline(request: HttpRequest) -> HttpResponse:
     for event in events:
         if not years or years[-1]["year"] != event.date.year:
             years.append({"year": event.date.year, "events": []})
-        years[-1]["events"].append(event)
+        years[-1]["events"].append(
+            {"event": event, "expected": event.is_expected_on(today), "when": event.date_label_on(today)}
+        )
     return render(
         request,
         "governance/timeline.html",

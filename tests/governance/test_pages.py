@@ -304,7 +304,8 @@ def test_an_action_arising_is_marked_done_once(meeting, arising, officer, client
 # The inspection cycle
 
 
-def test_the_timeline_lists_the_cycle_in_date_order(partnership, scrutiny_member, client_for):
+def test_the_timeline_lists_the_cycle_in_date_order(partnership, scrutiny_member, client_for, time_machine):
+    time_machine.move_to(datetime.datetime(2024, 7, 1, 9, tzinfo=datetime.UTC), tick=False)
     InspectionEvent.objects.create(
         partnership=partnership,
         kind=EventKind.IMPROVEMENT_NOTICE,
@@ -337,6 +338,26 @@ def test_the_timeline_lists_the_cycle_in_date_order(partnership, scrutiny_member
     )
     assert "9 November 2023: Improvement Notice, Department for Education" in page
     assert "Expected about March 2025: Monitoring inspection Expected" in page
+
+
+def test_an_expected_event_whose_date_has_passed_reads_as_having_happened(
+    partnership, scrutiny_member, client_for, time_machine
+):
+    time_machine.move_to(datetime.datetime(2025, 6, 1, 9, tzinfo=datetime.UTC), tick=False)
+    for title, day in (("DfE stocktake visit", datetime.date(2024, 6, 1)), ("Deep dive", datetime.date(2025, 9, 1))):
+        InspectionEvent.objects.create(
+            partnership=partnership,
+            kind=EventKind.STOCKTAKE,
+            title=title,
+            date=day,
+            is_expected=True,
+            outcome="Progress against the plan.",
+        )
+
+    page = plain(client_for(scrutiny_member).get(reverse("governance:timeline")))
+
+    assert "DfE stocktake visit About June 2024: DfE stocktake What it looked at: Progress against the plan." in page
+    assert "Deep dive Expected about September 2025: DfE stocktake Expected What it will look at:" in page
 
 
 # ---------------------------------------------------------------------------------------------
