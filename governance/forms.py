@@ -45,9 +45,14 @@ def optional_choice(label: str, choices: list[tuple[Any, str]], empty: str = "No
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the fields it names, the rest at the top of the form."""
+    """Put a service's ValidationError on the fields it names, the rest at the top of the form.
+
+    A form whose dates are GOV.UK date inputs names, in ALIASES, the box that takes a date's error.
+    """
+    aliases: dict[str, str] = getattr(form, "ALIASES", {})
     if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
+        for named, messages in error.message_dict.items():
+            field = aliases.get(named, named)
             for message in messages:
                 if field in form.fields and not form.errors.get(field):
                     form.add_error(field, message)
@@ -59,10 +64,15 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
 
 
 class MeetingForm(forms.Form):
-    date = date_field("Meeting date", required=True)
-    papers_deadline = date_field(
-        "Papers deadline", required=False, hint=f"Leave blank for a week before the meeting. {DATE_HINT}"
-    )
+    """A meeting for a board's calendar. Its dates are GOV.UK date inputs, as every other date is
+    (templates/governance/_meeting_fields.html)."""
+
+    date_day = date_part("day")
+    date_month = date_part("month")
+    date_year = date_part("year")
+    papers_deadline_day = date_part("day")
+    papers_deadline_month = date_part("month")
+    papers_deadline_year = date_part("year")
     status = forms.ChoiceField(
         label="Status",
         choices=MeetingStatus.choices,
@@ -73,6 +83,17 @@ class MeetingForm(forms.Form):
         label="Title", required=False, max_length=200, help_text="Optional, e.g. 'Focused session: post-16 provision'."
     )
     location = forms.CharField(label="Where", required=False, max_length=200, help_text="Optional.")
+
+    ALIASES = {"date": "date_day", "papers_deadline": "papers_deadline_day"}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        date = DateParts.read(self, "date", "The meeting date")
+        if date is None and not any(self.has_error(f"date_{part}") for part in ("day", "month", "year")):
+            self.add_error("date_day", "Enter the meeting date.")
+        cleaned["date"] = date
+        cleaned["papers_deadline"] = DateParts.read(self, "papers_deadline", "The papers deadline")
+        return cleaned
 
 
 class AgendaItemForm(forms.Form):

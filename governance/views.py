@@ -131,6 +131,7 @@ def meeting_new(request: HttpRequest, board_id: int) -> HttpResponse:
         back_url=board.get_absolute_url(),
         back_label=f"Back to {board}",
         submit="Add meeting",
+        fields_template="governance/_meeting_fields.html",
     )
 
 
@@ -145,6 +146,7 @@ def _form_page(
     submit: str,
     intro: str = "",
     status: int | None = None,
+    fields_template: str = "",
 ) -> HttpResponse:
     if status is None:
         status = 400 if request.method == "POST" else 200
@@ -159,6 +161,7 @@ def _form_page(
             "back_label": back_label,
             "submit": submit,
             "intro": intro,
+            "fields_template": fields_template,
         },
         status=status,
     )

@@ -34,7 +34,10 @@ def read_urls(meeting: Meeting, risk) -> list[str]:  # type: ignore[no-untyped-d
 
 def form_posts(meeting: Meeting, arising: ActionArising, risk) -> list[tuple[str, dict[str, object]]]:  # type: ignore[no-untyped-def]
     return [
-        (reverse("governance:meeting_new", args=[meeting.board_id]), {"date": "1/7/2024", "status": "scheduled"}),
+        (
+            reverse("governance:meeting_new", args=[meeting.board_id]),
+            {**meeting_date(1, 7, 2024), "status": "scheduled"},
+        ),
         (
             reverse("governance:agenda_item_new", args=[meeting.pk]),
             {"agenda-title": "Item", "agenda-purpose": "discussion"},
@@ -58,6 +61,11 @@ def form_posts(meeting: Meeting, arising: ActionArising, risk) -> list[tuple[str
             },
         ),
     ]
+
+
+def meeting_date(day: object, month: object, year: object, name: str = "date") -> dict[str, str]:
+    """The add-meeting form's GOV.UK date input, as a browser posts it."""
+    return {f"{name}_day": str(day), f"{name}_month": str(month), f"{name}_year": str(year)}
 
 
 def snapshot() -> tuple[int, ...]:
@@ -150,9 +158,18 @@ def test_read_only_users_get_403_on_every_form_and_nothing_changes(
 def test_an_officer_of_a_member_organisation_adds_a_meeting(board, officer, client_for):
     client = client_for(officer)
     assert "Add a meeting" in client.get(board.get_absolute_url()).content.decode()
+    for url in (board.get_absolute_url(), reverse("governance:meeting_new", args=[board.pk])):
+        # The GOV.UK date input, as every other date in the product: day, month and year boxes.
+        page = client.get(url).content.decode()
+        assert 'name="date"' not in page and 'name="papers_deadline"' not in page, url
+        for name, legend in (("date", "Meeting date"), ("papers_deadline", "Papers deadline")):
+            assert f'<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{legend}</legend>' in page, url
+            for part in ("day", "month", "year"):
+                assert f'name="{name}_{part}" type="text" inputmode="numeric"' in page, url
 
     response = client.post(
-        reverse("governance:meeting_new", args=[board.pk]), {"date": "19/6/2024", "status": "scheduled", "title": ""}
+        reverse("governance:meeting_new", args=[board.pk]),
+        {**meeting_date(19, 6, 2024), "status": "scheduled", "title": ""},
     )
 
     meeting = Meeting.objects.get(board=board)
@@ -235,14 +252,19 @@ def test_an_administrator_keeps_any_boards_meetings(meeting, administrator, clie
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        ("meeting_new", {"date": "31/2/2024", "status": "scheduled"}, "Enter the meeting date as a real date"),
-        ("meeting_new", {"date": "", "status": "scheduled"}, "Enter the meeting date."),
+        ("meeting_new", {**meeting_date(31, 2, 2024), "status": "scheduled"}, "The meeting date must be a real date"),
         (
             "meeting_new",
-            {"date": "1/7/2024", "papers_deadline": "2/7/2024", "status": "scheduled"},
+            {**meeting_date(31, "", 2024), "status": "scheduled"},
+            "The meeting date must include a month.",
+        ),
+        ("meeting_new", {**meeting_date("", "", ""), "status": "scheduled"}, "Enter the meeting date."),
+        (
+            "meeting_new",
+            {**meeting_date(1, 7, 2024), **meeting_date(2, 7, 2024, "papers_deadline"), "status": "scheduled"},
             "The papers deadline must be on or before the meeting date.",
         ),
-        ("meeting_new", {"date": "17/4/2024", "status": "scheduled"}, "already has a meeting on 17 April 2024"),
+        ("meeting_new", {**meeting_date(17, 4, 2024), "status": "scheduled"}, "already has a meeting on 17 April 2024"),
         ("agenda_item_new", {"agenda-title": " ", "agenda-purpose": "discussion"}, "Enter the item&#x27;s title."),
         ("agenda_item_new", {"agenda-title": "X", "agenda-purpose": "gossip"}, "Choose what the board is asked to do."),
         ("decision_new", {"decision-text": ""}, "Enter what the board decided."),
@@ -267,6 +289,8 @@ def test_bad_input_is_a_clear_400_and_nothing_is_written(meeting, officer, clien
     assert response.status_code == 400
     page = response.content.decode()
     assert "There is a problem" in page and message in page
+    if name == "meeting_new":  # the summary links to the box of the date input that is wrong
+        assert re.search(r'<a href="#id_(date|papers_deadline)_(day|month)">', page)
     assert snapshot() == before
 
 
