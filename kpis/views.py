@@ -49,11 +49,15 @@ def _number_text(value: Decimal | None) -> str:
 
 def indicator_rows(indicators: QuerySet[Indicator]) -> list[dict[str, Any]]:
     """Each indicator with its latest value, target and direction of travel: for the KPI list and
-    the dashboard. Three queries whatever the number of indicators."""
+    the dashboard. Three queries whatever the number of indicators.
+
+    Only each indicator's two latest values are read (the prefetch is sliced, which Django does with
+    a window function in the same query): years of monthly figures need not become objects for two
+    of them to be shown."""
     indicators = indicators.select_related("owner", "partnership").prefetch_related(
         Prefetch(
             "values",
-            queryset=IndicatorValue.objects.select_related("target").order_by("-period_start"),
+            queryset=IndicatorValue.objects.select_related("target").order_by("-period_start")[:2],
             to_attr="recent_values",
         )
     )

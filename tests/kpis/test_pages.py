@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models.signals import post_init
 from django.urls import reverse
 
 from kpis.models import EhcpTimeliness, Indicator, IndicatorValue, Target
@@ -90,6 +91,29 @@ def test_the_list_query_count_does_not_grow_with_the_indicators(
 
     assert response.status_code == 200
     assert text(response).count("Improving") == 12
+
+
+@pytest.mark.parametrize("url", ["/", "/kpis/"])
+def test_the_list_and_the_dashboard_read_only_the_two_latest_figures(url, indicator, officer, client_for, make_action):
+    """Years of monthly figures are not made into objects to show the latest against the one before."""
+    make_action("1A1")  # the dashboard shows its figures beside a plan
+    for month, value in [(4, "70"), (5, "60"), (6, "45"), (7, "52.5")]:
+        record_value(indicator_id=indicator.pk, user=officer, period=f"2024-{month:02d}", value=value)
+    client = client_for(officer)
+    made: list[IndicatorValue] = []
+
+    def count(sender, instance, **kwargs):  # type: ignore[no-untyped-def]
+        made.append(instance)
+
+    post_init.connect(count, sender=IndicatorValue)
+    try:
+        page = text(client.get(url))
+    finally:
+        post_init.disconnect(count, sender=IndicatorValue)
+
+    assert sorted(str(value.period_start) for value in made) == ["2024-06-01", "2024-07-01"]
+    # Up on June's 45.0%; against May or April it would be down.
+    assert "52.5%" in page and "July 2024" in page and "Improving" in page and "Getting worse" not in page
 
 
 def test_the_indicator_page_query_count_is_bounded(rated, officer, client_for, django_assert_max_num_queries):
