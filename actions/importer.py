@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.db import models, transaction
 from django.utils import timezone
 
+from send_tracker.history import actor_label, stamp
+
 from .choices import Brag, DueDateKind
 from .models import (
     Action,
@@ -45,10 +47,8 @@ if TYPE_CHECKING:
 TABLE_COLUMNS: tuple[str, ...] = ("PAP Ref", "Objective", "Theme", "Project(s)", "Comment", "Date", "BRAG")
 PRIORITY_AREA_NUMBERS = range(1, 6)  # the inspection framework sets at most five areas for priority action
 
-# The history reason on every row the importer saves, and the name it goes by in an action's
-# timeline when no signed-in person ran the import.
+# The history reason on every row the importer saves.
 IMPORT_REASON = "Imported from the published plan"
-IMPORT_ACTOR = "Import of the published plan"
 
 # English month names and the abbreviations council papers use. Written out rather than taken
 # from `calendar.month_name`, which follows the process locale.
@@ -639,10 +639,7 @@ class _ImportContext:
     now: datetime.datetime
 
     def stamp(self, instance: models.Model) -> None:
-        # simple-history reads these when the save makes its history row.
-        instance._change_reason = IMPORT_REASON  # type: ignore[attr-defined]
-        instance._history_user = self.user  # type: ignore[attr-defined]
-        instance._history_actor = self.actor  # type: ignore[attr-defined]
+        stamp(instance, by=self.user, reason=IMPORT_REASON)
 
 
 def import_plan(*, plan: Plan, parsed: ParsedPlan, user: User | None = None) -> ImportResult:
@@ -657,7 +654,7 @@ def import_plan(*, plan: Plan, parsed: ParsedPlan, user: User | None = None) -> 
     Nothing is deleted: an action dropped from a later file stays, with its history.
     """
     _check_parsed_plan(parsed)
-    context = _ImportContext(user=user, actor=_actor_label(user), now=timezone.now())
+    context = _ImportContext(user=user, actor=actor_label(user), now=timezone.now())
     result = ImportResult()
     with transaction.atomic():
         # Two imports into one plan at once would both create the same rows; the lock makes the
@@ -693,14 +690,6 @@ def _check_parsed_plan(parsed: ParsedPlan) -> None:
         refs.add(action.ref)
     if problems:
         raise PlanImportError(problems)
-
-
-def _actor_label(user: User | None) -> str:
-    if user is None:
-        return IMPORT_ACTOR
-    organisation = user.organisation
-    name = user.display_name
-    return f"{name} ({organisation.name})" if organisation else name
 
 
 def _save_if_changed(instance: models.Model, values: dict[str, Any], context: _ImportContext) -> bool:

@@ -26,6 +26,7 @@ from governance.choices import BoardKind
 from governance.models import Board
 from send_tracker.accounts.choices import OrganisationKind
 from send_tracker.accounts.models import Organisation, Partnership
+from send_tracker.history import stamp
 
 from .choices import PlanKind
 from .importer import ImportResult, import_plan, parse_plan_table
@@ -166,7 +167,6 @@ OWNERS_BY_REF: dict[str, str] = {
     "1.2": PARENT_CARER_FORUM,
 }
 OWNER_REASON = "Owner assigned for the demo (the published plan names none)"
-LOADER_ACTOR = "Loading of the Oxfordshire example"
 
 
 @dataclass(frozen=True)
@@ -238,8 +238,7 @@ def assign_owners(plan: Plan, organisations: dict[str, Organisation]) -> int:
         action.owner = organisations[OWNERS_BY_REF.get(action.ref, DEFAULT_OWNER)]
         # A new version, like every change to an action, so a form or ETag opened before is stale.
         action.version += 1
-        action._change_reason = OWNER_REASON  # type: ignore[attr-defined]
-        action._history_actor = LOADER_ACTOR  # type: ignore[attr-defined]
+        stamp(action, by=None, reason=OWNER_REASON)
         action.save()
         assigned += 1
     return assigned

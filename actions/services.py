@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from send_tracker.accounts import access
-from send_tracker.accounts.models import User
+from send_tracker.history import person, stamp
 
 from .choices import EVIDENCE_REQUIRED, Brag
 from .models import Action, RatingUpdate
@@ -60,7 +60,7 @@ class StaleEditError(Exception):
     def changes_since(self) -> list[object]:
         return list(
             self.action.history.filter(version__gt=self.based_on_version)
-            .select_related("history_user")
+            .select_related("history_user__organisation")
             .order_by("history_date")
         )
 
@@ -141,7 +141,6 @@ def record_rating_update(
     commentary: str,
     based_on_version: int,
     evidence: Evidence | None = None,
-    actor_label: str = "",
     commentary_is_public: bool = False,
 ) -> RatingUpdate:
     """Record a new BRAG rating for an action, with the commentary and evidence behind it.
@@ -160,17 +159,14 @@ def record_rating_update(
         if action.version != based_on_version:
             raise StaleEditError(action, based_on_version)
         previous = action.brag
-        label = actor_label or _actor_label(user)
         action.brag = brag
         action.brag_commentary = commentary.strip()
         action.brag_commentary_is_public = commentary_is_public
         action.rated_at = timezone.now()
         # An API key's principal is not a person; its organisation is named in history_actor.
-        action.rated_by = user if isinstance(user, User) and user.is_authenticated else None
+        action.rated_by = person(user)
         action.version += 1
-        action._change_reason = commentary.strip()  # type: ignore[attr-defined]
-        action._history_user = action.rated_by  # type: ignore[attr-defined]
-        action._history_actor = label  # type: ignore[attr-defined]
+        label = stamp(action, by=user, reason=commentary.strip())
         action.save()
         update = RatingUpdate(
             action=action,
@@ -191,14 +187,3 @@ def record_rating_update(
             update.evidence_file = evidence.file  # type: ignore[assignment]
         update.save()
     return update
-
-
-def _actor_label(user: AnyUser) -> str:
-    """Who made a change, in words kept with it: 'Olivia Officer (Oxfordshire County Council)'."""
-    if not getattr(user, "is_authenticated", False):
-        return "Unknown"
-    if hasattr(user, "api_key"):
-        return str(user.display_name)
-    organisation = getattr(user, "organisation", None)
-    name = getattr(user, "display_name", str(user))
-    return f"{name} ({organisation.name})" if organisation else name

@@ -57,7 +57,7 @@ def _display(field_name: str, value: object, names: dict[str, dict[object, str]]
 
 def action_timeline(action: Action) -> list[TimelineEntry]:
     """Newest first. Three queries whatever the length: history, updates, and names of owners."""
-    records = list(action.history.select_related("history_user").order_by("history_date", "history_id"))
+    records = list(action.history.select_related("history_user__organisation").order_by("history_date", "history_id"))
     updates = {update.version: update for update in action.rating_updates.select_related("created_by")}
     from send_tracker.accounts.models import Organisation, User
 
@@ -71,16 +71,12 @@ def action_timeline(action: Action) -> list[TimelineEntry]:
     previous = None
     for record in records:
         update = updates.get(record.version)
-        who = (
-            (update.created_by_label if update else "")
-            or record.history_actor
-            or (record.history_user.display_name if record.history_user else "The system")
-        )
+        who = record.actor
         if previous is None:
             entry = TimelineEntry(
                 when=record.history_date,
                 who=who,
-                why=record.history_change_reason or "Added to the plan",
+                why=record.why or "Added to the plan",
                 kind="created",
                 version=record.version,
                 brag=record.brag,
@@ -101,7 +97,7 @@ def action_timeline(action: Action) -> list[TimelineEntry]:
             entry = TimelineEntry(
                 when=record.history_date,
                 who=who,
-                why=record.history_change_reason or "",
+                why=record.why,
                 kind="rating" if update else "edit",
                 version=record.version,
                 brag=record.brag,

@@ -24,6 +24,7 @@ from actions.models import Action, Plan, RatingUpdate
 from kpis.models import Indicator
 from send_tracker.accounts.choices import OrganisationKind
 from send_tracker.accounts.models import Organisation, Partnership
+from send_tracker.history import reason_is, stamp
 
 from .choices import AgendaPurpose, BoardKind, EventKind, MeetingStatus, MemberRole
 from .models import Board, BoardMember, InspectionEvent, Meeting, Risk, RiskReview
@@ -722,7 +723,7 @@ def _boards(partnership: Partnership) -> dict[str, Board]:
         if not created and not board.meets:
             # Created by the plan's loader without how often it meets; fill only that gap.
             board.meets = spec.meets
-            board._change_reason = "How often it meets, from the governance loader"  # type: ignore[attr-defined]
+            stamp(board, by=None, reason="How often it meets, from the governance loader")
             board.save(update_fields=["meets"])
         boards[spec.name] = board
     return boards
@@ -794,7 +795,7 @@ def _risks(partnership: Partnership, organisations: dict[str, Organisation], sia
             # Dated when the papers first recorded the risk, so the register "as it stood" at any
             # later meeting includes it.
             risk._history_date = _london_noon(RISKS_RECORDED)  # type: ignore[attr-defined]
-            risk._change_reason = "From the 2018 Written Statement of Action report (seed 003); demo scores"  # type: ignore[attr-defined]
+            stamp(risk, by=None, reason="From the 2018 Written Statement of Action report (seed 003); demo scores")
             risk.save()
         risks[spec.reference] = risk
     return risks
@@ -905,7 +906,7 @@ def _demo_rating_history(plan: Plan | None) -> str:
     if plan is None:
         return "no plan, so no demo rating history"
     history = Action.history.model  # type: ignore[attr-defined]
-    if history.objects.filter(plan_id=plan.pk, history_change_reason=DEMO_REASON).exists():
+    if history.objects.filter(reason_is(DEMO_REASON), plan_id=plan.pk).exists():
         return "demo rating history already present"
     if RatingUpdate.objects.filter(action__plan=plan).exists():
         return "the plan has real ratings, so no demo rating history"
@@ -922,16 +923,13 @@ def _demo_rating_history(plan: Plan | None) -> str:
         action = actions[step.ref]
         when = _london_noon(step.on)
         previous = action.brag
-        owner = action.owner.name if action.owner else COUNCIL
-        label = f"{DEMO_REASON} ({owner})"
         action.brag = step.brag
         action.brag_commentary = step.commentary
         action.rated_at = when
         action.rated_by = None
         action.version += 1
         action._history_date = when  # type: ignore[attr-defined]
-        action._change_reason = DEMO_REASON  # type: ignore[attr-defined]
-        action._history_actor = label  # type: ignore[attr-defined]
+        label = stamp(action, by=None, reason=DEMO_REASON)
         action.save()
         update = RatingUpdate.objects.create(
             action=action,

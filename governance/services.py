@@ -19,7 +19,8 @@ from django.utils import timezone
 from actions.models import Action
 from kpis.models import Indicator
 from send_tracker.accounts import access
-from send_tracker.accounts.models import Organisation, User
+from send_tracker.accounts.models import Organisation
+from send_tracker.history import actor_label, stamp
 
 from .choices import AgendaPurpose, MeetingStatus, RiskTrend
 from .models import ActionArising, AgendaItem, Board, Decision, Meeting, Risk, RiskReview
@@ -44,21 +45,6 @@ class StaleRiskError(Exception):
         )
 
 
-def actor_label(user: AnyUser | None) -> str:
-    """Who made a change, in words kept with it: 'Olivia Officer (Oxfordshire County Council)'."""
-    if user is None:
-        return "System (data load)"
-    if not getattr(user, "is_authenticated", False):
-        return "Unknown"
-    name = getattr(user, "display_name", str(user))
-    organisation = getattr(user, "organisation", None)
-    return f"{name} ({organisation.name})" if organisation else name
-
-
-def _history_user(user: AnyUser | None) -> User | None:
-    return user if isinstance(user, User) and user.is_authenticated else None
-
-
 def _required_text(errors: dict[str, str], field: str, value: str, message: str) -> str:
     cleaned = (value or "").strip()
     if not cleaned:
@@ -66,11 +52,6 @@ def _required_text(errors: dict[str, str], field: str, value: str, message: str)
     elif len(cleaned) > TEXT_LIMIT:
         errors[field] = f"Keep it to {TEXT_LIMIT} characters or fewer."
     return cleaned
-
-
-def _stamp(instance: object, user: AnyUser | None, reason: str) -> None:
-    instance._change_reason = reason[:100]  # type: ignore[attr-defined]
-    instance._history_user = _history_user(user)  # type: ignore[attr-defined]
 
 
 def _check(instance: object) -> None:
@@ -118,7 +99,7 @@ def create_meeting(
             source=source,
         )
         _check(meeting)
-        _stamp(meeting, user, "Meeting added")
+        stamp(meeting, by=user, reason="Meeting added")
         meeting.save()
     return meeting
 
@@ -189,7 +170,7 @@ def add_agenda_item(
             indicator=indicator,  # type: ignore[misc]
         )
         _check(item)
-        _stamp(item, user, "Agenda item added")
+        stamp(item, by=user, reason="Agenda item added")
         item.save()
     return item
 
@@ -215,7 +196,7 @@ def record_decision(*, meeting_id: int, user: AnyUser | None, text: str, agenda_
             recorded_by_label=actor_label(user),
         )
         _check(decision)
-        _stamp(decision, user, "Decision recorded")
+        stamp(decision, by=user, reason="Decision recorded")
         decision.save()
     return decision
 
@@ -260,7 +241,7 @@ def add_action_arising(
             created_by_label=actor_label(user),
         )
         _check(arising)
-        _stamp(arising, user, "Action arising recorded")
+        stamp(arising, by=user, reason="Action arising recorded")
         arising.save()
     return arising
 
@@ -290,7 +271,7 @@ def complete_action_arising(
         arising.done_on = done_on
         arising.done_note = note.strip()
         arising.completed_by_label = actor_label(user)
-        _stamp(arising, user, note.strip() or "Marked done")
+        stamp(arising, by=user, reason=note.strip() or "Marked done")
         arising.save()
     return arising
 
@@ -392,7 +373,7 @@ def rescore_risk(
         # A person's re-score replaces made-up demo scores with real ones.
         risk.is_demo_scores = is_demo
         risk.version += 1
-        _stamp(risk, user, comment)
+        stamp(risk, by=user, reason=comment)
         if when is not None:
             risk._history_date = when  # type: ignore[attr-defined]
         risk.save()

@@ -453,7 +453,9 @@ def risk_list(request: HttpRequest) -> HttpResponse:
 def risk_detail(request: HttpRequest, risk_id: int) -> HttpResponse:
     risk = access.risk_for_reading(request.user, risk_id)
     history = list(
-        Risk.history.filter(id=risk.pk).select_related("history_user").order_by("-history_date", "-history_id")[:30]  # type: ignore[attr-defined]
+        Risk.history.filter(id=risk.pk)  # type: ignore[attr-defined]
+        .select_related("history_user__organisation")
+        .order_by("-history_date", "-history_id")[:30]
     )
     return render(
         request,

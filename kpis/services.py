@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from send_tracker.accounts import access
-from send_tracker.accounts.models import User
+from send_tracker.history import person, stamp
 
 from .choices import Polarity, Unit, ValueSource
 from .models import FIGURE_PLACES, Indicator, IndicatorValue, Target
@@ -64,20 +64,6 @@ class WriteResult:
     @property
     def summary(self) -> str:
         return f"{self.created} new, {self.updated} revised, {self.unchanged} unchanged"
-
-
-def actor_label(user: AnyUser | None) -> str:
-    if user is None:
-        return "System (data load)"
-    if not getattr(user, "is_authenticated", False):
-        return "Unknown"
-    name = getattr(user, "display_name", str(user))
-    organisation = getattr(user, "organisation", None)
-    return f"{name} ({organisation})" if organisation else name
-
-
-def _history_user(user: AnyUser | None) -> User | None:
-    return user if isinstance(user, User) and user.is_authenticated else None
 
 
 def _require_change(indicator: Indicator, user: AnyUser | None) -> None:
@@ -197,7 +183,6 @@ def _write_entries(
     """Insert or revise values, with history. Call inside a transaction holding the indicator lock."""
     existing = {v.period_start: v for v in IndicatorValue.objects.filter(indicator=indicator)}
     targets = list(indicator.targets.all())
-    label = actor_label(user)
     created = updated = unchanged = 0
     for entry in entries:
         current = existing.get(entry.period.start)
@@ -220,11 +205,9 @@ def _write_entries(
             entry.note,
         )
         row.source, row.source_detail, row.is_demo = source, detail[:300], is_demo
-        row.entered_by = _history_user(user)
-        row.entered_by_label = label[:200]
+        row.entered_by = person(user)
+        row.entered_by_label = stamp(row, by=user, reason=reason if current is None else f"Revised: {reason}")
         _rate(row, targets)
-        row._change_reason = (reason if current is None else f"Revised: {reason}")[:100]  # type: ignore[attr-defined]
-        row._history_user = row.entered_by  # type: ignore[attr-defined]
         row.save()
         if current is None:
             created += 1
@@ -433,10 +416,8 @@ def set_target(
         target.tolerance = numbers.get("tolerance") or Decimal("0")
         target.note = note
         target.is_demo = is_demo
-        target.set_by = _history_user(user)
-        target.set_by_label = actor_label(user)[:200]
-        target._change_reason = (note or ("Target set" if created else "Target revised"))[:100]  # type: ignore[attr-defined]
-        target._history_user = target.set_by  # type: ignore[attr-defined]
+        target.set_by = person(user)
+        target.set_by_label = stamp(target, by=user, reason=note or ("Target set" if created else "Target revised"))
         target.save()
         _rerate(indicator, target, user)
     return target
@@ -453,6 +434,5 @@ def _rerate(indicator: Indicator, target: Target, user: AnyUser | None) -> None:
         _rate(value, targets)
         if (value.target_id, value.rating) == before:
             continue
-        value._change_reason = f"Rated against the target for {target.periods_label}"[:100]  # type: ignore[attr-defined]
-        value._history_user = _history_user(user)  # type: ignore[attr-defined]
+        stamp(value, by=user, reason=f"Rated against the target for {target.periods_label}")
         value.save(update_fields=["target", "rating"])

@@ -182,32 +182,31 @@ def _changes(indicator: Indicator) -> list[dict[str, Any]]:
     value_history = IndicatorValue.history.filter(indicator_id=indicator.pk)  # type: ignore[attr-defined]
     target_history = Target.history.filter(indicator_id=indicator.pk)  # type: ignore[attr-defined]
     changes: list[dict[str, Any]] = []
-    for record in value_history.select_related("history_user").order_by("-history_date")[:15]:
+    for record in value_history.select_related("history_user__organisation").order_by("-history_date")[:15]:
         period = indicator.period_starting(record.period_start)
         changes.append(
             {
                 "when": record.history_date,
-                "who": record.entered_by_label
-                or (record.history_user.display_name if record.history_user else "Unknown"),
+                "who": record.actor,
                 "what": f"{period.label}: {format_figure(record.value, indicator.unit)}"
                 + (f", rated {record.get_rating_display().lower()}" if record.rating else ""),
                 "kind": {"+": "Value entered", "~": "Value changed", "-": "Value removed"}[record.history_type],
-                "why": record.history_change_reason or "",
+                "why": record.why,
                 "is_demo": record.is_demo,
             }
         )
-    for record in target_history.select_related("history_user").order_by("-history_date")[:10]:
+    for record in target_history.select_related("history_user__organisation").order_by("-history_date")[:10]:
         span = periods_label(
             indicator.period_starting(record.first_period_start), indicator.period_starting(record.last_period_end)
         )
         changes.append(
             {
                 "when": record.history_date,
-                "who": record.set_by_label or (record.history_user.display_name if record.history_user else "Unknown"),
+                "who": record.actor,
                 "what": f"{span}: target {format_figure(record.value, indicator.unit)}, tolerance "
                 f"{format_tolerance(record.tolerance, indicator.unit)}",
                 "kind": {"+": "Target set", "~": "Target changed", "-": "Target removed"}[record.history_type],
-                "why": record.history_change_reason or "",
+                "why": record.why,
                 "is_demo": record.is_demo,
             }
         )

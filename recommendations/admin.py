@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from send_tracker.history import stamp
+
 from .models import BankHoliday, ImplementationUpdate, Recommendation, Report, Response
 
 
@@ -38,7 +40,7 @@ class ReportAdmin(SimpleHistoryAdmin):
         # The same recomputation as recommendations.services.save_report, so the stored date the
         # deadline sweep reads is never stale after an edit here.
         obj.refresh_response_due_date()
-        obj._change_reason = "Changed in the admin" if change else "Added in the admin"  # type: ignore[attr-defined]
+        stamp(obj, by=request.user, reason="Changed in the admin" if change else "Added in the admin")
         super().save_model(request, obj, form, change)
 
 

@@ -25,6 +25,7 @@ from governance.choices import BoardKind
 from governance.models import Board
 from send_tracker.accounts.choices import OrganisationKind
 from send_tracker.accounts.models import Organisation, Partnership
+from send_tracker.history import stamp
 
 from . import services
 from .choices import Outcome, Respondent, ResponseRegime
@@ -393,7 +394,7 @@ def _load_report(partnership: Partnership, seed: SeedReport, counts: LoadCounts)
                 respondent_organisation=_organisation(partnership, item.respondent_organisation),
             )
             recommendation.full_clean()
-            recommendation._change_reason = seed.reason  # type: ignore[attr-defined]
+            stamp(recommendation, by=None, reason=seed.reason)
             recommendation.save()
             recommendation.joint_with.set([_committee(partnership, name) for name in item.joint_with])
             counts.recommendations += 1

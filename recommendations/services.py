@@ -20,32 +20,13 @@ from django.utils import timezone
 
 from actions.models import Action
 from send_tracker.accounts import access
-from send_tracker.accounts.models import User
+from send_tracker.history import actor_label, person, stamp
 
 from .choices import Outcome
 from .models import ImplementationUpdate, Recommendation, Report, Response
 
 if TYPE_CHECKING:
     from send_tracker.accounts.access import AnyUser
-
-REASON_MAX = 100  # simple-history's history_change_reason column
-
-
-def _person(user: AnyUser | None) -> User | None:
-    return user if isinstance(user, User) and user.is_authenticated else None
-
-
-def _label(user: AnyUser | None) -> str:
-    person = _person(user)
-    if person is None:
-        return "System"
-    organisation = person.organisation
-    return f"{person.display_name} ({organisation.name})" if organisation else person.display_name
-
-
-def _reason(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= REASON_MAX else text[: REASON_MAX - 1] + "…"
 
 
 def _locked_recommendation(recommendation_id: int, user: AnyUser | None, refusal: str) -> Recommendation:
@@ -95,8 +76,7 @@ def save_report(report: Report, *, user: AnyUser | None, reason: str) -> Report:
     report.full_clean()
     with transaction.atomic():
         report.refresh_response_due_date()
-        report._change_reason = _reason(reason)  # type: ignore[attr-defined]
-        report._history_user = _person(user)  # type: ignore[attr-defined]
+        stamp(report, by=user, reason=reason)
         report.save()
     return report
 
@@ -157,11 +137,12 @@ def record_response(
         if errors:
             raise ValidationError(errors)
         label = Outcome(outcome).label
-        response.recorded_by = _person(user) or response.recorded_by
-        response._change_reason = _reason(  # type: ignore[attr-defined]
-            reason or (f"Response revised: {label}" if revising else f"Response recorded: {label}")
+        response.recorded_by = person(user) or response.recorded_by
+        stamp(
+            response,
+            by=user,
+            reason=reason or (f"Response revised: {label}" if revising else f"Response recorded: {label}"),
         )
-        response._history_user = _person(user)  # type: ignore[attr-defined]
         response.save()
     return response
 
@@ -208,18 +189,15 @@ def add_implementation_update(
             reported_on=cast(datetime.date, reported_on),  # checked above
             progress=progress.strip(),
             implemented=implemented,
-            created_by=_person(user),
-            created_by_label=_label(user),
+            created_by=person(user),
+            created_by_label=actor_label(user),
         )
         update.full_clean(exclude=["recommendation"])
-        update._change_reason = _reason(  # type: ignore[attr-defined]
-            reason or ("Update: implemented" if implemented else "Update: progress reported")
-        )
-        update._history_user = _person(user)  # type: ignore[attr-defined]
+        stamp(update, by=user, reason=reason or ("Update: implemented" if implemented else "Update: progress reported"))
         update.save()
         if actions:
             # The change of links is its own history row, after the one that added the update.
-            update._change_reason = _reason(_linked_to(actions))  # type: ignore[attr-defined]
+            stamp(update, by=user, reason=_linked_to(actions))
             update.actions.set(actions)
             existing = set(recommendation.actions.values_list("pk", flat=True))
             _add_links(recommendation, [action for action in actions if action.pk not in existing], user, "")
@@ -234,14 +212,12 @@ def _add_links(recommendation: Recommendation, actions: list[Action], user: AnyU
     """Adding links writes one history row of the recommendation, by simple-history's m2m signal."""
     if not actions:
         return
-    recommendation._change_reason = _reason(reason or _linked_to(actions))  # type: ignore[attr-defined]
-    recommendation._history_user = _person(user)  # type: ignore[attr-defined]
+    stamp(recommendation, by=user, reason=reason or _linked_to(actions))
     recommendation.actions.add(*actions)
 
 
 def _save_recommendation(recommendation: Recommendation, user: AnyUser | None, reason: str) -> None:
-    recommendation._change_reason = _reason(reason)  # type: ignore[attr-defined]
-    recommendation._history_user = _person(user)  # type: ignore[attr-defined]
+    stamp(recommendation, by=user, reason=reason)
     recommendation.save()
 
 
@@ -274,7 +250,7 @@ def close_recommendation(*, recommendation_id: int, user: AnyUser | None, reason
         if recommendation.closed_at is not None:
             raise ValidationError({NON_FIELD_ERRORS: f"{recommendation.reference} is already closed."})
         recommendation.closed_at = timezone.now()
-        recommendation.closed_by = _person(user)
+        recommendation.closed_by = person(user)
         recommendation.closed_reason = reason.strip()
         _save_recommendation(recommendation, user, f"Closed: {reason.strip()}")
     return recommendation

@@ -18,14 +18,6 @@ class HistoryEntry:
     why: str
 
 
-def _who(record: object) -> str:
-    user = getattr(record, "history_user", None)
-    if user is None:
-        return "the system"
-    organisation = getattr(user, "organisation", None)
-    return f"{user.display_name} ({organisation})" if organisation else user.display_name
-
-
 def _change_kind(record: object) -> str:
     return {"+": "added", "~": "changed", "-": "deleted"}.get(str(getattr(record, "history_type", "")), "changed")
 
@@ -37,9 +29,9 @@ def recommendation_history(recommendation: Recommendation) -> list[HistoryEntry]
         entries.append(
             HistoryEntry(
                 record.history_date,
-                _who(record),
+                record.actor,
                 f"Recommendation {_change_kind(record)}",
-                record.history_change_reason or "",
+                record.why,
             )
         )
     for record in Response.history.filter(recommendation_id=recommendation.pk).select_related(  # type: ignore[attr-defined]
@@ -49,9 +41,9 @@ def recommendation_history(recommendation: Recommendation) -> list[HistoryEntry]
         entries.append(
             HistoryEntry(
                 record.history_date,
-                _who(record),
+                record.actor,
                 f"Response {_change_kind(record)}: {outcome}",
-                record.history_change_reason or "",
+                record.why,
             )
         )
     for record in recommendation.updates.model.history.filter(  # type: ignore[attr-defined]
@@ -60,9 +52,9 @@ def recommendation_history(recommendation: Recommendation) -> list[HistoryEntry]
         entries.append(
             HistoryEntry(
                 record.history_date,
-                _who(record),
+                record.actor,
                 f"Update of {record.reported_on.day} {record.reported_on:%B %Y} {_change_kind(record)}",
-                record.history_change_reason or "",
+                record.why,
             )
         )
     entries.sort(key=lambda entry: entry.when, reverse=True)

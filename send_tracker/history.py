@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
+from django.db.models import Q
 from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
 
@@ -34,6 +35,16 @@ class ChangeActor(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def actor(self) -> str:
+        """Who made the change, for a timeline; rows written before the label was kept name their user."""
+        return self.history_actor or actor_label(getattr(self, "history_user", None))
+
+    @property
+    def why(self) -> str:
+        """Why the change was made, whole ("" when no reason was given)."""
+        return str(getattr(self, "history_change_reason", None) or "")
 
 
 def person(by: Any) -> User | None:
@@ -73,10 +84,16 @@ def stamp(instance: models.Model, *, by: Any, reason: str) -> str:
     return label
 
 
-def who(record: Any) -> str:
-    """The actor of a history row, for a timeline: its label, or, on rows older than the label,
-    its user's."""
-    return str(getattr(record, "history_actor", "") or actor_label(getattr(record, "history_user", None)))
+def reason_is(reason: str) -> Q:
+    """History rows recorded with this reason."""
+    return Q(history_change_reason=reason)
+
+
+def history_row(history_model: type[models.Model], *, by: Any, reason: str, **fields: Any) -> models.Model:
+    """A history row built by hand, for bulk writes that bypass save() (`make_scale_data`), stamped
+    as `stamp` would have stamped it. `fields` are the row's own columns and `history_date`,
+    `history_type`."""
+    return history_model(history_user=person(by), history_change_reason=reason, history_actor=actor_label(by), **fields)
 
 
 @receiver(pre_create_historical_record)
@@ -85,5 +102,5 @@ def _name_the_actor(sender: type, instance: models.Model, history_instance: Any,
     # the user simple-history found.
     if isinstance(history_instance, ChangeActor):
         history_instance.history_actor = getattr(instance, "_history_actor", "") or actor_label(
-            history_instance.history_user
+            getattr(history_instance, "history_user", None)
         )

@@ -102,12 +102,13 @@ class ActionHistorySerializer(serializers.Serializer):
     changed_at = serializers.DateTimeField(source="history_date")
     change = serializers.SerializerMethodField()
     changed_by = serializers.SerializerMethodField()
-    reason = serializers.CharField(source="history_change_reason", allow_null=True)
+    reason = serializers.SerializerMethodField()
 
     def get_change(self, record: Any) -> str:
         return {"+": "created", "~": "changed", "-": "deleted"}.get(record.history_type, record.history_type)
 
     def get_changed_by(self, record: Any) -> str:
-        if record.history_actor:
-            return str(record.history_actor)
-        return record.history_user.display_name if record.history_user else "The system"
+        return str(record.actor)
+
+    def get_reason(self, record: Any) -> str | None:
+        return record.why or None

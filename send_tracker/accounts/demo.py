@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from actions.oxfordshire import COUNCIL, ICB, PARENT_CARER_FORUM, PARTNERSHIP_SLUG
+from send_tracker.history import stamp
 
 from .choices import Role
 from .models import Organisation, User
@@ -116,7 +117,7 @@ def create_demo_accounts() -> DemoAccountsResult:
             if password_reset:
                 user.set_password(DEMO_PASSWORD)
             if is_new or changed or password_reset:
-                user._change_reason = "Demo account"  # type: ignore[attr-defined]
+                stamp(user, by=None, reason="Demo account")
                 user.save()
             if account.is_staff and not user.groups.filter(pk=administrators.pk).exists():
                 user.groups.add(administrators)

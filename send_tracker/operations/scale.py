@@ -19,6 +19,7 @@ from actions.models import Action, Objective, Plan, PriorityArea
 from kpis.models import Indicator, IndicatorValue
 from send_tracker.accounts.choices import OrganisationKind, Role
 from send_tracker.accounts.models import Organisation, Partnership, User
+from send_tracker.history import history_row
 
 ACTIONS_PER_PARTNERSHIP = 40
 KPIS_PER_PARTNERSHIP = 20
@@ -91,7 +92,10 @@ def make_partnership(number: int, rng: random.Random, today: datetime.date) -> P
             if month == MONTHS:
                 brag = action.brag
             rows.append(
-                history(
+                history_row(
+                    history,
+                    by=None,
+                    reason="Monthly update.",
                     id=action.pk,
                     plan_id=plan.pk,
                     objective_id=action.objective_id,
@@ -113,8 +117,6 @@ def make_partnership(number: int, rng: random.Random, today: datetime.date) -> P
                     updated_at=when,
                     history_date=when,
                     history_type="+" if month == 0 else "~",
-                    history_change_reason="Monthly update.",
-                    history_actor="Scale data",
                 )  # fmt: skip
             )
     history.objects.bulk_create(rows, batch_size=5000)

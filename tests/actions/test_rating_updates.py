@@ -5,9 +5,13 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.defaultfilters import linebreaksbr
+from django.urls import reverse
 
 from actions.models import Action, RatingUpdate
 from actions.services import Evidence, StaleEditError, record_rating_update
+from tests.conftest import need_postgres
+from tests.test_history import LONG_COMMENTARY
 
 PDF = b"%PDF-1.4\n% evidence of impact\n"
 
@@ -38,6 +42,33 @@ def test_amber_needs_only_a_commentary_and_is_kept_with_who_and_why(action, offi
     assert latest.history_change_reason == "Workshops held; implementation July to December."
     update = RatingUpdate.objects.get(action=action)
     assert (update.version, update.previous_brag, update.brag) == (2, None, "amber")
+
+
+def test_a_5000_character_commentary_from_word_saves_through_the_form_and_shows_whole_on_the_timeline(
+    action, officer, client_for
+):
+    """The commentary is also the history's reason, which must hold it whole (PostgreSQL enforces it)."""
+    need_postgres()
+    client = client_for(officer)
+
+    response = client.post(
+        reverse("actions:rate", args=[action.pk]),
+        {"brag": "amber", "commentary": LONG_COMMENTARY, "version": action.version},
+    )
+
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert (action.brag, action.brag_commentary) == ("amber", LONG_COMMENTARY)
+    latest = action.history.latest()
+    assert (latest.history_change_reason, latest.history_user, latest.history_actor) == (
+        LONG_COMMENTARY,
+        officer,
+        "Olivia Officer (TCC)",
+    )
+    assert RatingUpdate.objects.get(action=action).commentary == LONG_COMMENTARY
+    page = client.get(action.get_absolute_url()).content.decode()
+    assert "Rated Amber" in page
+    assert str(linebreaksbr(LONG_COMMENTARY, autoescape=True)) in page
 
 
 @pytest.mark.parametrize("brag", ["green", "blue"])

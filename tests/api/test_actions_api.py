@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from actions.models import Action
 from send_tracker.accounts.models import ApiKey
+from tests.conftest import need_postgres
+from tests.test_history import LONG_COMMENTARY
 
 FIELDS = [
     "id",
@@ -198,10 +200,28 @@ def test_patch_with_the_etag_updates_and_leaves_history_naming_the_key_organisat
     assert response["ETag"] != etag
     latest = Action.objects.get(pk=action.pk).history.latest()
     assert latest.brag == "green"
-    assert "Testshire County Council" in latest.history_actor
+    assert (latest.history_actor, latest.history_user) == ("API key 'test key' (TCC)", None)
     assert latest.history_change_reason == "Completed."
     history = client.get(f"/api/v1/actions/{action.pk}/history/").json()["results"]
-    assert history[0]["brag"] == "green" and "Testshire County Council" in history[0]["changed_by"]
+    assert (history[0]["brag"], history[0]["changed_by"]) == ("green", "API key 'test key' (TCC)")
+
+
+def test_patch_with_a_5000_character_commentary_from_word_keeps_it_whole(action, council, key_client):
+    need_postgres()
+    client = key_client(council, write=True)
+
+    response = client.patch(
+        f"/api/v1/actions/{action.pk}/",
+        {"brag": "amber", "commentary": LONG_COMMENTARY},
+        format="json",
+        HTTP_IF_MATCH=get_etag(client, action),
+    )
+
+    assert response.status_code == 200, response.content
+    latest = Action.objects.get(pk=action.pk).history.latest()
+    assert (latest.brag_commentary, latest.history_change_reason) == (LONG_COMMENTARY, LONG_COMMENTARY)
+    history = client.get(f"/api/v1/actions/{action.pk}/history/").json()["results"]
+    assert (history[0]["commentary"], history[0]["reason"]) == (LONG_COMMENTARY, LONG_COMMENTARY)
 
 
 def test_patch_without_if_match_is_428_and_with_a_stale_etag_412(action, council, key_client):

@@ -216,7 +216,7 @@ def test_the_meeting_forms_record_agenda_decisions_and_actions_arising(meeting, 
     assert (decision.number, decision.agenda_item, decision.recorded_by_label) == (
         1,
         item,
-        "Olivia Officer (Testshire County Council)",
+        "Olivia Officer (TCC)",
     )
     assert (arising.owner_name, arising.due_date, arising.is_done) == (
         "Head of SEND",

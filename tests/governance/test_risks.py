@@ -51,7 +51,7 @@ def test_a_rescore_at_a_meeting_keeps_the_review_the_trend_and_the_history(make_
         datetime.date(2024, 4, 17),
         16,
     )
-    assert review.reviewed_by_label == "Olivia Officer (Testshire County Council)"
+    assert review.reviewed_by_label == "Olivia Officer (TCC)"
     latest = risk.history.latest()
     assert (latest.history_change_reason, latest.history_user, latest.impact_after, latest.likelihood_after) == (
         "Caseworkers recruited.",

@@ -201,7 +201,7 @@ def test_an_update_links_actions_to_the_recommendation_too(recommendation, offic
 
     assert list(update.actions.all()) == [action]
     assert list(action.recommendations.all()) == [recommendation]
-    assert update.created_by == officer and update.created_by_label == "Olivia Officer (Testshire County Council)"
+    assert update.created_by == officer and update.created_by_label == "Olivia Officer (TCC)"
     history = ImplementationUpdate.history.order_by("history_id").values_list(
         "history_type", "history_user", "history_change_reason"
     )
