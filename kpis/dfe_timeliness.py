@@ -56,6 +56,9 @@ GEOGRAPHY_COLUMNS = (
 PERCENT_FIELDS = ("pc_within_20_weeks", "pc_within_20_weeks_ex")
 WEEKS_FIELDS = ("avg_weeks", "avg_weeks_ex")
 ONE_PLACE = Decimal("0.1")
+# Counts are stored in PostgreSQL integer columns (at most 2,147,483,647); England issues about
+# 100,000 plans a year, so a larger figure is a broken file, refused with its line.
+MAX_PLANS = 10_000_000
 # How many problems a refusal lists: enough to fix a file, not a wall of text for a wrong file.
 MAX_REPORTED_ERRORS = 25
 
@@ -232,6 +235,8 @@ def _figure(text: str, field_name: str, column: str) -> tuple[int | Decimal | No
     if field_name in EhcpTimeliness.COUNT_FIELDS:
         if number != number.to_integral_value():
             raise ValueError(f"{column} is {cleaned}; a number of plans must be a whole number")
+        if number > MAX_PLANS:
+            raise ValueError(f"{column} is {cleaned}, more plans than any area issues in a year")
         return int(number), None
     if field_name in PERCENT_FIELDS and number > 100:
         raise ValueError(f"{column} is {cleaned}; a percentage cannot be over 100")

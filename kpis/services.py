@@ -10,7 +10,7 @@ import csv
 import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -18,9 +18,10 @@ from django.db import transaction
 
 from send_tracker.accounts import access
 from send_tracker.history import person, stamp
+from send_tracker.numbers import NumberError, decimal_number
 
 from .choices import Polarity, Unit, ValueSource
-from .models import FIGURE_PLACES, Indicator, IndicatorValue, Target
+from .models import FIGURE_DIGITS, FIGURE_PLACES, Indicator, IndicatorValue, Target
 from .periods import Period, PeriodError, parse_period
 
 if TYPE_CHECKING:
@@ -33,7 +34,6 @@ NOTE_MAX_LENGTH = 2000
 # A percentage typed from a report is rounded to one place; a value further than this from its
 # numerator and denominator is a typing error, not rounding.
 RATE_TOLERANCE = Decimal("0.1")
-QUANTUM = Decimal(1).scaleb(-FIGURE_PLACES)
 
 
 class CsvUploadError(Exception):
@@ -76,28 +76,15 @@ def _require_change(indicator: Indicator, user: AnyUser | None) -> None:
 
 
 def _number(text: object, label: str) -> Decimal | None:
-    """A figure as typed: blanks are None; 45.3, 45.3% and 1,234 are read; the rest is an error."""
-    if text is None:
-        return None
-    if isinstance(text, Decimal):
-        number = text
-    else:
-        cleaned = str(text).strip().replace(",", "").removesuffix("%").strip()
-        if cleaned == "":
-            return None
-        try:
-            number = Decimal(cleaned)
-        except InvalidOperation:
-            raise ValidationError(f"The {label} must be a number, like 45.3; “{str(text).strip()}” is not.") from None
-    if not number.is_finite():
-        raise ValidationError(f"The {label} must be a number, like 45.3.")
-    if number < 0:
+    """A figure as typed or pasted (send_tracker.numbers.decimal_number), for a figure column; blank
+    is None. Figures are counts, rates and amounts, so none is negative."""
+    try:
+        number = decimal_number(text, label=label, max_digits=FIGURE_DIGITS, decimal_places=FIGURE_PLACES)
+    except NumberError as exc:
+        raise ValidationError(str(exc)) from None
+    if number is not None and number < 0:
         raise ValidationError(f"The {label} cannot be negative.")
-    if number != number.quantize(QUANTUM, rounding=ROUND_HALF_UP):
-        raise ValidationError(f"The {label} can have at most {FIGURE_PLACES} decimal places.")
-    if number >= Decimal(10) ** 11:
-        raise ValidationError(f"The {label} is too large.")
-    return number.quantize(QUANTUM)
+    return number
 
 
 def read_value_entry(
@@ -145,7 +132,12 @@ def read_value_entry(
             errors["numerator"] = "The numerator cannot be more than the denominator for a percentage."
         else:
             computed = (top / bottom * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-            if figure is None:
+            if computed >= Decimal(10) ** (FIGURE_DIGITS - FIGURE_PLACES):
+                errors["value"] = (
+                    f"{top.normalize():f} of {bottom.normalize():f} is {computed:f} per 100, more than a value can "
+                    f"hold ({FIGURE_DIGITS - FIGURE_PLACES} digits before the decimal point). Check the figures."
+                )
+            elif figure is None:
                 figure = computed
             elif abs(figure - computed) > RATE_TOLERANCE:
                 errors["value"] = (

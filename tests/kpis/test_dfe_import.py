@@ -262,6 +262,8 @@ def test_bad_lines_refuse_the_whole_file_naming_each_line(db):
     lines = REAL_2025.read_bytes().split(b"\r\n")
     lines[2] = lines[2].replace(b",67.3,", b",sixty,")  # line 3: North East 2019
     lines[5] = lines[5].replace(b",3634,", b",-3634,")  # line 6: East Midlands 2019, a negative count
+    lines[7] = lines[7].replace(b",5404,", b",1e999,")  # line 8: East of England 2019, no column holds it
+    lines[8] = lines[8].replace(b",8967,", b"," + b"9" * 30 + b",")  # line 9: London 2019
     lines[900] = lines[900].replace(b"Calendar year", b"Calendar year,extra")
 
     with pytest.raises(DfeFileError) as refused:
@@ -270,6 +272,8 @@ def test_bad_lines_refuse_the_whole_file_naming_each_line(db):
     problems = refused.value.problems
     assert any(p.startswith("line 3: pc_plans_issued_within_20_weeks is “sixty”") for p in problems)
     assert any(p.startswith("line 6: plans_issued_den is -3634") for p in problems)
+    assert "line 8: plans_issued_den is 1e999, more plans than any area issues in a year" in problems
+    assert f"line 9: plans_issued_den is {'9' * 30}, more plans than any area issues in a year" in problems
     assert any(p.startswith("line 901: 27 columns") for p in problems)
     assert not EhcpTimeliness.objects.exists()
 
