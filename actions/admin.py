@@ -1,5 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from send_tracker.accounts.admin_scope import PartnershipScopedAdmin, PartnershipScopedHistoryAdmin
 
 from .models import (
     Action,
@@ -15,25 +16,26 @@ from .models import (
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(PartnershipScopedHistoryAdmin):
     list_display = ["title", "partnership", "kind", "approved_date", "is_current"]
     list_filter = ["partnership", "kind", "is_current"]
 
 
 @admin.register(PriorityArea)
-class PriorityAreaAdmin(SimpleHistoryAdmin):
+class PriorityAreaAdmin(PartnershipScopedHistoryAdmin):
     list_display = ["__str__", "plan"]
     list_filter = ["plan"]
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(SimpleHistoryAdmin):
+class ObjectiveAdmin(PartnershipScopedHistoryAdmin):
+    partnership_path = "priority_area__plan__partnership"
     list_display = ["code", "priority_area"]
     list_filter = ["priority_area__plan"]
 
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(PartnershipScopedHistoryAdmin):
     """Officers rate actions on the site, where evidence rules apply; the admin edits the rest.
 
     The rating fields are read-only here so that every rating goes through
@@ -48,7 +50,8 @@ class ActionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(RatingUpdate)
-class RatingUpdateAdmin(admin.ModelAdmin):
+class RatingUpdateAdmin(PartnershipScopedAdmin):
+    partnership_path = "action__plan__partnership"
     list_display = ["action", "version", "brag", "created_by_label", "created_at"]
     list_filter = ["brag"]
     readonly_fields = [f.name for f in RatingUpdate._meta.fields]
@@ -57,7 +60,8 @@ class RatingUpdateAdmin(admin.ModelAdmin):
         return False
 
 
-admin.site.register(Theme)
-admin.site.register(Workstream)
-admin.site.register(AreaForImprovement)
-admin.site.register(RoadmapMilestone)
+@admin.register(Theme, Workstream, AreaForImprovement, RoadmapMilestone)
+class PlanPartAdmin(PartnershipScopedAdmin):
+    """A plan's themes, workstreams, areas for improvement and roadmap milestones."""
+
+    partnership_path = "plan__partnership"

@@ -1,17 +1,22 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from send_tracker.accounts.admin_scope import (
+    PartnershipChoicesMixin,
+    PartnershipScopedAdmin,
+    PartnershipScopedHistoryAdmin,
+)
 
 from .models import ActionArising, AgendaItem, Board, BoardMember, Decision, InspectionEvent, Meeting, Risk, RiskReview
 
 
-class BoardMemberInline(admin.TabularInline):
+class BoardMemberInline(PartnershipChoicesMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = BoardMember
     extra = 0
     fields = ["name", "job_title", "organisation", "represents", "role", "is_active"]
 
 
 @admin.register(Board)
-class BoardAdmin(SimpleHistoryAdmin):
+class BoardAdmin(PartnershipScopedHistoryAdmin):
     list_display = ["name", "partnership", "kind", "independently_chaired", "is_active"]
     list_filter = ["partnership", "kind", "is_active"]
     search_fields = ["name", "short_name"]
@@ -19,13 +24,14 @@ class BoardAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(BoardMember)
-class BoardMemberAdmin(SimpleHistoryAdmin):
+class BoardMemberAdmin(PartnershipScopedHistoryAdmin):
+    partnership_path = "board__partnership"
     list_display = ["name", "board", "role", "organisation", "represents", "is_active"]
     list_filter = ["board__partnership", "role", "is_active"]
     search_fields = ["name", "job_title", "represents"]
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(PartnershipChoicesMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = AgendaItem
     extra = 0
     fields = ["number", "title", "purpose", "presenter", "action", "risk", "indicator"]
@@ -33,7 +39,7 @@ class AgendaItemInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(PartnershipScopedHistoryAdmin):
     list_display = ["board", "date", "status", "is_demo"]
     list_filter = ["board__partnership", "board", "status", "is_demo"]
     date_hierarchy = "date"
@@ -41,27 +47,28 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(SimpleHistoryAdmin):
+class DecisionAdmin(PartnershipScopedHistoryAdmin):
+    partnership_path = "meeting__board__partnership"
     list_display = ["meeting", "number", "text"]
     list_filter = ["meeting__board"]
 
 
 @admin.register(ActionArising)
-class ActionArisingAdmin(SimpleHistoryAdmin):
+class ActionArisingAdmin(PartnershipScopedHistoryAdmin):
     list_display = ["description", "meeting", "owner_name", "due_date", "done_on"]
     list_filter = ["meeting__board"]
     search_fields = ["description", "owner_name"]
 
 
 @admin.register(InspectionEvent)
-class InspectionEventAdmin(SimpleHistoryAdmin):
+class InspectionEventAdmin(PartnershipScopedHistoryAdmin):
     list_display = ["title", "partnership", "kind", "date", "is_expected"]
     list_filter = ["partnership", "kind", "is_expected"]
     search_fields = ["title", "outcome"]
 
 
 @admin.register(Risk)
-class RiskAdmin(SimpleHistoryAdmin):
+class RiskAdmin(PartnershipScopedHistoryAdmin):
     """Risks are re-scored on the risk's own page (governance.services.rescore_risk), which keeps a
     review row and the trend; the admin is for wording, owner and status."""
 
@@ -76,7 +83,8 @@ class RiskAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(RiskReview)
-class RiskReviewAdmin(admin.ModelAdmin):
+class RiskReviewAdmin(PartnershipScopedAdmin):
+    partnership_path = "risk__partnership"
     list_display = ["risk", "reviewed_on", "meeting", "trend", "is_demo"]
     list_filter = ["risk__partnership", "trend", "is_demo"]
 

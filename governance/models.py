@@ -370,6 +370,10 @@ class RiskReview(models.Model):
         return self.likelihood_after * self.impact_after
 
 
+class AgendaItemQuerySet(PartnershipScopedQuerySet):
+    partnership_path = "meeting__board__partnership"
+
+
 class AgendaItem(models.Model):
     """An item on a meeting's agenda: a report or a discussion, what the board is asked to do with
     it (decide, take assurance, discuss, note), who presents it, and the plan action, risk or KPI it
@@ -387,6 +391,8 @@ class AgendaItem(models.Model):
         Indicator, on_delete=models.SET_NULL, null=True, blank=True, related_name="agenda_items"
     )
     history = HistoricalRecords(bases=[ChangeActor])
+
+    objects = AgendaItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["meeting", "number"]

@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
+
+from send_tracker.accounts.admin_scope import PartnershipScopedHistoryAdmin, ReferenceDataAdmin
 
 from .models import EhcpTimeliness, Indicator, IndicatorValue, Target
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(PartnershipScopedHistoryAdmin):
     """Administrators define indicators here; officers enter values and targets on the site."""
 
     list_display = ["name", "partnership", "owner", "unit", "polarity", "frequency", "dfe_measure"]
@@ -15,7 +16,7 @@ class IndicatorAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["priority_areas", "actions"]
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
+class ReadOnlyAdmin(PartnershipScopedHistoryAdmin):
     """Values and targets are written only through kpis.services, which validates, rates and
     records who and why; the admin shows them and their history."""
 
@@ -39,7 +40,7 @@ class IndicatorValueAdmin(ReadOnlyAdmin):
 
 
 @admin.register(EhcpTimeliness)
-class EhcpTimelinessAdmin(admin.ModelAdmin):
+class EhcpTimelinessAdmin(ReferenceDataAdmin):
     """The DfE's figures change only by importing a release (manage.py import_dfe_timeliness)."""
 
     list_display = ["area_name", "level", "year", "pc_within_20_weeks_ex", "pc_within_20_weeks", "source_release"]

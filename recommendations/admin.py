@@ -4,22 +4,27 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
 
+from send_tracker.accounts.admin_scope import (
+    PartnershipChoicesMixin,
+    PartnershipScopedHistoryAdmin,
+    ReferenceDataHistoryAdmin,
+)
 from send_tracker.history import stamp
 
 from .models import BankHoliday, ImplementationUpdate, Recommendation, Report, Response
 
 
 @admin.register(BankHoliday)
-class BankHolidayAdmin(SimpleHistoryAdmin):
-    """Bank holidays proclaimed since the `holidays` package was released; working-day deadlines skip them."""
+class BankHolidayAdmin(ReferenceDataHistoryAdmin):
+    """Bank holidays proclaimed since the `holidays` package was released; working-day deadlines skip them.
+    They count for every partnership, so only an administrator of the whole instance adds them."""
 
     list_display = ["date", "name"]
     date_hierarchy = "date"
 
 
-class RecommendationInline(admin.StackedInline):
+class RecommendationInline(PartnershipChoicesMixin, admin.StackedInline):  # type: ignore[type-arg]
     model = Recommendation
     extra = 0
     fields = ["list_name", "number", "position", "text", "response_required", "note", "respondent"]
@@ -27,7 +32,7 @@ class RecommendationInline(admin.StackedInline):
 
 
 @admin.register(Report)
-class ReportAdmin(SimpleHistoryAdmin):
+class ReportAdmin(PartnershipScopedHistoryAdmin):
     """Administrators set reports up here. The response due date is computed, never typed."""
 
     list_display = ["title", "committee", "received_on", "regime", "response_due_date", "partnership"]
@@ -45,7 +50,7 @@ class ReportAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(SimpleHistoryAdmin):
+class RecommendationAdmin(PartnershipScopedHistoryAdmin):
     """Responses, updates and closing go through the site's forms, where their rules apply."""
 
     list_display = ["reference", "report", "respondent", "response_required", "closed_at"]
@@ -56,14 +61,18 @@ class RecommendationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Response)
-class ResponseAdmin(SimpleHistoryAdmin):
+class ResponseAdmin(PartnershipScopedHistoryAdmin):
+    partnership_path = "recommendation__report__partnership"
+
     list_display = ["recommendation", "outcome", "given_on", "is_published"]
     list_filter = ["outcome", "is_published"]
     readonly_fields = ["recorded_by", "recorded_at", "updated_at"]
 
 
 @admin.register(ImplementationUpdate)
-class ImplementationUpdateAdmin(SimpleHistoryAdmin):
+class ImplementationUpdateAdmin(PartnershipScopedHistoryAdmin):
+    partnership_path = "recommendation__report__partnership"
+
     list_display = ["recommendation", "reported_on", "implemented", "created_by_label"]
     list_filter = ["implemented"]
     filter_horizontal = ["actions"]

@@ -1,35 +1,77 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from simple_history.admin import SimpleHistoryAdmin
+from django.contrib.auth.models import Group
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
+from . import access
+from .admin_scope import PartnershipScopedAdmin, PartnershipScopedHistoryAdmin, keep_for_superusers
 from .models import ApiKey, Organisation, Partnership, User
+
+# A permission group grants its permissions to whoever is in it, across the instance.
+keep_for_superusers(admin.site, Group)
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(PartnershipScopedAdmin):
+    """A partnership administrator sees and may rename their own partnership; partnerships are
+    made and removed by an administrator of the whole instance."""
+
+    partnership_path = "pk"
     list_display = ["name", "area_name", "area_code", "region"]
     prepopulated_fields = {"slug": ["name"]}
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return access.sees_all_partnerships(request.user) and super().has_add_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return access.sees_all_partnerships(request.user) and super().has_delete_permission(request, obj)
+
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(PartnershipScopedAdmin):
+    partnership_path = "partnership"
     list_display = ["name", "short_name", "kind", "partnership"]
     list_filter = ["partnership", "kind"]
 
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
+class UserAdmin(PartnershipScopedHistoryAdmin, BaseUserAdmin):  # type: ignore[misc]
+    partnership_path = "organisation__partnership"
     list_display = ["username", "email", "first_name", "last_name", "organisation", "role", "is_active"]
     list_filter = ["role", "organisation__partnership", "organisation", "is_active", "is_superuser"]
     fieldsets = (*BaseUserAdmin.fieldsets, ("Partnership", {"fields": ("organisation", "role", "job_title")}))  # type: ignore[misc]
     add_fieldsets = (*BaseUserAdmin.add_fieldsets, ("Partnership", {"fields": ("organisation", "role")}))
 
+    # A partnership administrator manages their partnership's people, but neither sees nor changes
+    # an administrator of the whole instance, and grants no one more than a role: superuser status,
+    # groups and permissions reach every partnership.
+    WHOLE_INSTANCE_FIELDS = ("is_superuser", "groups", "user_permissions")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        users = super().get_queryset(request)
+        return users if access.sees_all_partnerships(request.user) else users.filter(is_superuser=False)
+
+    def may_administer(self, request: HttpRequest, obj: Any) -> bool:
+        if not access.sees_all_partnerships(request.user) and obj.is_superuser:
+            return False
+        return super().may_administer(request, obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(super().get_readonly_fields(request, obj))
+        if not access.sees_all_partnerships(request.user):
+            fields += [name for name in self.WHOLE_INSTANCE_FIELDS if name not in fields]
+        return fields
+
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(PartnershipScopedAdmin):
     """Keys are made with `manage.py create_api_key`, which shows the key once; here they are
     listed, given an expiry, or revoked."""
 
+    partnership_path = "organisation__partnership"
     list_display = ["name", "organisation", "prefix", "can_write", "expires_on", "revoked_at", "last_used_at"]
     list_filter = ["can_write", "organisation__partnership", "organisation"]
     readonly_fields = ["prefix", "created_at", "last_used_at"]

@@ -5,6 +5,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from send_tracker.accounts import access
+from send_tracker.accounts.admin_scope import PartnershipScopedAdmin
+
 from .choices import Delivery
 from .models import Alert, AlertPreference, Follow
 
@@ -33,9 +36,11 @@ class NeedsAttention(admin.SimpleListFilter):
 
 
 @admin.register(Alert)
-class AlertAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AlertAdmin(PartnershipScopedAdmin):
     """Alerts are written by the sweep and changed only by delivery: the admin reads them, and can
     put failed ones back in the queue once the cause (an SMTP password, a Notify key) is fixed."""
+
+    partnership_path = "recipient__organisation__partnership"
 
     list_display = [
         "title",
@@ -76,14 +81,26 @@ class AlertAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Follow)
-class FollowAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class FollowAdmin(PartnershipScopedAdmin):
+    """People follow items on the items' own pages; the admin lists follows and removes them."""
+
+    partnership_path = "user__organisation__partnership"
     list_display = ["user", "subject_type", "subject_id", "created_at"]
     list_filter = ["subject_type"]
     search_fields = ["user__username"]
 
+    # A follow names its subject by a bare id, which no select limits to the partnership: typed in
+    # here, it could make someone follow, and be emailed about, another partnership's action.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return access.sees_all_partnerships(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return access.sees_all_partnerships(request.user) and super().has_change_permission(request, obj)
+
 
 @admin.register(AlertPreference)
-class AlertPreferenceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AlertPreferenceAdmin(PartnershipScopedAdmin):
+    partnership_path = "user__organisation__partnership"
     list_display = ["user", "kind", "mode"]
     list_filter = ["kind", "mode"]
     search_fields = ["user__username"]
