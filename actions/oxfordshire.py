@@ -139,7 +139,7 @@ BOARDS: tuple[BoardSpec, ...] = (
         "SEND Task and Finish Group",
         "",
         BoardKind.TASK_AND_FINISH,
-        "Six councillors reviewing SEND services for scrutiny (seed 000).",
+        "Six councillors reviewing SEND services for the People Overview and Scrutiny Committee, from 2023.",
     ),
 )
 

@@ -39,11 +39,24 @@ from .services import (
 )
 
 DEMO_REASON = "Demo rating history"
-SEED_000 = "Seed 000: terms of reference of the SEND Task and Finish Group, 2023"
-SEED_001 = "Seed 001: report of the Joint Health Overview and Scrutiny Committee to Cabinet, 17 October 2023"
-SEED_002 = "Seed 002: report to the Education and Young People Overview and Scrutiny Committee, 20 May 2024"
-SEED_003 = "Seed 003: report to the Health and Wellbeing Board with the Written Statement of Action, 8 March 2018"
-SEED_004 = "Seed 004: response pro forma to the Education and Young People Overview and Scrutiny Committee, 2024"
+# The council papers in send_tracker/seed_data/ (000 to 004), named as they were published: these
+# names are shown as each record's source.
+SEED_000 = "SEND Improvement Task and Finish Group, terms of reference, People Overview and Scrutiny Committee, 2023"
+SEED_001 = (
+    "Local Area Partnership SEND Report 2023, Joint Health Overview and Scrutiny Committee to Cabinet, 17 October 2023"
+)
+SEED_002 = (
+    "Update on the SEND Priority Action Plan, report to the Education and Young People Overview and Scrutiny "
+    "Committee, 20 May 2024"
+)
+SEED_003 = (
+    "Joint Local Area Inspection of SEND: Written Statement of Action, report to the Health and Wellbeing Board, "
+    "8 March 2018"
+)
+SEED_004 = (
+    "Response to the Education and Young People Overview and Scrutiny Committee on the Priority Action Plan, 2024"
+)
+RISKS_REASON = "From the Written Statement of Action report to the Health and Wellbeing Board, March 2018; demo scores"
 
 COUNCIL = "Oxfordshire County Council"
 ICB = "NHS Buckinghamshire, Oxfordshire and Berkshire West Integrated Care Board"
@@ -226,7 +239,8 @@ EVENTS = [
         "Ofsted and CQC",
         "Ofsted and CQC confirmed the plan met the criteria in paragraph 149 of the Area SEND inspections "
         "framework and handbook (14 April 2023). The plan was published on the council's and the ICB's websites.",
-        "The action and improvement needed by February 2025. (Seed 004 says the plan was signed off in January 2024.)",
+        "The action and improvement needed by February 2025. (The council's response to the Education and Young "
+        "People Overview and Scrutiny Committee, 2024, says the plan was signed off in January 2024.)",
         f"{SEED_002}, paragraphs 4 and 5",
         about_plan=True,
     ),
@@ -277,7 +291,7 @@ class RiskSpec:
     mitigations: str
 
 
-# The seven risks of seed 003, worded as published; cause and consequence split from that wording.
+# The seven risks of the 2018 Written Statement of Action report (seed 003), worded as published; cause and consequence split from that wording.
 # The mitigations are the actions the same report says were taken. The scores are the demo's.
 RISKS = [
     RiskSpec(
@@ -795,7 +809,7 @@ def _risks(partnership: Partnership, organisations: dict[str, Organisation], sia
             # Dated when the papers first recorded the risk, so the register "as it stood" at any
             # later meeting includes it.
             risk._history_date = _london_noon(RISKS_RECORDED)  # type: ignore[attr-defined]
-            stamp(risk, by=None, reason="From the 2018 Written Statement of Action report (seed 003); demo scores")
+            stamp(risk, by=None, reason=RISKS_REASON)
             risk.save()
         risks[spec.reference] = risk
     return risks

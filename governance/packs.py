@@ -164,7 +164,7 @@ def _meeting_line(meeting: Meeting) -> str:
 
 
 DEMO_NOTE = (
-    "Demo: this meeting and the history behind these figures were made up for the demonstration. "
+    "Demo: this meeting and the history behind these figures were invented to show how the tracker works. "
     "They are not the partnership's real record."
 )
 
@@ -312,7 +312,7 @@ def risks_docx(meeting: Meeting, risks: list[RiskAsItStood], owners: dict[int, s
     document.add_paragraph(f"For the {_meeting_line(meeting)}")
     if meeting.is_demo or any(risk.is_demo_scores for risk in risks):
         document.add_paragraph().add_run(
-            "Demo: scores marked 'Demo scores' were made up for the demonstration. The risks themselves are "
+            "Demo: scores marked 'Demo scores' were invented to show how the tracker works. The risks themselves are "
             "those the partnership recorded in its 2018 Written Statement of Action report."
         ).bold = True
     document.add_paragraph(
@@ -452,7 +452,7 @@ def risks_xlsx(meeting: Meeting, risks: list[RiskAsItStood], owners: dict[int, s
     sheet.title = RISK_SHEET
     lines = [f"SEND risk register as at {long_date(on)}", f"For the {_meeting_line(meeting)}"]
     if meeting.is_demo or any(risk.is_demo_scores for risk in risks):
-        lines.append("Demo: scores marked 'Demo scores: Yes' were made up for the demonstration.")
+        lines.append("Demo: scores marked 'Demo scores: Yes' were invented to show how the tracker works.")
     _title_rows(sheet, lines)
     _header(sheet, RISK_COLUMNS)
     level_columns = {RISK_COLUMNS.index("Level before") + 1, RISK_COLUMNS.index("Level after") + 1}

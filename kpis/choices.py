@@ -44,7 +44,7 @@ class ValueSource(models.TextChoices):
 
     FORM = "form", "Entered on the indicator page"
     CSV_UPLOAD = "csv_upload", "Uploaded in a CSV file"
-    DEMO = "demo", "Demo data loaded with the Oxfordshire example"
+    DEMO = "demo", "Demo figure, invented to show how the tracker works"
 
 
 class DfeMeasure(models.TextChoices):

@@ -35,7 +35,7 @@ ICB = "NHS Buckinghamshire, Oxfordshire and Berkshire West Integrated Care Board
 OXFORD_HEALTH = "Oxford Health NHS Foundation Trust"
 PARENT_CARER_FORUM = "Oxfordshire Parent Carer Forum"
 
-DEMO_TARGET_NOTE = "Demo target: made up for the demonstration."
+DEMO_TARGET_NOTE = "Demo target: invented to show how the tracker works."
 
 MONTHS_2023_25 = [f"{2023 + (3 + i) // 12}-{(3 + i) % 12 + 1:02d}" for i in range(24)]  # April 2023 to March 2025
 

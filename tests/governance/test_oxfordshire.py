@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from actions.models import Action, RatingUpdate
 from governance.as_it_stood import plan_as_it_stood, read_meeting
@@ -65,7 +67,10 @@ def test_the_seed_events_and_risks_are_as_published(oxfordshire):
     assert events["Ofsted and CQC monitoring inspection"].is_expected
     risk = Risk.objects.get(reference="R7")
     assert risk.title.startswith("Waiting times for some services will increase")
-    assert risk.is_demo_scores and "Seed 003" in risk.source
+    assert risk.is_demo_scores and risk.source == (
+        "Joint Local Area Inspection of SEND: Written Statement of Action, report to the Health and Wellbeing Board, "
+        "8 March 2018"
+    )
     assert Risk.history.filter(id=risk.pk).earliest().history_date.date() == datetime.date(2018, 3, 8)  # type: ignore[attr-defined]
 
 
@@ -105,7 +110,44 @@ def test_the_demo_meetings_show_real_differences(oxfordshire):
 def test_real_meetings_from_the_seeds_are_not_demo(oxfordshire):
     cabinet = Meeting.objects.get(board__name="Cabinet", date=datetime.date(2023, 10, 17))
 
-    assert not cabinet.is_demo and "Seed 001" in cabinet.source
+    assert not cabinet.is_demo and cabinet.source == (
+        "Local Area Partnership SEND Report 2023, Joint Health Overview and Scrutiny Committee to Cabinet, "
+        "17 October 2023"
+    )
     assert cabinet.agenda_items.get().title.startswith("Local Area Partnership SEND Report 2023")
     # Before the plan was approved, the plan as it stood had no actions.
     assert plan_as_it_stood(cabinet.reviewed_plan(), cabinet.date).actions == []
+
+
+# Words meant for the developers who loaded the example, not for its readers. ("Seed funding" is
+# the committee's own phrase.)
+INTERNAL_WORDS = re.compile(r"\bseed\b(?! funding)|demonstration|demo data|Oxfordshire example", re.IGNORECASE)
+
+
+def test_the_pages_name_their_sources_as_published_and_say_demo_in_plain_words(oxfordshire, client):
+    from kpis.models import Indicator
+    from send_tracker.accounts.choices import Role
+    from tests.conftest import make_user
+
+    council = oxfordshire.organisations.get(kind="council")
+    client.force_login(make_user("reader", council, Role.SCRUTINY))
+    urls = [
+        reverse("governance:index"),
+        reverse("governance:timeline"),
+        reverse("governance:risks"),
+        reverse("kpis:list"),
+        *[board.get_absolute_url() for board in Board.objects.filter(partnership=oxfordshire)],
+        *[meeting.get_absolute_url() for meeting in Meeting.objects.filter(board__partnership=oxfordshire)],
+        *[risk.get_absolute_url() for risk in Risk.objects.filter(partnership=oxfordshire)],
+        *[indicator.get_absolute_url() for indicator in Indicator.objects.filter(partnership=oxfordshire)],
+        Action.objects.filter(plan__partnership=oxfordshire).first().get_absolute_url(),  # type: ignore[union-attr]
+    ]
+
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = re.sub(r"<[^>]+>", " ", response.content.decode())
+        assert not INTERNAL_WORDS.search(text), (url, INTERNAL_WORDS.search(text))
+    timeline = client.get(reverse("governance:timeline")).content.decode()
+    assert "Source: Joint Local Area Inspection of SEND: Written Statement of Action" in timeline
+    assert "were invented to show how the tracker works" in client.get(reverse("governance:risks")).content.decode()
