@@ -25,7 +25,7 @@ class MeetingSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=MeetingStatus.choices)
     papers_deadline = serializers.DateField(allow_null=True, help_text="The last day for papers to reach the clerk.")
     location = serializers.CharField()
-    is_demo = serializers.BooleanField(help_text="Made up for the demonstration, not a real meeting.")
+    is_demo = serializers.BooleanField(help_text="Demo: invented to show how the tracker works, not a real meeting.")
 
 
 MEETING_COLUMNS = ("id", "board__name", "date", "title", "status", "papers_deadline", "location", "is_demo")
@@ -85,7 +85,7 @@ class RiskSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=RiskStatus.choices)
     next_review_date = serializers.DateField(allow_null=True)
     review_board = serializers.CharField(source="review_board__name", allow_null=True)
-    is_demo_scores = serializers.BooleanField(help_text="The scores were made up for the demonstration.")
+    is_demo_scores = serializers.BooleanField(help_text="Demo scores: invented to show how the tracker works.")
     version = serializers.IntegerField()
     updated_at = serializers.DateTimeField()
 
