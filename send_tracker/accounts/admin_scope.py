@@ -6,9 +6,9 @@ admin site's registry so that a model registered any other way fails the build:
 - PartnershipScopedAdmin / PartnershipScopedHistoryAdmin: the rows belong to a partnership through
   `partnership_path` (`"plan__partnership"`; by default the path its queryset already declares,
   actions.models.PartnershipScopedQuerySet). A partnership administrator lists, reads, changes,
-  deletes and sees the history of their own partnership's rows only; anything else is 404, or 403
-  where a history page names it. Every select (foreign key, many-to-many) offers only their
-  partnership's rows, so a row cannot be moved into another partnership, even by posting an id.
+  deletes and sees the history of their own partnership's rows only; anything else is 404, as on
+  the pages. Every select (foreign key, many-to-many) offers only their partnership's rows, so a
+  row cannot be moved into another partnership, even by posting an id.
 - ReferenceDataAdmin: rows every partnership shares (the DfE's figures, bank holidays): read by
   whoever the admin lets in, changed only by an administrator of the whole instance (a superuser).
 - SuperuserOnlyAdmin: the instance's machinery (periodic tasks, sign-in logs, permission groups).
@@ -213,7 +213,13 @@ class PastVersionsReadOnlyAdmin(SimpleHistoryAdmin):
 
 
 class PartnershipScopedHistoryAdmin(PartnershipScopedMixin, PastVersionsReadOnlyAdmin):
-    pass
+    def has_view_history_or_change_history_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # simple-history finds a row's history, or a past version, outside get_queryset and then
+        # asks this: another partnership's row is not there (404), as on the other pages, rather
+        # than forbidden (403), which would tell that its id exists.
+        if obj is not None and not self.may_administer(request, obj):
+            raise Http404("No such row.")
+        return super().has_view_history_or_change_history_permission(request, obj)  # type: ignore[no-any-return]
 
 
 class ReferenceDataMixin(_AdminBase):
