@@ -3,9 +3,12 @@ packs, the KPI downloads) and every Excel workbook.
 
 A spreadsheet runs a cell that begins `=`, `+`, `-` or `@` as a formula (tab and carriage return
 can hide such a start), so text typed into the tracker could otherwise open a link or run a
-command on the reader's machine (OWASP: CSV injection). Text beginning with one of those is
-written with a single quote in front, which the spreadsheet shows and does not run. Numbers are
-data, not formulas: -3 stays the number -3 and a column of figures stays numeric.
+command on the reader's machine (OWASP: CSV injection). One rule decides which text that is
+(`needs_quoting`). A CSV has no cell types, so there such text is written with a single quote in
+front, which the spreadsheet shows and does not run. An Excel cell has a type: there the text is
+kept as typed ("- Recruitment delayed" pasted from Word stays just that), stored as text with
+Excel's own hidden quote prefix, so it is never a formula. Numbers are data, not formulas: -3
+stays the number -3 and a column of figures stays numeric.
 """
 
 from __future__ import annotations
@@ -33,22 +36,31 @@ class _Writer(Protocol):
     def write(self, text: str, /) -> object: ...
 
 
-def safe_cell(value: object) -> Cell:
-    """`value` as a spreadsheet cell that cannot run as a formula.
+def needs_quoting(text: str) -> bool:
+    """Whether a spreadsheet could run this text as a formula."""
+    return text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text)
 
-    None is an empty cell; numbers, dates and text that is exactly a number are kept as they are;
-    other text beginning with a formula character gets a single quote in front.
-    """
+
+def _cell(value: object) -> Cell:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float | Decimal | datetime.date):
         return value
-    text = str(value)
-    if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
-        return "'" + text
-    return text
+    return str(value)
+
+
+def safe_cell(value: object) -> Cell:
+    """`value` as a CSV cell that cannot run as a formula.
+
+    None is an empty cell; numbers, dates and text that is exactly a number are kept as they are;
+    other text beginning with a formula character gets a single quote in front.
+    """
+    cell = _cell(value)
+    if isinstance(cell, str) and needs_quoting(cell):
+        return "'" + cell
+    return cell
 
 
 def write_csv(out: _Writer, header: Sequence[object], rows: Iterable[Sequence[object]]) -> None:
@@ -59,10 +71,15 @@ def write_csv(out: _Writer, header: Sequence[object], rows: Iterable[Sequence[ob
 
 
 def append_row(sheet: Worksheet, values: Sequence[object]) -> int:
-    """Append a row of cells through safe_cell to an Excel sheet; returns the row's number.
+    """Append a row of cells to an Excel sheet; returns the row's number.
 
-    openpyxl itself stores any string beginning '=' as a formula; after safe_cell none does.
+    openpyxl itself stores any string beginning '=' as a formula: such text is stored as text
+    instead, with the quote prefix Excel uses for text typed with a leading apostrophe.
     """
-    sheet.append([safe_cell(value) for value in values])
+    sheet.append([_cell(value) for value in values])
     row: int = sheet.max_row
+    for cell in sheet[row]:
+        if isinstance(cell.value, str) and needs_quoting(cell.value):
+            cell.data_type = "s"
+            cell.quotePrefix = True
     return row

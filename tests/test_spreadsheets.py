@@ -52,7 +52,7 @@ def test_numbers_stay_numbers_and_other_text_is_kept(value, cell):
     assert safe_cell(value) == cell
 
 
-def test_csv_and_excel_write_the_same_cells():
+def test_csv_quotes_formula_text_and_excel_keeps_it_as_text():
     rows = [["=1+1", -3, "@SUM(A1)", "plain"]]
     buffer = io.StringIO()
     write_csv(buffer, ["a", "b", "c", "d"], rows)
@@ -63,5 +63,7 @@ def test_csv_and_excel_write_the_same_cells():
         ["a", "b", "c", "d"],
         ["'=1+1", "-3", "'@SUM(A1)", "plain"],
     ]
-    assert [cell.value for cell in sheet[1]] == ["'=1+1", -3, "'@SUM(A1)", "plain"]
+    # Excel keeps the text as typed, as text with its hidden quote prefix: never a formula.
+    assert [cell.value for cell in sheet[1]] == ["=1+1", -3, "@SUM(A1)", "plain"]
     assert [cell.data_type for cell in sheet[1]] == ["s", "n", "s", "s"]
+    assert [cell.quotePrefix for cell in sheet[1]] == [True, False, True, False]

@@ -134,8 +134,9 @@ def test_risk_text_beginning_a_formula_character_is_text_and_scores_stay_numbers
     assert row[5:8] == ["4", "4", "16"]
     sheet = openpyxl.load_workbook(io.BytesIO(download(client, meeting, "risks", "xlsx").content))[RISK_SHEET]
     cells = next(cells for cells in sheet.iter_rows() if cells[0].value == "R1")
-    assert (cells[2].value, cells[13].value) == (f"'{start}2+5", f"'{mitigations}")
+    assert (cells[2].value, cells[13].value) == (f"{start}2+5", mitigations)
     assert {cells[2].data_type, cells[13].data_type} == {"s"}
+    assert cells[2].quotePrefix and cells[13].quotePrefix
     assert (cells[5].value, cells[7].value, cells[7].data_type) == (4, 16, "n")
 
 
