@@ -98,7 +98,8 @@ class Board(models.Model):
         record what their board decided."""
         if access.may_change_in_partnership(user, self.partnership_id):
             return True
-        organisation_id = getattr(user, "organisation_id", None)
+        principal = access.signed_in(user)
+        organisation_id = principal.organisation_id if principal is not None else None
         return (
             organisation_id is not None
             and access.may_change_owned_by(user, self.partnership_id, organisation_id)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from send_tracker.accounts.access import partnership_of
 from send_tracker.spreadsheets import write_csv
 
 from . import access
@@ -370,7 +371,7 @@ def benchmark(request: HttpRequest) -> HttpResponse:
     authorities = directory.authorities()
     if not authorities:
         return render(request, "kpis/benchmark_empty.html")
-    partnership = getattr(getattr(request.user, "organisation", None), "partnership", None)
+    partnership = partnership_of(request.user)
     home = directory.find(partnership.area_code) if partnership and partnership.area_code else None
     data = request.GET.copy()
     data.setlist("compare", [code for code in data.getlist("compare") if code.strip()])

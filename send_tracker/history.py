@@ -17,6 +17,7 @@ from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
 
 if TYPE_CHECKING:
+    from send_tracker.accounts.access import AnyUser
     from send_tracker.accounts.models import User
 
 # Nobody signed in: a data load, a management command or a scheduled task.
@@ -47,22 +48,23 @@ class ChangeActor(models.Model):
         return str(getattr(self, "history_change_reason", None) or "")
 
 
-def person(by: Any) -> User | None:
+def person(by: AnyUser | None) -> User | None:
     """The signed-in person behind a change, or None (an API key, a load, a command)."""
     from send_tracker.accounts.models import User
 
     return by if isinstance(by, User) and by.is_authenticated else None
 
 
-def actor_label(by: Any) -> str:
+def actor_label(by: AnyUser | None) -> str:
     """Who made a change, in the words kept with it.
 
     A person: 'Olivia Officer (OCC)', their organisation by its short name. An API key:
     "API key 'Reporting' (BOB ICB)", named by its organisation. Nobody: `SYSTEM_ACTOR`.
     """
-    api_key = getattr(by, "api_key", None)
-    if api_key is not None:
-        return f"API key '{api_key.name}' ({api_key.organisation})"[:ACTOR_MAX]
+    from send_tracker.api.keys import ApiKeyPrincipal
+
+    if isinstance(by, ApiKeyPrincipal):
+        return f"API key '{by.api_key.name}' ({by.api_key.organisation})"[:ACTOR_MAX]
     someone = person(by)
     if someone is None:
         return SYSTEM_ACTOR
@@ -71,7 +73,7 @@ def actor_label(by: Any) -> str:
     return (f"{name} ({organisation})" if organisation else name)[:ACTOR_MAX]
 
 
-def stamp(instance: models.Model, *, by: Any, reason: str) -> str:
+def stamp(instance: models.Model, *, by: AnyUser | None, reason: str) -> str:
     """Say who is changing `instance` and why; its next save (or m2m change) records it.
 
     `by` is a person, an API key's principal, or None for a load or command. The reason is kept
@@ -89,7 +91,7 @@ def reason_is(reason: str) -> Q:
     return Q(history_change_reason=reason)
 
 
-def history_row(history_model: type[models.Model], *, by: Any, reason: str, **fields: Any) -> models.Model:
+def history_row(history_model: type[models.Model], *, by: AnyUser | None, reason: str, **fields: Any) -> models.Model:
     """A history row built by hand, for bulk writes that bypass save() (`make_scale_data`), stamped
     as `stamp` would have stamped it. `fields` are the row's own columns and `history_date`,
     `history_type`."""

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from send_tracker.accounts import access
 from send_tracker.accounts.models import Partnership
 
 
@@ -65,6 +66,4 @@ def support_links(partnership: Partnership | None, *, public: bool = False) -> S
 
 def partnership_of(request: HttpRequest) -> Partnership | None:
     """The signed-in person's partnership; None for a visitor or an instance administrator."""
-    user = getattr(request, "user", None)
-    organisation = getattr(user, "organisation", None) if user is not None and user.is_authenticated else None
-    return organisation.partnership if organisation is not None else None
+    return access.partnership_of(getattr(request, "user", None))

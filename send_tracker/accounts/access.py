@@ -8,59 +8,103 @@ The rules, in one place:
 - A superuser sees and changes every partnership.
 - A partner API key acts for its organisation: a read key reads like a partner, a write key may
   also change what its organisation owns, like an officer (send_tracker.api.keys.ApiKeyPrincipal).
-
-"user" is anything with the attributes of accounts.User that these rules read: is_authenticated,
-is_active, is_superuser, role, organisation_id and partnership_id.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, TypeAlias
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
 from .choices import Role
+from .models import User
 
-AnyUser = Any  # accounts.User, AnonymousUser, or an API key's principal
+if TYPE_CHECKING:
+    from send_tracker.api.keys import ApiKeyPrincipal
+
+    from .models import Partnership
+
+# Whoever a request carries: a person, nobody signed in, or a partner API key acting for its
+# organisation. Only `signed_in` tells them apart; the rules below read what it returns.
+AnyUser: TypeAlias = "User | AnonymousUser | ApiKeyPrincipal"
+# Someone the rules can read a role, an organisation and a partnership from.
+Principal: TypeAlias = "User | ApiKeyPrincipal"
 
 
-def is_signed_in(user: AnyUser) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
-
-
-def sees_all_partnerships(user: AnyUser) -> bool:
-    return is_signed_in(user) and bool(getattr(user, "is_superuser", False))
-
-
-def partnership_ids_for(user: AnyUser) -> list[int] | None:
-    """The partnerships a user may read; None means every partnership."""
-    if sees_all_partnerships(user):
+def signed_in(user: AnyUser | None) -> Principal | None:
+    """The active person or API key behind a request; None for nobody, an anonymous visitor or a
+    deactivated account."""
+    if user is None or isinstance(user, AnonymousUser) or not user.is_active:
         return None
-    partnership_id = getattr(user, "partnership_id", None) if is_signed_in(user) else None
-    return [partnership_id] if partnership_id is not None else []
+    return user
 
 
-def may_change_in_partnership(user: AnyUser, partnership_id: int) -> bool:
+def person(user: AnyUser | None) -> User | None:
+    """The signed-in person behind a request; None for an API key (which acts for an organisation,
+    not anyone in it), nobody, or a deactivated account."""
+    principal = signed_in(user)
+    return principal if isinstance(principal, User) else None
+
+
+def require_person(user: AnyUser | None) -> User:
+    """The signed-in person, for what only a person has (their alerts, follows and choices)."""
+    someone = person(user)
+    if someone is None:
+        raise PermissionDenied("Only a signed-in person has alerts and follows.")
+    return someone
+
+
+def partnership_of(user: AnyUser | None) -> Partnership | None:
+    """The partnership the user belongs to; None for nobody, or an instance administrator who
+    belongs to no organisation."""
+    principal = signed_in(user)
+    organisation = principal.organisation if principal is not None else None
+    return organisation.partnership if organisation is not None else None
+
+
+def is_signed_in(user: AnyUser | None) -> bool:
+    return signed_in(user) is not None
+
+
+def sees_all_partnerships(user: AnyUser | None) -> bool:
+    principal = signed_in(user)
+    return principal is not None and bool(principal.is_superuser)
+
+
+def partnership_ids_for(user: AnyUser | None) -> list[int] | None:
+    """The partnerships a user may read; None means every partnership."""
+    principal = signed_in(user)
+    if principal is None:
+        return []
+    if principal.is_superuser:
+        return None
+    # A person with no organisation (only a superuser may be one) belongs to no partnership.
+    return [principal.partnership_id] if principal.partnership_id is not None else []
+
+
+def may_change_in_partnership(user: AnyUser | None, partnership_id: int) -> bool:
     """Whether the user may change anything at all in this partnership (administrators)."""
-    if sees_all_partnerships(user):
+    principal = signed_in(user)
+    if principal is None:
+        return False
+    if principal.is_superuser:
         return True
-    return (
-        is_signed_in(user)
-        and getattr(user, "role", None) == Role.ADMINISTRATOR
-        and getattr(user, "partnership_id", None) == partnership_id
-    )
+    return principal.role == Role.ADMINISTRATOR and principal.partnership_id == partnership_id
 
 
-def may_change_owned_by(user: AnyUser, partnership_id: int, owner_organisation_id: int | None) -> bool:
+def may_change_owned_by(user: AnyUser | None, partnership_id: int, owner_organisation_id: int | None) -> bool:
     """Whether the user may change a thing owned by an organisation of a partnership."""
-    if may_change_in_partnership(user, partnership_id):
+    principal = signed_in(user)
+    if principal is None:
+        return False
+    if may_change_in_partnership(principal, partnership_id):
         return True
     return (
-        is_signed_in(user)
-        and getattr(user, "role", None) == Role.OFFICER
-        and getattr(user, "partnership_id", None) == partnership_id
+        principal.role == Role.OFFICER
+        and principal.partnership_id == partnership_id
         and owner_organisation_id is not None
-        and getattr(user, "organisation_id", None) == owner_organisation_id
+        and principal.organisation_id == owner_organisation_id
     )
 
 

@@ -18,6 +18,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from send_tracker.accounts import access
+
 from .choices import AlertKind, Delivery, DeliveryMode
 
 if TYPE_CHECKING:
@@ -25,11 +27,13 @@ if TYPE_CHECKING:
 
 
 class AlertQuerySet(models.QuerySet["Alert"]):
-    def for_user(self, user: AnyUser) -> AlertQuerySet:
-        """A person's own alerts: nobody, not even an administrator, reads another's."""
-        if not getattr(user, "is_authenticated", False):
+    def for_user(self, user: AnyUser | None) -> AlertQuerySet:
+        """A person's own alerts: nobody, not even an administrator, reads another's; an API key
+        and an anonymous visitor have none."""
+        someone = access.person(user)
+        if someone is None:
             return self.none()
-        return self.filter(recipient_id=user.pk)
+        return self.filter(recipient_id=someone.pk)
 
     def unread(self) -> AlertQuerySet:
         return self.filter(read_at__isnull=True)

@@ -7,6 +7,7 @@ from django.db.models import Model
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from send_tracker.accounts import access
 from send_tracker.accounts.access import AnyUser
 
 from .choices import AlertKind, Delivery, DeliveryMode
@@ -30,23 +31,25 @@ def mark_all_read(*, user: AnyUser) -> int:
 def set_following(*, user: AnyUser, subject: Model, follow: bool) -> bool:
     """Follow or stop following an item the caller has already fetched with a permission check.
     Returns whether the person follows it now. Doing it twice changes nothing."""
+    someone = access.require_person(user)
     content_type = content_type_of(subject)
     if follow:
-        Follow.objects.get_or_create(user_id=user.pk, subject_type=content_type, subject_id=subject.pk)
+        Follow.objects.get_or_create(user=someone, subject_type=content_type, subject_id=subject.pk)
     else:
-        Follow.objects.filter(user_id=user.pk, subject_type=content_type, subject_id=subject.pk).delete()
+        Follow.objects.filter(user=someone, subject_type=content_type, subject_id=subject.pk).delete()
     return follow
 
 
-def is_following(user: AnyUser, subject: Model) -> bool:
-    if not getattr(user, "is_authenticated", False):
+def is_following(user: AnyUser | None, subject: Model) -> bool:
+    someone = access.person(user)
+    if someone is None:
         return False
-    return Follow.objects.filter(user_id=user.pk, subject_type=content_type_of(subject), subject_id=subject.pk).exists()
+    return Follow.objects.filter(user=someone, subject_type=content_type_of(subject), subject_id=subject.pk).exists()
 
 
 def preferences_for(user: AnyUser) -> dict[str, str]:
     """kind -> mode for every kind; straight away where the person chose nothing."""
-    chosen = dict(AlertPreference.objects.filter(user_id=user.pk).values_list("kind", "mode"))
+    chosen = dict(AlertPreference.objects.filter(user=access.require_person(user)).values_list("kind", "mode"))
     return {kind: chosen.get(kind, DeliveryMode.IMMEDIATE) for kind in AlertKind.values}
 
 
@@ -54,14 +57,15 @@ def preferences_for(user: AnyUser) -> dict[str, str]:
 def set_preferences(*, user: AnyUser, modes: dict[str, str]) -> None:
     """Store the person's choices. Alerts already waiting follow the new choice: one waiting to be
     emailed moves to the digest or off, and back, so changing one's mind takes effect at once."""
+    someone = access.require_person(user)
     for kind, mode in modes.items():
         AlertKind(kind)  # A kind that does not exist is a programming error, not input.
         DeliveryMode(mode)
         if mode == DeliveryMode.IMMEDIATE:
-            AlertPreference.objects.filter(user_id=user.pk, kind=kind).delete()
+            AlertPreference.objects.filter(user=someone, kind=kind).delete()
         else:
-            AlertPreference.objects.update_or_create(user_id=user.pk, kind=kind, defaults={"mode": mode})
-        waiting = Alert.objects.filter(recipient_id=user.pk, kind=kind)
+            AlertPreference.objects.update_or_create(user=someone, kind=kind, defaults={"mode": mode})
+        waiting = Alert.objects.filter(recipient=someone, kind=kind)
         if mode == DeliveryMode.OFF:
             waiting.filter(delivery__in=[Delivery.PENDING, Delivery.DIGEST]).update(
                 delivery=Delivery.OFF, next_attempt_at=None
