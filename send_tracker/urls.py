@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from send_tracker import accessibility, compare, dashboard, public
+from send_tracker.accounts.admin_scope import view_on_site
 from send_tracker.operations.views import healthz
 
 urlpatterns = [
@@ -20,6 +21,8 @@ urlpatterns = [
     path("kpis/", include("kpis.urls")),
     path("governance/", include("governance.urls")),
     path("alerts/", include("send_tracker.alerts.urls")),
+    # Before the admin's own pattern of the same address, which would redirect to any partnership's row.
+    path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
     path("admin/", admin.site.urls),
 ]
 

@@ -228,6 +228,27 @@ def test_another_partnerships_row_is_neither_listed_nor_opened(
     assert as_root.get(url(model, "change", theirs.pk)).status_code == 200
 
 
+ON_SITE = [model for model in SCOPED if hasattr(model, "get_absolute_url")]
+
+
+@pytest.mark.parametrize("model", ON_SITE, ids=label)
+def test_view_on_site_does_not_tell_whether_another_partnerships_row_exists(
+    model: type[models.Model], own: Rows, other: Rows, partnership_admin: User, root: User, client_for: Any
+) -> None:
+    mine, theirs = own.of(model), other.of(model)
+    content_type = ContentType.objects.get_for_model(model).pk
+    client = client_for(partnership_admin)
+
+    def view_on_site(row: models.Model, as_client: Any = client) -> Any:
+        return as_client.get(reverse("admin:view_on_site", args=[content_type, row.pk]))
+
+    assert view_on_site(mine).status_code == 302
+    assert view_on_site(mine)["Location"].endswith(mine.get_absolute_url())  # type: ignore[attr-defined]
+    assert view_on_site(theirs).status_code == 404  # the same as an id that was never there
+    assert client.get(reverse("admin:view_on_site", args=[content_type, 10**9])).status_code == 404
+    assert view_on_site(theirs, client_for(root)).status_code == 302
+
+
 @pytest.mark.parametrize("model", SCOPED, ids=label)
 def test_the_delete_action_leaves_another_partnerships_row(
     model: type[models.Model], own: Rows, other: Rows, partnership_admin: User, client_for: Any

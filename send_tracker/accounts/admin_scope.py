@@ -14,6 +14,7 @@ admin site's registry so that a model registered any other way fails the build:
 - SuperuserOnlyAdmin: the instance's machinery (periodic tasks, sign-in logs, permission groups).
 
 Inlines take PartnershipChoicesMixin, for their selects. A superuser sees every partnership.
+The admin's "View on site" shortcut answers through `view_on_site`, with the same scope.
 """
 
 from __future__ import annotations
@@ -22,7 +23,15 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
-from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, ObjectDoesNotExist, PermissionDenied
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
+from django.core.exceptions import (
+    FieldDoesNotExist,
+    ImproperlyConfigured,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
 from django.db import models
 from django.forms import Field, ModelChoiceField
 from django.http import Http404, HttpRequest, HttpResponse
@@ -268,3 +277,31 @@ def keep_for_superusers(site: admin.AdminSite, *models_: type[models.Model]) -> 
         current = type(site.get_model_admin(model))
         site.unregister(model)
         site.register(model, type(f"SuperuserOnly{current.__name__}", (SuperuserOnlyMixin, current), {}))
+
+
+def view_on_site(request: HttpRequest, content_type_id: int, object_id: str) -> HttpResponse:
+    """The admin's "View on site" shortcut (/admin/r/<content type>/<id>/), kept to the user's
+    partnership: Django's own redirects to any row's page, so its answer told whether another
+    partnership's id exists. Here such a row, or one of a model the user has no admin for, is 404."""
+    if not access.sees_all_partnerships(request.user) and not _in_scope(request, content_type_id, object_id):
+        raise Http404("No such row.")
+    return shortcut(request, content_type_id, object_id)
+
+
+def _in_scope(request: HttpRequest, content_type_id: int, object_id: str) -> bool:
+    site = admin.site
+    content_type = ContentType.objects.filter(pk=content_type_id).first()
+    model = content_type.model_class() if content_type else None
+    if model is None or not site.is_registered(model):
+        return False
+    model_admin = site.get_model_admin(model)
+    if isinstance(model_admin, PartnershipScopedMixin):
+        rows = model_admin.get_queryset(request)
+    elif isinstance(model_admin, ReferenceDataMixin):
+        rows = model._default_manager.all()
+    else:
+        return False
+    try:
+        return bool(rows.filter(pk=object_id).exists())
+    except (ValueError, ValidationError):  # not an id of this model at all
+        return False
