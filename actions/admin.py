@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from send_tracker.accounts.admin_scope import PartnershipScopedAdmin, PartnershipScopedHistoryAdmin
 
@@ -56,7 +57,7 @@ class RatingUpdateAdmin(PartnershipScopedAdmin):
     list_filter = ["brag"]
     readonly_fields = [f.name for f in RatingUpdate._meta.fields]
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 

@@ -47,7 +47,7 @@ def ratings_by_area(plan: Plan, today: datetime.date) -> list[AreaRatings]:
     areas = plan.priority_areas.annotate(**counts, n_overdue=Count("objectives__actions", filter=overdue))
     result = []
     for area in areas:
-        summary = AreaRatings(area, overdue=area.n_overdue)  # type: ignore[attr-defined]
+        summary = AreaRatings(area, overdue=area.n_overdue)
         for value in [*BRAG_DISPLAY_ORDER, NOT_RATED]:
             if n := getattr(area, f"n_{value}"):
                 summary.counts[value] = n

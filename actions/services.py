@@ -184,6 +184,6 @@ def record_rating_update(
             update.evidence_filename = Path(evidence.file.name or "evidence").name[:255]
             update.evidence_content_type = (evidence.file.content_type or "")[:100]
             update.evidence_size = evidence.file.size
-            update.evidence_file = evidence.file  # type: ignore[assignment]
+            update.evidence_file = evidence.file
         update.save()
     return update

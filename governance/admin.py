@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from send_tracker.accounts.admin_scope import (
     PartnershipChoicesMixin,
@@ -9,7 +10,7 @@ from send_tracker.accounts.admin_scope import (
 from .models import ActionArising, AgendaItem, Board, BoardMember, Decision, InspectionEvent, Meeting, Risk, RiskReview
 
 
-class BoardMemberInline(PartnershipChoicesMixin, admin.TabularInline):  # type: ignore[type-arg]
+class BoardMemberInline(PartnershipChoicesMixin, admin.TabularInline):
     model = BoardMember
     extra = 0
     fields = ["name", "job_title", "organisation", "represents", "role", "is_active"]
@@ -31,7 +32,7 @@ class BoardMemberAdmin(PartnershipScopedHistoryAdmin):
     search_fields = ["name", "job_title", "represents"]
 
 
-class AgendaItemInline(PartnershipChoicesMixin, admin.TabularInline):  # type: ignore[type-arg]
+class AgendaItemInline(PartnershipChoicesMixin, admin.TabularInline):
     model = AgendaItem
     extra = 0
     fields = ["number", "title", "purpose", "presenter", "action", "risk", "indicator"]
@@ -77,7 +78,7 @@ class RiskAdmin(PartnershipScopedHistoryAdmin):
     search_fields = ["reference", "title"]
     readonly_fields = ["likelihood_before", "impact_before", "likelihood_after", "impact_after", "trend", "version"]
 
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(self, request: HttpRequest, obj: Risk | None = None) -> list[str]:
         # Scores are typed in when a risk is first added; after that they change by re-scoring.
         return self.readonly_fields if obj is not None else ["trend", "version"]
 
@@ -88,6 +89,6 @@ class RiskReviewAdmin(PartnershipScopedAdmin):
     list_display = ["risk", "reviewed_on", "meeting", "trend", "is_demo"]
     list_filter = ["risk__partnership", "trend", "is_demo"]
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: RiskReview | None = None) -> bool:
         # A review is a record of what a board agreed on a day: it is not edited afterwards.
         return False

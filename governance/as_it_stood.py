@@ -41,7 +41,7 @@ def latest_rows_as_of(history_model: type[models.Model], moment: datetime.dateti
     `scope` is applied to that newest row, so an object that had left the scope by then (or been
     deleted: history_type "-") is not included.
     """
-    manager = history_model._default_manager  # type: ignore[attr-defined]
+    manager = history_model._default_manager
     if connection.vendor == "postgresql":
         in_scope_ids = manager.filter(**scope).values("id")
         newest = (
@@ -163,7 +163,7 @@ def plan_as_it_stood(plan: Plan | None, on: datetime.date) -> PlanAsItStood:
     """The plan at the end of the day `on` (Europe/London). Two queries: history rows, objectives."""
     if plan is None:
         return PlanAsItStood(plan=None, on=on, actions=[], objectives={})
-    history_model = Action.history.model  # type: ignore[attr-defined]
+    history_model = Action.history.model
     records = list(latest_rows_as_of(history_model, end_of_day(on), plan_id=plan.pk))
     objectives = {
         objective.pk: objective
@@ -249,7 +249,7 @@ class RiskAsItStood:
 
 def risks_as_they_stood(partnership_id: int, on: datetime.date) -> list[RiskAsItStood]:
     """The register at the end of the day `on`, in reference order. One query."""
-    history_model = Risk.history.model  # type: ignore[attr-defined]
+    history_model = Risk.history.model
     records = latest_rows_as_of(history_model, end_of_day(on), partnership_id=partnership_id)
     rows = [
         RiskAsItStood(

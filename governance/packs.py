@@ -229,8 +229,8 @@ def _new_document(title: str) -> DocxDocument:
     document.core_properties.title = title
     document.core_properties.language = "en-GB"
     normal = document.styles["Normal"]
-    normal.font.name = "Arial"  # type: ignore[attr-defined]
-    normal.font.size = Pt(10)  # type: ignore[attr-defined]
+    normal.font.name = "Arial"
+    normal.font.size = Pt(10)
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Cm(29.7), Cm(21.0)

@@ -64,7 +64,7 @@ def indicator_rows(indicators: QuerySet[Indicator]) -> list[dict[str, Any]]:
     )
     rows: list[dict[str, Any]] = []
     for indicator in indicators:
-        recent: list[IndicatorValue] = indicator.recent_values  # type: ignore[attr-defined]
+        recent: list[IndicatorValue] = indicator.recent_values
         latest = recent[0] if recent else None
         previous = recent[1] if len(recent) > 1 else None
         words, arrow = direction_of_travel(
@@ -180,8 +180,8 @@ def _benchmark_url(indicator: Indicator) -> str:
 
 def _changes(indicator: Indicator) -> list[dict[str, Any]]:
     """The latest changes to the indicator's values and targets, newest first, with who and why."""
-    value_history = IndicatorValue.history.filter(indicator_id=indicator.pk)  # type: ignore[attr-defined]
-    target_history = Target.history.filter(indicator_id=indicator.pk)  # type: ignore[attr-defined]
+    value_history = IndicatorValue.history.filter(indicator_id=indicator.pk)
+    target_history = Target.history.filter(indicator_id=indicator.pk)
     changes: list[dict[str, Any]] = []
     for record in value_history.select_related("history_user__organisation").order_by("-history_date")[:15]:
         period = indicator.period_starting(record.period_start)

@@ -24,7 +24,7 @@ class BankHolidayAdmin(ReferenceDataHistoryAdmin):
     date_hierarchy = "date"
 
 
-class RecommendationInline(PartnershipChoicesMixin, admin.StackedInline):  # type: ignore[type-arg]
+class RecommendationInline(PartnershipChoicesMixin, admin.StackedInline):
     model = Recommendation
     extra = 0
     fields = ["list_name", "number", "position", "text", "response_required", "note", "respondent"]

@@ -145,7 +145,7 @@ class CloseForm(forms.Form):
 
 
 class ReportChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Report) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Report) -> str:
         return f"{obj.committee}: {obj.title}"
 
 

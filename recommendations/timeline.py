@@ -25,7 +25,7 @@ def _change_kind(record: object) -> str:
 def recommendation_history(recommendation: Recommendation) -> list[HistoryEntry]:
     """Three queries whatever the length: the recommendation's, its response's and its updates' history."""
     entries: list[HistoryEntry] = []
-    for record in recommendation.history.select_related("history_user__organisation"):  # type: ignore[attr-defined]
+    for record in recommendation.history.select_related("history_user__organisation"):
         entries.append(
             HistoryEntry(
                 record.history_date,
@@ -34,7 +34,7 @@ def recommendation_history(recommendation: Recommendation) -> list[HistoryEntry]
                 record.why,
             )
         )
-    for record in Response.history.filter(recommendation_id=recommendation.pk).select_related(  # type: ignore[attr-defined]
+    for record in Response.history.filter(recommendation_id=recommendation.pk).select_related(
         "history_user__organisation"
     ):
         outcome = Outcome(record.outcome).label if record.outcome in Outcome.values else "no outcome"
@@ -46,9 +46,9 @@ def recommendation_history(recommendation: Recommendation) -> list[HistoryEntry]
                 record.why,
             )
         )
-    for record in recommendation.updates.model.history.filter(  # type: ignore[attr-defined]
-        recommendation_id=recommendation.pk
-    ).select_related("history_user__organisation"):
+    for record in recommendation.updates.model.history.filter(recommendation_id=recommendation.pk).select_related(
+        "history_user__organisation"
+    ):
         entries.append(
             HistoryEntry(
                 record.history_date,

@@ -86,7 +86,7 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
     today = _today()
     report = access.report_for_reading(request.user, report_id)
     recommendations = list(
-        report.recommendations.with_status(today)  # type: ignore[attr-defined]
+        report.recommendations.with_status(today)
         .select_related("respondent_organisation", "response")
         .prefetch_related("joint_with")
         .order_by("position", "pk")

@@ -94,7 +94,7 @@ def copy_rows(table: str, columns: list[str], rows: list[tuple[object, ...]]) ->
         buffer.write("\n")
     buffer.seek(0)
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)  # type: ignore[union-attr]
+        cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
 
 
 def build() -> tuple[int, int]:

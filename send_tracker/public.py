@@ -154,7 +154,7 @@ def _public_kpis(partnership: Partnership) -> list[dict[str, Any]]:
                 year_row["england" if row["level"] == "national" else "local"] = row[measure]
     result = []
     for indicator in indicators:
-        values = indicator.public_values[:TREND_POINTS]  # type: ignore[attr-defined]
+        values = indicator.public_values[:TREND_POINTS]
         for value in values:
             if value.target is not None:
                 value.target.indicator = indicator  # already loaded: no query per target

@@ -79,7 +79,7 @@ def test_the_actor_label_names_a_person_a_key_and_nobody_in_one_wording(officer,
     assert actor_label(None) == actor_label(AnonymousUser()) == SYSTEM_ACTOR == "System (data load)"
 
 
-def _world(council, action):  # type: ignore[no-untyped-def]
+def _world(council, action):
     """One row of each app that a person can change: a meeting, a risk, an indicator, a recommendation."""
     partnership = council.partnership
     board = Board.objects.create(partnership=partnership, name="SEND Board", kind=BoardKind.IMPROVEMENT_BOARD)
@@ -140,11 +140,7 @@ def test_every_write_names_its_actor_in_the_same_words_and_keeps_its_reason_whol
     )  # fmt: skip
     recommendation_services.close_recommendation(recommendation_id=recommendation.pk, user=user, reason=LONG_COMMENTARY)
 
-    rows = [
-        row
-        for model in historical_models()
-        for row in model.objects.filter(history_date__gte=since)  # type: ignore[attr-defined]
-    ]
+    rows = [row for model in historical_models() for row in model.objects.filter(history_date__gte=since)]
     assert len(rows) >= 6
     assert {row.history_actor for row in rows} == {label}
     assert {row.history_user for row in rows} == {user}

@@ -41,7 +41,7 @@ class RiskLevelField(serializers.Field):
         return risk_level(score).value
 
 
-class RiskLevelFieldScheme(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]
+class RiskLevelFieldScheme(OpenApiSerializerFieldExtension):
     """One RiskLevelEnum component for both levels; two ChoiceFields would make two enums."""
 
     target_class = "governance.api.serializers.RiskLevelField"

@@ -38,7 +38,7 @@ class OrganisationAdmin(PartnershipScopedAdmin):
 
 
 @admin.register(User)
-class UserAdmin(PartnershipScopedHistoryAdmin, BaseUserAdmin):  # type: ignore[misc]
+class UserAdmin(PartnershipScopedHistoryAdmin, BaseUserAdmin):
     partnership_path = "organisation__partnership"
     list_display = ["username", "email", "first_name", "last_name", "organisation", "role", "is_active"]
     list_filter = ["role", "organisation__partnership", "organisation", "is_active", "is_superuser"]
@@ -78,11 +78,11 @@ class ApiKeyAdmin(PartnershipScopedAdmin):
     fields = ["organisation", "name", "prefix", "can_write", "expires_on", "revoked_at", "created_at", "last_used_at"]
     actions = ["revoke"]
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     @admin.action(description="Revoke the selected keys")
-    def revoke(self, request, queryset):  # type: ignore[no-untyped-def]
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
         from django.utils import timezone
 
         count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())

@@ -18,7 +18,7 @@ class NeedsAttention(admin.SimpleListFilter):
     title = "needs attention"
     parameter_name = "attention"
 
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:  # type: ignore[type-arg]
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
         return [
             ("waiting", "Waiting to be emailed (pending or sending)"),
             ("failed", "Failed"),

@@ -306,7 +306,7 @@ def _insert_by_copy(rows: Sequence[AlertRow], table: str, columns: str, key: str
         cursor.execute(
             f"CREATE TEMPORARY TABLE alert_sweep_rows ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608
         )
-        cursor.cursor.copy_expert(f"COPY alert_sweep_rows ({columns}) FROM STDIN", buffer)  # type: ignore[attr-defined]
+        cursor.cursor.copy_expert(f"COPY alert_sweep_rows ({columns}) FROM STDIN", buffer)
         cursor.execute(
             f"INSERT INTO {table} ({columns}) SELECT {columns} FROM alert_sweep_rows "  # noqa: S608
             f"ORDER BY {key} ON CONFLICT ({key}) DO NOTHING"

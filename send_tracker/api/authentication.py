@@ -42,7 +42,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         return f'{self.keyword} realm="api"'
 
 
-class ApiKeyScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+class ApiKeyScheme(OpenApiAuthenticationExtension):
     """Describes the bearer key in the OpenAPI schema."""
 
     target_class = "send_tracker.api.authentication.ApiKeyAuthentication"

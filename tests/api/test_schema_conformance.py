@@ -25,7 +25,7 @@ from . import world
 ROUTES = [(basename, f"/api/v1/{prefix}/") for prefix, _viewset, basename in router.registry]
 
 
-def checked(response, url: str) -> CheckedResponse:  # type: ignore[no-untyped-def]
+def checked(response, url: str) -> CheckedResponse:
     return CheckedResponse(
         status_code=response.status_code,
         headers={key: [value] for key, value in response.items()},
@@ -37,7 +37,7 @@ def checked(response, url: str) -> CheckedResponse:  # type: ignore[no-untyped-d
 
 
 @pytest.fixture
-def rows(council, officer):  # type: ignore[no-untyped-def]
+def rows(council, officer):
     made = {basename: list(build(council, 2)) for basename, build in world.BUILDERS.items()}
     # The nullable parts of a recommendation, both ways: one answered and dated, one owed.
     answered = made["response"][0]

@@ -53,7 +53,7 @@ def held_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(PerKeyThrottle, "timer", staticmethod(lambda: HELD_AT))
 
 
-def test_thirty_concurrent_clients_get_no_more_than_the_rate(live_server, council, held_clock):  # type: ignore[no-untyped-def]
+def test_thirty_concurrent_clients_get_no_more_than_the_rate(live_server, council, held_clock):
     need_redis()
     api_key, key = create_api_key(organisation=council, name="Busy partner system", can_write=False)
     forget_counts(api_key)
@@ -78,7 +78,7 @@ def test_thirty_concurrent_clients_get_no_more_than_the_rate(live_server, counci
     assert error["message"]
 
 
-def test_the_count_starts_again_when_the_window_ends(council, key_client, monkeypatch):  # type: ignore[no-untyped-def]
+def test_the_count_starts_again_when_the_window_ends(council, key_client, monkeypatch):
     client = key_client(council)
     forget_counts(ApiKey.objects.latest("pk"))
     clock = [HELD_AT]

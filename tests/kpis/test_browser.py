@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def figures(indicator, officer):  # type: ignore[no-untyped-def]
+def figures(indicator, officer):
     set_target(
         indicator_id=indicator.pk,
         user=officer,

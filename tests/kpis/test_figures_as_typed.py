@@ -172,13 +172,13 @@ def test_numbers_no_column_holds_are_refused_in_words(text, message):
 
 
 @pytest.fixture
-def count_indicator(make_indicator):  # type: ignore[no-untyped-def]
+def count_indicator(make_indicator):
     """A count, so any size of figure up to the column's is allowed."""
     return make_indicator("Requests for an EHC needs assessment", unit=Unit.NUMBER)
 
 
 @pytest.fixture
-def rate_indicator(make_indicator):  # type: ignore[no-untyped-def]
+def rate_indicator(make_indicator):
     return make_indicator("Permanent exclusions per 100 pupils", unit=Unit.RATE_PER_100)
 
 
