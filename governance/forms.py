@@ -16,22 +16,6 @@ from send_tracker.forms import DateParts, date_part
 from .choices import IMPACT_WORDS, LIKELIHOOD_WORDS, AgendaPurpose, MeetingStatus
 from .models import AgendaItem, Meeting, Risk
 
-DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%d %m %Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"]
-DATE_HINT = "For example, 27/3/2024"
-
-
-def date_field(label: str, *, required: bool, hint: str = DATE_HINT) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_FORMATS,
-        help_text=hint,
-        error_messages={
-            "required": f"Enter the {label.lower()}.",
-            "invalid": f"Enter the {label.lower()} as a real date, like 27/3/2024.",
-        },
-    )
-
 
 def optional_choice(label: str, choices: list[tuple[Any, str]], empty: str = "None") -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
@@ -163,7 +147,11 @@ class ActionArisingForm(forms.Form):
         help_text="A name or a post, e.g. 'Director of Children's Services'.",
         error_messages={"required": "Enter who will do it: a name or a post."},
     )
-    due_date = date_field("Due date", required=False, hint=f"Optional. {DATE_HINT}")
+    due_date_day = date_part("day")
+    due_date_month = date_part("month")
+    due_date_year = date_part("year")
+
+    ALIASES = {"due_date": "due_date_day"}
 
     def __init__(
         self,
@@ -181,14 +169,33 @@ class ActionArisingForm(forms.Form):
         )
         self.fields["agenda_item"] = optional_choice("Agenda item", _agenda_choices(meeting, agenda_items))
         # Keep the fields in the order a clerk fills them in.
-        self.order_fields(["description", "owner_name", "owner_organisation", "due_date", "agenda_item"])
+        self.order_fields(
+            ["description", "owner_name", "owner_organisation", "due_date_day", "due_date_month", "due_date_year"]
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        cleaned["due_date"] = DateParts.read(self, "due_date", "The due date")
+        return cleaned
 
 
 class CompleteActionArisingForm(forms.Form):
-    done_on = date_field("Date done", required=False, hint=f"Leave blank for today. {DATE_HINT}")
+    """An action arising marked done: the date it was done (today if left blank), and a note
+    (templates/governance/_action_arising_done_fields.html)."""
+
+    done_on_day = date_part("day")
+    done_on_month = date_part("month")
+    done_on_year = date_part("year")
     done_note = forms.CharField(
         label="Note", required=False, max_length=5000, widget=forms.Textarea, help_text="Optional."
     )
+
+    ALIASES = {"done_on": "done_on_day"}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        cleaned["done_on"] = DateParts.read(self, "done_on", "The date done")
+        return cleaned
 
 
 SCORE_CHOICES_LIKELIHOOD = [(n, f"{n}: {LIKELIHOOD_WORDS[n]}") for n in range(1, 6)]
@@ -213,7 +220,9 @@ class RiskRescoreForm(forms.Form):
     likelihood_after = score_field("Likelihood after mitigation", SCORE_CHOICES_LIKELIHOOD)
     impact_after = score_field("Impact after mitigation", SCORE_CHOICES_IMPACT)
     mitigations = forms.CharField(label="Mitigations", required=False, max_length=5000, widget=forms.Textarea)
-    next_review_date = date_field("Next review date", required=True)
+    next_review_date_day = date_part("day")
+    next_review_date_month = date_part("month")
+    next_review_date_year = date_part("year")
     comment = forms.CharField(
         label="Why these scores",
         max_length=5000,
@@ -240,12 +249,26 @@ class RiskRescoreForm(forms.Form):
                 "likelihood_after",
                 "impact_after",
                 "mitigations",
-                "next_review_date",
+                "next_review_date_day",
+                "next_review_date_month",
+                "next_review_date_year",
                 "meeting",
                 "comment",
                 "version",
             ]
         )
+
+    ALIASES = {"next_review_date": "next_review_date_day"}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        next_review = DateParts.read(self, "next_review_date", "The next review date")
+        if next_review is None and not any(
+            self.has_error(f"next_review_date_{part}") for part in ("day", "month", "year")
+        ):
+            self.add_error("next_review_date_day", "Enter the next review date.")
+        cleaned["next_review_date"] = next_review
+        return cleaned
 
 
 class AsAtForm(forms.Form):

@@ -286,7 +286,9 @@ def agenda_item_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return _meeting_form_page(request, meeting, form, "Add an agenda item", "Add item")
 
 
-def _meeting_form_page(request: HttpRequest, meeting: Meeting, form: Any, title: str, submit: str) -> HttpResponse:
+def _meeting_form_page(
+    request: HttpRequest, meeting: Meeting, form: Any, title: str, submit: str, fields_template: str = ""
+) -> HttpResponse:
     return _form_page(
         request,
         form,
@@ -295,6 +297,7 @@ def _meeting_form_page(request: HttpRequest, meeting: Meeting, form: Any, title:
         back_url=meeting.get_absolute_url(),
         back_label="Back to the meeting",
         submit=submit,
+        fields_template=fields_template,
     )
 
 
@@ -341,7 +344,14 @@ def action_arising_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Action arising recorded for {data['owner_name']}.")
             return redirect(f"{meeting.get_absolute_url()}#actions-arising")
-    return _meeting_form_page(request, meeting, form, "Add an action arising", "Add action arising")
+    return _meeting_form_page(
+        request,
+        meeting,
+        form,
+        "Add an action arising",
+        "Add action arising",
+        fields_template="governance/_action_arising_fields.html",
+    )
 
 
 @login_required
@@ -372,6 +382,7 @@ def action_arising_done(request: HttpRequest, meeting_id: int, action_arising_id
         back_label="Back to the meeting",
         submit="Mark done",
         intro=f"{arising.description} (owner: {arising.owner_name})",
+        fields_template="governance/_action_arising_done_fields.html",
     )
 
 
@@ -535,6 +546,7 @@ def risk_rescore(request: HttpRequest, risk_id: int) -> HttpResponse:
         submit="Save scores",
         intro="Likelihood and impact from 1 to 5. The trend is worked out from the score after mitigation.",
         status=status,
+        fields_template="governance/_risk_rescore_fields.html",
     )
 
 

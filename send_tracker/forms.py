@@ -1,5 +1,6 @@
 """Form pieces every app uses. The GOV.UK date input (templates/includes/date_input.html) is three
-boxes, day, month and year, read into one date with a message that names what is missing."""
+boxes, day, month and year, read into one date with a message that names what is missing. Each box
+takes what people type: "3" or "03" for a day or a month, "2025" or "25" for a year."""
 
 from __future__ import annotations
 
@@ -26,11 +27,13 @@ class DateParts:
         if missing:
             form.add_error(f"{name}_{missing[0]}", f"{what} must include a {' and '.join(missing)}.")
             return None
-        if not all(value.isdigit() for value in parts.values()) or len(parts["year"]) != 4:
+        if not all(value.isdigit() for value in parts.values()) or len(parts["year"]) not in (2, 4):
             form.add_error(f"{name}_day", f"{what} must be a real date, like 23 4 2024.")
             return None
+        # People write "25" for 2025, as on paper; the tracker's dates are all this century.
+        year = int(parts["year"]) + (2000 if len(parts["year"]) == 2 else 0)
         try:
-            return datetime.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+            return datetime.date(year, int(parts["month"]), int(parts["day"]))
         except ValueError:
             form.add_error(f"{name}_day", f"{what} must be a real date, like 23 4 2024.")
             return None

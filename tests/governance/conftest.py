@@ -26,6 +26,11 @@ def at(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> date
     return datetime.datetime(year, month, day, hour, minute, tzinfo=LONDON)
 
 
+def date_boxes(name: str, day: object, month: object, year: object) -> dict[str, str]:
+    """A GOV.UK date input's three boxes as a browser posts them (`name` with the form's prefix)."""
+    return {f"{name}_day": str(day), f"{name}_month": str(month), f"{name}_year": str(year)}
+
+
 @pytest.fixture
 def board(partnership: Partnership, council: Organisation) -> Board:
     """The partnership's improvement board: independently chaired, the council has a seat."""

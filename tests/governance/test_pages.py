@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from actions.models import Action, Objective, Plan, PriorityArea
 from governance.choices import EventKind
-from governance.models import ActionArising, AgendaItem, Decision, InspectionEvent, Meeting
+from governance.models import ActionArising, AgendaItem, Decision, InspectionEvent, Meeting, Risk
+from tests.governance.conftest import date_boxes
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,7 @@ def form_posts(meeting: Meeting, arising: ActionArising, risk) -> list[tuple[str
                 "impact_before": "3",
                 "likelihood_after": "2",
                 "impact_after": "2",
-                "next_review_date": "1/1/2030",
+                **date_boxes("next_review_date", 1, 1, 2030),
                 "comment": "Better.",
                 "version": "1",
             },
@@ -65,7 +66,7 @@ def form_posts(meeting: Meeting, arising: ActionArising, risk) -> list[tuple[str
 
 def meeting_date(day: object, month: object, year: object, name: str = "date") -> dict[str, str]:
     """The add-meeting form's GOV.UK date input, as a browser posts it."""
-    return {f"{name}_day": str(day), f"{name}_month": str(month), f"{name}_year": str(year)}
+    return date_boxes(name, day, month, year)
 
 
 def snapshot() -> tuple[int, ...]:
@@ -208,7 +209,7 @@ def test_the_meeting_forms_record_agenda_decisions_and_actions_arising(meeting, 
         {
             "arising-description": "Report monthly.",
             "arising-owner_name": "Head of SEND",
-            "arising-due_date": "22/5/2024",
+            **date_boxes("arising-due_date", 22, 5, 2024),
         },
     )
     decision = Decision.objects.get()
@@ -225,7 +226,7 @@ def test_the_meeting_forms_record_agenda_decisions_and_actions_arising(meeting, 
     )
 
     response = client.post(
-        reverse("governance:action_arising_done", args=[meeting.pk, arising.pk]), {"done_on": "21/5/2024"}
+        reverse("governance:action_arising_done", args=[meeting.pk, arising.pk]), date_boxes("done_on", 21, 5, 2024)
     )
     assert response.status_code == 302
     arising.refresh_from_db()
@@ -270,12 +271,16 @@ def test_an_administrator_keeps_any_boards_meetings(meeting, administrator, clie
         ("decision_new", {"decision-text": ""}, "Enter what the board decided."),
         (
             "action_arising_new",
-            {"arising-description": "Do it.", "arising-owner_name": "", "arising-due_date": "1/1/2024"},
+            {"arising-description": "Do it.", "arising-owner_name": "", **date_boxes("arising-due_date", 1, 1, 2024)},
             "Enter who will do it: a name or a post.",
         ),
         (
             "action_arising_new",
-            {"arising-description": "Do it.", "arising-owner_name": "Head of SEND", "arising-due_date": "1/1/2024"},
+            {
+                "arising-description": "Do it.",
+                "arising-owner_name": "Head of SEND",
+                **date_boxes("arising-due_date", 1, 1, 2024),
+            },
             "The due date must be on or after the meeting date.",
         ),
     ],
@@ -294,6 +299,75 @@ def test_bad_input_is_a_clear_400_and_nothing_is_written(meeting, officer, clien
     assert snapshot() == before
 
 
+# Each of the other dated forms takes its date in the GOV.UK date input: the boxes take what people
+# type ("3", "03", a two-digit year), and an impossible date is an error on the day box, linked from
+# the summary, with nothing written.
+DATED_FORMS = ["action_arising_new", "action_arising_done", "risk_rescore"]
+
+
+def dated_form(name: str, meeting: Meeting, arising: ActionArising, risk: Risk) -> tuple[str, dict[str, str], str]:
+    """The form's address, its other answers, and the name its date's boxes are posted under."""
+    if name == "action_arising_new":
+        data = {"arising-description": "Report monthly.", "arising-owner_name": "Head of SEND"}
+        return reverse("governance:action_arising_new", args=[meeting.pk]), data, "arising-due_date"
+    if name == "action_arising_done":
+        return reverse("governance:action_arising_done", args=[meeting.pk, arising.pk]), {}, "done_on"
+    scores = {"likelihood_before": "3", "impact_before": "3", "likelihood_after": "2", "impact_after": "2"}
+    data = {**scores, "comment": "Better.", "version": str(risk.version)}
+    return reverse("governance:risk_rescore", args=[risk.pk]), data, "next_review_date"
+
+
+def saved_date(name: str, arising: ActionArising, risk: Risk) -> datetime.date | None:
+    if name == "action_arising_new":
+        return ActionArising.objects.filter(meeting=arising.meeting).exclude(pk=arising.pk).get().due_date
+    if name == "action_arising_done":
+        return ActionArising.objects.get(pk=arising.pk).done_on
+    return Risk.objects.get(pk=risk.pk).next_review_date
+
+
+@pytest.mark.parametrize(
+    ("name", "typed", "day"),
+    [
+        ("action_arising_new", ("3", "05", "25"), datetime.date(2025, 5, 3)),
+        ("action_arising_done", ("03", "5", "2025"), datetime.date(2025, 5, 3)),
+        ("risk_rescore", ("3", "03", "26"), datetime.date(2026, 3, 3)),  # a review is always ahead
+    ],
+)
+def test_a_date_is_taken_in_three_boxes_as_people_type_it(
+    name, typed, day, meeting, arising, risk, officer, client_for, time_machine
+):
+    time_machine.move_to(datetime.datetime(2025, 6, 1, 9, tzinfo=datetime.UTC), tick=False)
+    url, data, date_name = dated_form(name, meeting, arising, risk)
+    client = client_for(officer)
+
+    page = client.get(url).content.decode()
+    response = client.post(url, {**data, **date_boxes(date_name, *typed)})
+
+    for part in ("day", "month", "year"):
+        assert f'name="{date_name}_{part}"' in page
+    assert f'name="{date_name}"' not in page
+    assert response.status_code == 302, plain(response)[:2000]
+    assert saved_date(name, arising, risk) == day
+
+
+@pytest.mark.parametrize("name", DATED_FORMS)
+def test_an_impossible_date_is_an_error_on_its_box_and_nothing_is_written(
+    name, meeting, arising, risk, officer, client_for
+):
+    url, data, date_name = dated_form(name, meeting, arising, risk)
+    before = (snapshot(), list(Risk.objects.values()), Risk.history.count())  # type: ignore[attr-defined]
+
+    response = client_for(officer).post(url, {**data, **date_boxes(date_name, 31, 2, 2025)})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "There is a problem" in page and "must be a real date, like 23 4 2024." in page
+    assert f'<a href="#id_{date_name}_day">' in page
+    assert re.search(rf'govuk-input--error" id="id_{date_name}_day"', page)
+    assert 'value="31"' in page  # what was typed is kept, to be put right
+    assert (snapshot(), list(Risk.objects.values()), Risk.history.count()) == before  # type: ignore[attr-defined]
+
+
 def test_an_action_of_another_partnership_cannot_go_on_the_agenda(meeting, officer, client_for, other_partnership):
     plan = Plan.objects.create(partnership=other_partnership, title="Elsewhere plan")
     objective = Objective.objects.create(
@@ -308,15 +382,15 @@ def test_an_action_of_another_partnership_cannot_go_on_the_agenda(meeting, offic
 
     assert response.status_code == 400
     assert "Choose the plan action from the list." in response.content.decode()
-    assert not AgendaItem.objects.exists()
+    assert not AgendaItem.objects.filter(meeting=meeting).exists()
 
 
 def test_an_action_arising_is_marked_done_once(meeting, arising, officer, client_for):
     url = reverse("governance:action_arising_done", args=[meeting.pk, arising.pk])
     client = client_for(officer)
-    assert client.post(url, {"done_on": "18/4/2024"}).status_code == 302
+    assert client.post(url, date_boxes("done_on", 18, 4, 2024)).status_code == 302
 
-    response = client.post(url, {"done_on": "19/4/2024"})
+    response = client.post(url, date_boxes("done_on", 19, 4, 2024))
 
     assert response.status_code == 400
     assert "already marked done on 18/04/2024" in response.content.decode()

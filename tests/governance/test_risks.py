@@ -12,6 +12,7 @@ from django.urls import reverse
 from governance.choices import RiskLevel, RiskTrend, risk_level
 from governance.models import Risk, RiskReview
 from governance.services import Scores, StaleRiskError, rescore_risk
+from tests.governance.conftest import date_boxes
 
 pytestmark = pytest.mark.django_db
 
@@ -145,7 +146,7 @@ def test_a_stale_rescore_is_refused(make_risk, officer, administrator, client_fo
             "impact_before": "1",
             "likelihood_after": "1",
             "impact_after": "1",
-            "next_review_date": "1/1/2030",
+            **date_boxes("next_review_date", 1, 1, 2030),
             "comment": "My view: better.",
             "version": "1",
         },
@@ -163,8 +164,11 @@ def test_a_stale_rescore_is_refused(make_risk, officer, administrator, client_fo
     [
         ({"likelihood_after": "6"}, "Choose the likelihood after mitigation, from 1 to 5."),
         ({"impact_before": ""}, "Choose the impact before mitigation, from 1 to 5."),
-        ({"next_review_date": "1/1/2020"}, "The next review must be after this one."),
-        ({"next_review_date": "soon"}, "Enter the next review date as a real date"),
+        (date_boxes("next_review_date", 1, 1, 2020), "The next review must be after this one."),
+        (date_boxes("next_review_date", 31, 2, 2030), "The next review date must be a real date, like 23 4 2024."),
+        (date_boxes("next_review_date", "x", 1, 2030), "The next review date must be a real date"),
+        (date_boxes("next_review_date", 1, "", 2030), "The next review date must include a month."),
+        (date_boxes("next_review_date", "", "", ""), "Enter the next review date."),
         ({"comment": "  "}, "Enter why the scores are what they are."),
     ],
 )
@@ -175,7 +179,7 @@ def test_bad_scores_are_a_clear_400_and_nothing_changes(make_risk, officer, clie
         "impact_before": "3",
         "likelihood_after": "2",
         "impact_after": "2",
-        "next_review_date": "1/1/2030",
+        **date_boxes("next_review_date", 1, 1, 2030),
         "comment": "Better.",
         "version": "1",
     }
