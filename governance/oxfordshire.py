@@ -919,7 +919,7 @@ def _demo_rating_history(plan: Plan | None) -> str:
     """
     if plan is None:
         return "no plan, so no demo rating history"
-    history = Action.history.model  # type: ignore[attr-defined]
+    history = Action.history.model
     if history.objects.filter(reason_is(DEMO_REASON), plan_id=plan.pk).exists():
         return "demo rating history already present"
     if RatingUpdate.objects.filter(action__plan=plan).exists():
@@ -942,7 +942,7 @@ def _demo_rating_history(plan: Plan | None) -> str:
         action.rated_at = when
         action.rated_by = None
         action.version += 1
-        action._history_date = when  # type: ignore[attr-defined]
+        action._history_date = when
         label = stamp(action, by=None, reason=DEMO_REASON)
         action.save()
         update = RatingUpdate.objects.create(

@@ -166,8 +166,8 @@ def add_agenda_item(
             presenter=presenter.strip()[:200],
             summary=summary.strip(),
             action=action,  # type: ignore[misc]
-            risk=risk,  # type: ignore[misc]
-            indicator=indicator,  # type: ignore[misc]
+            risk=risk,
+            indicator=indicator,
         )
         _check(item)
         stamp(item, by=user, reason="Agenda item added")
@@ -236,7 +236,7 @@ def add_action_arising(
             agenda_item=agenda_item,  # type: ignore[misc]
             description=description,
             owner_name=owner_name,
-            owner_organisation=organisation,  # type: ignore[misc]
+            owner_organisation=organisation,
             due_date=due_date,
             created_by_label=actor_label(user),
         )

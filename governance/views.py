@@ -464,7 +464,7 @@ def risk_list(request: HttpRequest) -> HttpResponse:
 def risk_detail(request: HttpRequest, risk_id: int) -> HttpResponse:
     risk = access.risk_for_reading(request.user, risk_id)
     history = list(
-        Risk.history.filter(id=risk.pk)  # type: ignore[attr-defined]
+        Risk.history.filter(id=risk.pk)
         .select_related("history_user__organisation")
         .order_by("-history_date", "-history_id")[:30]
     )

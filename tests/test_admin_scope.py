@@ -98,7 +98,7 @@ class Rows:
 
     def value_for(self, model: type[models.Model], field: models.Field[Any, Any]) -> Any:
         if field.choices:
-            return field.choices[0][0]  # type: ignore[index]
+            return field.choices[0][0]
         if isinstance(field, models.DateTimeField):
             return timezone.now()
         if isinstance(field, models.DateField):
@@ -143,7 +143,7 @@ def root(db: None) -> User:
 
 def target(field: Any) -> type[models.Model]:
     """The model a relation points at."""
-    return field.related_model  # type: ignore[no-any-return]
+    return field.related_model
 
 
 def url(model: type[models.Model], view: str, *args: Any) -> str:
@@ -155,7 +155,7 @@ def latest_version_id(row: models.Model) -> int | None:
         history = get_history_manager_for_model(row)
     except NotHistoricalModelError:
         return None
-    return history.latest("history_date").history_id  # type: ignore[no-any-return]
+    return history.latest("history_date").history_id
 
 
 def form_values(response: Any) -> dict[str, list[str]]:

@@ -92,8 +92,8 @@ def partnership_id_of(obj: models.Model, path: str) -> int | None:
     except ObjectDoesNotExist:  # a past version whose parent has since been deleted
         return None
     if last == "pk":
-        return target.pk  # type: ignore[no-any-return]
-    return getattr(target, target._meta.get_field(last).attname)  # type: ignore[no-any-return]
+        return target.pk
+    return getattr(target, target._meta.get_field(last).attname)
 
 
 def _check_path(model: type[models.Model], path: str) -> None:
@@ -147,7 +147,7 @@ class PartnershipScopedMixin(PartnershipChoicesMixin):
         return ids is None or partnership_id_of(obj, self.partnership_path) in ids
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
-        return restrict(super().get_queryset(request), request.user, self.partnership_path)  # type: ignore[misc]
+        return restrict(super().get_queryset(request), request.user, self.partnership_path)
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
         # Django would redirect to the index saying the row may have been deleted; another
@@ -206,7 +206,7 @@ class PartnershipScopedMixin(PartnershipChoicesMixin):
         super().save_model(request, obj, form, change)  # type: ignore[misc]
 
 
-class PartnershipScopedAdmin(PartnershipScopedMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class PartnershipScopedAdmin(PartnershipScopedMixin, admin.ModelAdmin):
     pass
 
 
@@ -218,7 +218,7 @@ class PastVersionsReadOnlyAdmin(SimpleHistoryAdmin):
         # is switched off (SIMPLE_HISTORY_REVERT_DISABLED): past versions are read here, never saved.
         if request.method == "POST":
             raise PermissionDenied("Past versions are read here, not restored.")
-        return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[no-any-return]
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class PartnershipScopedHistoryAdmin(PartnershipScopedMixin, PastVersionsReadOnlyAdmin):
@@ -228,7 +228,7 @@ class PartnershipScopedHistoryAdmin(PartnershipScopedMixin, PastVersionsReadOnly
         # than forbidden (403), which would tell that its id exists.
         if obj is not None and not self.may_administer(request, obj):
             raise Http404("No such row.")
-        return super().has_view_history_or_change_history_permission(request, obj)  # type: ignore[no-any-return]
+        return super().has_view_history_or_change_history_permission(request, obj)
 
 
 class ReferenceDataMixin(_AdminBase):
@@ -244,7 +244,7 @@ class ReferenceDataMixin(_AdminBase):
         return access.sees_all_partnerships(request.user) and super().has_delete_permission(request, obj)
 
 
-class ReferenceDataAdmin(ReferenceDataMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class ReferenceDataAdmin(ReferenceDataMixin, admin.ModelAdmin):
     pass
 
 

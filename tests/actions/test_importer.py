@@ -81,7 +81,7 @@ def counts() -> dict[str, int]:
     """Rows of every plan model, and history rows of every model the importer saves with history."""
     rows = {model.__name__: model._default_manager.count() for model in PLAN_MODELS}
     for model in (Plan, PriorityArea, Objective, Action):
-        rows[f"{model.__name__} history"] = model.history.count()  # type: ignore[attr-defined]
+        rows[f"{model.__name__} history"] = model.history.count()
     return rows
 
 

@@ -18,7 +18,7 @@ PDF = b"%PDF-1.4\n% evidence of impact\n"
 
 def rate(
     action: Action, user, brag: str, commentary: str = "On track.", evidence: Evidence | None = None, version=None
-):  # type: ignore[no-untyped-def]
+):
     return record_rating_update(
         action_id=action.pk,
         user=user,

@@ -487,7 +487,7 @@ def test_two_sweeps_at_the_same_time_create_each_alert_once(transactional_db, on
     total = Alert.objects.count()
     assert len(keys()) == len(set(keys())) == total > 200
     # Each row is counted by the sweep that wrote it, so together they count every row once.
-    assert sum(result.created for result in results) == total  # type: ignore[attr-defined]
+    assert sum(result.created for result in results) == total
     assert sweep(D(2026, 3, 10)).created == 0
 
 

@@ -19,7 +19,7 @@ from send_tracker.api.keys import ApiKeyPrincipal, create_api_key
 from . import world
 
 
-def walk(client, url: str, direction: str = "next") -> list[list[str]]:  # type: ignore[no-untyped-def]
+def walk(client, url: str, direction: str = "next") -> list[list[str]]:
     """The refs on each page, following `direction` links to the end."""
     pages = []
     while url:

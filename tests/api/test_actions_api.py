@@ -178,7 +178,7 @@ def test_a_list_costs_at_most_3_queries_whatever_its_size(make_action, council, 
 # --- PATCH with If-Match ---------------------------------------------------------------------
 
 
-def get_etag(client, action: Action) -> str:  # type: ignore[no-untyped-def]
+def get_etag(client, action: Action) -> str:
     response = client.get(f"/api/v1/actions/{action.pk}/")
     assert response.status_code == 200
     return response["ETag"]

@@ -18,8 +18,8 @@ FIELDS = ["id", "kind", "title", "body", "link", "due_date", "created_at", "read
 
 
 @pytest.fixture
-def signed_in():  # type: ignore[no-untyped-def]
-    def build(user) -> APIClient:  # type: ignore[no-untyped-def]
+def signed_in():
+    def build(user) -> APIClient:
         client = APIClient()
         client.force_login(user)
         return client

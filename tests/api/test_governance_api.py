@@ -58,7 +58,7 @@ def delivery_group(partnership) -> Board:
     )
 
 
-def make_risk(partnership, reference: str, scores: tuple[int, int, int, int], **fields: Any) -> Risk:  # type: ignore[no-untyped-def]
+def make_risk(partnership, reference: str, scores: tuple[int, int, int, int], **fields: Any) -> Risk:
     lb, ib, la, ia = scores
     return Risk.objects.create(
         partnership=partnership,
@@ -72,7 +72,7 @@ def make_risk(partnership, reference: str, scores: tuple[int, int, int, int], **
     )
 
 
-def results(client, path: str, **params: Any) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+def results(client, path: str, **params: Any) -> list[dict[str, Any]]:
     response = client.get(path, params)
     assert response.status_code == 200, response.content
     return response.json()["results"]

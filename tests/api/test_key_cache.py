@@ -27,7 +27,7 @@ def test_a_key_is_looked_up_once_then_read_from_the_cache(action, council, key_c
         assert client.get("/api/v1/actions/").status_code == 200
 
 
-def revoke_in_the_admin(client, api_key: ApiKey) -> None:  # type: ignore[no-untyped-def]
+def revoke_in_the_admin(client, api_key: ApiKey) -> None:
     response = client.post(
         "/admin/accounts/apikey/", {"action": "revoke", "_selected_action": [api_key.pk]}, follow=True
     )
@@ -144,7 +144,7 @@ def test_a_cache_that_does_not_answer_does_not_undo_a_revocation(action, council
     client = key_client(council)
     assert client.get("/api/v1/actions/").status_code == 200
 
-    def unreachable(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def unreachable(*args, **kwargs):
         raise ConnectionError("cache down")
 
     monkeypatch.setattr(cache, "set_many", unreachable)

@@ -92,7 +92,7 @@ def answer(recommendation: Recommendation, outcome: str = Outcome.ACCEPTED, **fi
     return Response.objects.create(recommendation=recommendation, outcome=outcome, **values)
 
 
-def results(client, path: str = "/api/v1/recommendations/", **params: Any) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+def results(client, path: str = "/api/v1/recommendations/", **params: Any) -> list[dict[str, Any]]:
     response = client.get(path, params)
     assert response.status_code == 200, response.content
     return response.json()["results"]

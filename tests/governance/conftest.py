@@ -103,7 +103,7 @@ class History:
 
 
 @pytest.fixture
-def history(make_action: Callable[..., Action], make_meeting: Callable[..., Meeting], make_risk, officer) -> History:  # type: ignore[no-untyped-def]
+def history(make_action: Callable[..., Action], make_meeting: Callable[..., Meeting], make_risk, officer) -> History:
     """Meetings on 17 January and 17 April 2024.
 
     At the first: 3A1 Amber, 3A2 Red, 3A3 Green, 3A4 not rated, 3A5 Grey; risks R1 (16 after

@@ -14,11 +14,11 @@ from governance.as_it_stood import plan_as_it_stood, read_meeting, risks_as_they
 pytestmark = pytest.mark.django_db
 
 
-def refs_and_ratings(reading) -> dict[str, str | None]:  # type: ignore[no-untyped-def]
+def refs_and_ratings(reading) -> dict[str, str | None]:
     return {row.published_ref: row.brag for row in reading.actions}
 
 
-def text(response) -> str:  # type: ignore[no-untyped-def]
+def text(response) -> str:
     return re.sub(r"\s+", " ", response.content.decode())
 
 

@@ -71,7 +71,7 @@ def test_the_seed_events_and_risks_are_as_published(oxfordshire):
         "Joint Local Area Inspection of SEND: Written Statement of Action, report to the Health and Wellbeing Board, "
         "8 March 2018"
     )
-    assert Risk.history.filter(id=risk.pk).earliest().history_date.date() == datetime.date(2018, 3, 8)  # type: ignore[attr-defined]
+    assert Risk.history.filter(id=risk.pk).earliest().history_date.date() == datetime.date(2018, 3, 8)
 
 
 def test_every_demo_action_is_consistent_with_its_latest_history_row(oxfordshire):
@@ -140,7 +140,7 @@ def test_the_pages_name_their_sources_as_published_and_say_demo_in_plain_words(o
         *[meeting.get_absolute_url() for meeting in Meeting.objects.filter(board__partnership=oxfordshire)],
         *[risk.get_absolute_url() for risk in Risk.objects.filter(partnership=oxfordshire)],
         *[indicator.get_absolute_url() for indicator in Indicator.objects.filter(partnership=oxfordshire)],
-        Action.objects.filter(plan__partnership=oxfordshire).first().get_absolute_url(),  # type: ignore[union-attr]
+        Action.objects.filter(plan__partnership=oxfordshire).first().get_absolute_url(),
     ]
 
     for url in urls:

@@ -17,7 +17,7 @@ from governance.packs import PLAN_COLUMNS, PLAN_SHEET, RISK_COLUMNS, RISK_SHEET
 pytestmark = pytest.mark.django_db
 
 
-def download(client, meeting, what: str, fmt: str):  # type: ignore[no-untyped-def]
+def download(client, meeting, what: str, fmt: str):
     name = "governance:plan_pack" if what == "plan" else "governance:risk_pack"
     response = client.get(reverse(name, args=[meeting.pk, fmt]))
     assert response.status_code == 200, response.content[:300]
@@ -35,7 +35,7 @@ def xlsx_rows(content: bytes, sheet: str) -> list[tuple[object, ...]]:
     return [row for row in workbook[sheet].iter_rows(values_only=True)]
 
 
-def from_header(rows: list, header: list[str]) -> list[list[object]]:  # type: ignore[type-arg]
+def from_header(rows: list, header: list[str]) -> list[list[object]]:
     start = next(index for index, row in enumerate(rows) if list(row[: len(header)]) == header)
     return [list(row) for row in rows[start + 1 :]]
 

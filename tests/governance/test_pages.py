@@ -20,11 +20,11 @@ READERS = ["officer", "other_officer", "scrutiny_member", "partner_user", "admin
 READ_ONLY = ["scrutiny_member", "partner_user", "other_officer"]
 
 
-def plain(response) -> str:  # type: ignore[no-untyped-def]
+def plain(response) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", response.content.decode()))
 
 
-def read_urls(meeting: Meeting, risk) -> list[str]:  # type: ignore[no-untyped-def]
+def read_urls(meeting: Meeting, risk) -> list[str]:
     return [
         reverse("governance:board", args=[meeting.board_id]),
         reverse("governance:meeting", args=[meeting.pk]),
@@ -33,7 +33,7 @@ def read_urls(meeting: Meeting, risk) -> list[str]:  # type: ignore[no-untyped-d
     ]
 
 
-def form_posts(meeting: Meeting, arising: ActionArising, risk) -> list[tuple[str, dict[str, object]]]:  # type: ignore[no-untyped-def]
+def form_posts(meeting: Meeting, arising: ActionArising, risk) -> list[tuple[str, dict[str, object]]]:
     return [
         (
             reverse("governance:meeting_new", args=[meeting.board_id]),
@@ -76,7 +76,7 @@ def snapshot() -> tuple[int, ...]:
         Decision.objects.count(),
         ActionArising.objects.count(),
         ActionArising.objects.filter(done_on__isnull=False).count(),
-        Meeting.history.count(),  # type: ignore[attr-defined]
+        Meeting.history.count(),
     )
 
 
@@ -88,7 +88,7 @@ def arising(meeting: Meeting) -> ActionArising:
 
 
 @pytest.fixture
-def risk(make_risk):  # type: ignore[no-untyped-def]
+def risk(make_risk):
     return make_risk("R1")
 
 
@@ -355,7 +355,7 @@ def test_an_impossible_date_is_an_error_on_its_box_and_nothing_is_written(
     name, meeting, arising, risk, officer, client_for
 ):
     url, data, date_name = dated_form(name, meeting, arising, risk)
-    before = (snapshot(), list(Risk.objects.values()), Risk.history.count())  # type: ignore[attr-defined]
+    before = (snapshot(), list(Risk.objects.values()), Risk.history.count())
 
     response = client_for(officer).post(url, {**data, **date_boxes(date_name, 31, 2, 2025)})
 
@@ -365,7 +365,7 @@ def test_an_impossible_date_is_an_error_on_its_box_and_nothing_is_written(
     assert f'<a href="#id_{date_name}_day">' in page
     assert re.search(rf'govuk-input--error" id="id_{date_name}_day"', page)
     assert 'value="31"' in page  # what was typed is kept, to be put right
-    assert (snapshot(), list(Risk.objects.values()), Risk.history.count()) == before  # type: ignore[attr-defined]
+    assert (snapshot(), list(Risk.objects.values()), Risk.history.count()) == before
 
 
 def test_an_action_of_another_partnership_cannot_go_on_the_agenda(meeting, officer, client_for, other_partnership):

@@ -17,7 +17,7 @@ from tests.governance.conftest import date_boxes
 pytestmark = pytest.mark.django_db
 
 
-def plain(response) -> str:  # type: ignore[no-untyped-def]
+def plain(response) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
 
 

@@ -22,7 +22,7 @@ READ_ONLY = ["scrutiny_member", "partner_user", "other_officer"]
 
 
 @pytest.fixture
-def rated(indicator: Indicator, officer) -> Indicator:  # type: ignore[no-untyped-def]
+def rated(indicator: Indicator, officer) -> Indicator:
     """An indicator with a target and two months of figures: 41.0% then 57.5% against 60% ± 5."""
     set_target(
         indicator_id=indicator.pk,
@@ -52,7 +52,7 @@ def change_urls(indicator: Indicator) -> list[str]:
     ]
 
 
-def text(response) -> str:  # type: ignore[no-untyped-def]
+def text(response) -> str:
     return re.sub(r"\s+", " ", response.content.decode())
 
 
@@ -102,7 +102,7 @@ def test_the_list_and_the_dashboard_read_only_the_two_latest_figures(url, indica
     client = client_for(officer)
     made: list[IndicatorValue] = []
 
-    def count(sender, instance, **kwargs):  # type: ignore[no-untyped-def]
+    def count(sender, instance, **kwargs):
         made.append(instance)
 
     post_init.connect(count, sender=IndicatorValue)

@@ -16,7 +16,7 @@ from kpis.services import CsvUploadError, record_value, set_target, upload_value
 pytestmark = pytest.mark.django_db
 
 
-def target(indicator, user, value="60", tolerance="5", first="2024-04", last="2025-03", **kwargs):  # type: ignore[no-untyped-def]
+def target(indicator, user, value="60", tolerance="5", first="2024-04", last="2025-03", **kwargs):
     return set_target(
         indicator_id=indicator.pk,
         user=user,
@@ -227,7 +227,7 @@ def test_only_the_owning_organisation_and_administrators_enter_values(indicator,
 # Uploading a CSV
 
 
-def upload(indicator, user, text: str, name: str = "values.csv"):  # type: ignore[no-untyped-def]
+def upload(indicator, user, text: str, name: str = "values.csv"):
     return upload_values_csv(indicator_id=indicator.pk, user=user, raw=text.encode("utf-8-sig"), filename=name)
 
 
