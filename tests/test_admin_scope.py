@@ -9,6 +9,7 @@ that what stops them is the scope, not a missing permission.
 from __future__ import annotations
 
 import datetime
+import io
 from decimal import Decimal
 from typing import Any
 
@@ -16,10 +17,11 @@ import lxml.html  # type: ignore[import-untyped]
 import pytest
 from django.apps import apps
 from django.contrib import admin
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
+from django.core.management import call_command
 from django.db import models
 from django.forms import ModelChoiceField
 from django.urls import reverse
@@ -36,7 +38,8 @@ from send_tracker.accounts.admin_scope import (
     partnership_path_of,
 )
 from send_tracker.accounts.choices import Role
-from send_tracker.accounts.models import Organisation, Partnership, User
+from send_tracker.accounts.models import ApiKey, Organisation, Partnership, User
+from send_tracker.alerts.models import Alert
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -440,6 +443,66 @@ def test_a_person_cannot_be_left_without_an_organisation(
     assert "organisation" in response.context["adminform"].form.errors
     officer.refresh_from_db()
     assert officer.organisation_id is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# The Administrator role's permissions
+
+
+def test_the_administrator_role_holds_the_admins_permissions_for_a_partnership_and_no_other_role_does(
+    administrator: User, officer: User
+) -> None:
+    officer.is_staff = True
+    officer.save()
+
+    for perm in ("accounts.change_partnership", "accounts.change_user", "accounts.change_apikey", "alerts.view_alert"):
+        assert administrator.has_perm(perm), perm
+        assert not User.objects.get(pk=officer.pk).has_perm(perm), perm
+    assert administrator.has_module_perms("actions")
+    assert not administrator.has_perm("auth.change_group")
+    assert not administrator.has_perm("django_celery_beat.change_periodictask")
+
+
+def test_the_demo_administrator_runs_their_partnership_in_the_admin_and_cannot_raise_themselves(
+    settings: Any, other_partnership: Partnership, client_for: Any
+) -> None:
+    settings.DEBUG = True
+    call_command("load_oxfordshire", stdout=io.StringIO())
+    call_command("demo_accounts", stdout=io.StringIO())
+    ada = User.objects.get(username="admin")
+    oxfordshire = ada.organisation.partnership  # type: ignore[union-attr]
+    client = client_for(ada)
+
+    index = client.get("/admin/").text
+    for model in (Partnership, Organisation, User, ApiKey, Alert, Action):
+        assert url(model, "changelist") in index, label(model)
+    page = client.get(url(Partnership, "change", oxfordshire.pk))
+    links = {
+        "privacy_url": ["https://www.oxfordshire.gov.uk/privacy-notice"],
+        "contact_url": ["https://www.oxfordshire.gov.uk/send-contact"],
+    }
+    saved = client.post(url(Partnership, "change", oxfordshire.pk), {**form_values(page), **links})
+
+    assert saved.status_code == 302
+    oxfordshire.refresh_from_db()
+    assert (oxfordshire.privacy_url, oxfordshire.contact_url) == (links["privacy_url"][0], links["contact_url"][0])
+    listed = client.get(url(Partnership, "changelist")).context["cl"].queryset
+    assert list(listed.values_list("pk", flat=True)) == [oxfordshire.pk]
+    assert client.get(url(Partnership, "change", other_partnership.pk)).status_code == 404
+    assert client.get(url(Group, "changelist")).status_code == 403
+
+    own = client.get(url(User, "change", ada.pk))
+    group = Group.objects.create(name="Everything")
+    everything = [str(pk) for pk in Permission.objects.values_list("pk", flat=True)]
+    client.post(
+        url(User, "change", ada.pk),
+        {**form_values(own), "is_superuser": ["on"], "groups": [str(group.pk)], "user_permissions": everything},
+    )
+
+    ada.refresh_from_db()
+    assert not ada.is_superuser
+    assert not ada.groups.exists()
+    assert not ada.user_permissions.exists()
 
 
 @pytest.mark.parametrize("model", SHARED, ids=label)

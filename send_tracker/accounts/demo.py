@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from actions.oxfordshire import COUNCIL, ICB, PARENT_CARER_FORUM, PARTNERSHIP_SLUG
@@ -19,12 +18,6 @@ from .choices import Role
 from .models import Organisation, User
 
 DEMO_PASSWORD = "send-demo-2026!"  # noqa: S105 - the published demo password; only ever set with DEBUG on
-
-# The Django admin shows a staff member only the models they have permissions for. The demo
-# administrator gets those of the plan, governance, recommendations and KPI apps; not of accounts,
-# where changing a user would let them make themselves a superuser.
-ADMINISTRATORS_GROUP = "Partnership administrators (demo)"
-ADMINISTERED_APPS = ("actions", "governance", "recommendations", "kpis")
 
 
 @dataclass(frozen=True)
@@ -92,7 +85,6 @@ def create_demo_accounts() -> DemoAccountsResult:
         )
     created = updated = unchanged = 0
     with transaction.atomic():
-        administrators = _administrators_group()
         for account in DEMO_ACCOUNTS:
             user = User.objects.filter(username=account.username).first()
             is_new = user is None
@@ -119,8 +111,6 @@ def create_demo_accounts() -> DemoAccountsResult:
             if is_new or changed or password_reset:
                 stamp(user, by=None, reason="Demo account")
                 user.save()
-            if account.is_staff and not user.groups.filter(pk=administrators.pk).exists():
-                user.groups.add(administrators)
             if is_new:
                 created += 1
             elif changed or password_reset:
@@ -128,12 +118,3 @@ def create_demo_accounts() -> DemoAccountsResult:
             else:
                 unchanged += 1
     return DemoAccountsResult(created=created, updated=updated, unchanged=unchanged)
-
-
-def _administrators_group() -> Group:
-    group, _ = Group.objects.get_or_create(name=ADMINISTRATORS_GROUP)
-    wanted = set(Permission.objects.filter(content_type__app_label__in=ADMINISTERED_APPS).values_list("pk", flat=True))
-    held = set(group.permissions.values_list("pk", flat=True))
-    if wanted - held:
-        group.permissions.add(*(wanted - held))
-    return group
