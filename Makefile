@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 # A throwaway key, long and varied enough for Django's deploy check, used for that check only.
 CHECK_SECRET_KEY := check-deploy-only-NOT-A-REAL-SECRET-7f3c9a1e5b2d8f4a6c0e9b7d5a3f1c8e2b6d4a0f
 
-.PHONY: help venv assets run test check bench clean
+.PHONY: help venv assets run test check check-deploy bench clean
 
 help:
 	@echo "send-tracker: make TARGET"
@@ -95,6 +95,9 @@ check: venv
 	$(VENV)/bin/mypy .
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
+	$(MAKE) --no-print-directory check-deploy
+
+check-deploy: venv
 	DEBUG=false SECRET_KEY=$(CHECK_SECRET_KEY) ALLOWED_HOSTS=example.org REDIS_URL=redis://redis:6379/0 \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
