@@ -12,7 +12,7 @@ DELIVERY = "Deliver alerts"
 DIGEST = "Daily alert digest"
 
 
-def create_schedules(apps, schema_editor):  # type: ignore[no-untyped-def]
+def create_schedules(apps, schema_editor):
     IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
     CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
@@ -55,7 +55,7 @@ def create_schedules(apps, schema_editor):  # type: ignore[no-untyped-def]
     )
 
 
-def remove_schedules(apps, schema_editor):  # type: ignore[no-untyped-def]
+def remove_schedules(apps, schema_editor):
     apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name__in=[SWEEP, DELIVERY, DIGEST]).delete()
 
 

@@ -3,7 +3,7 @@
 from django.db import migrations
 
 
-def create_schedule(apps, schema_editor):  # type: ignore[no-untyped-def]
+def create_schedule(apps, schema_editor):
     IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
     every_minute, _ = IntervalSchedule.objects.get_or_create(every=60, period="seconds")
@@ -13,7 +13,7 @@ def create_schedule(apps, schema_editor):  # type: ignore[no-untyped-def]
     )
 
 
-def remove_schedule(apps, schema_editor):  # type: ignore[no-untyped-def]
+def remove_schedule(apps, schema_editor):
     apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name="Worker heartbeat").delete()
 
 
