@@ -259,11 +259,13 @@ def test_the_action_page_links_its_recommendations_and_kpis_in_a_fixed_number_of
         page = client.get(action.get_absolute_url()).content.decode()
 
     for recommendation in Recommendation.objects.filter(report__partnership=action.plan.partnership):
-        assert f'<a class="govuk-link" href="{recommendation.get_absolute_url()}">{recommendation.reference}</a>' in page
+        assert (
+            f'<a class="govuk-link" href="{recommendation.get_absolute_url()}">{recommendation.reference}</a>' in page
+        )
     for indicator in Indicator.objects.filter(partnership=action.plan.partnership):
         assert f'<a class="govuk-link" href="{indicator.get_absolute_url()}">{indicator.name}</a>' in page
-    assert "KPI 1</a> <span class=\"govuk-body-s app-secondary\">(measures this action)" in page
-    assert "KPI 2</a> <span class=\"govuk-body-s app-secondary\">(measures priority area 3)" in page
+    assert 'KPI 1</a> <span class="govuk-body-s app-secondary">(measures this action)' in page
+    assert 'KPI 2</a> <span class="govuk-body-s app-secondary">(measures priority area 3)' in page
 
 
 def test_the_action_page_shows_no_recommendation_or_kpi_of_another_partnership(
