@@ -209,7 +209,9 @@ class Action(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
     objective = models.ForeignKey(Objective, on_delete=models.PROTECT, related_name="actions")
-    ref = models.CharField(max_length=20, help_text="Canonical reference, e.g. 2B1.")
+    ref = models.CharField(
+        max_length=20, help_text="The reference the tracker uses, written without punctuation, e.g. 2B1."
+    )
     published_ref = models.CharField(max_length=20, help_text="The reference as published, e.g. 2B:1.")
     description = models.TextField(help_text="What the action will achieve, as published.")
     themes = models.ManyToManyField(Theme, blank=True, related_name="actions")

@@ -180,7 +180,9 @@ class Meeting(models.Model):
         related_name="+",
         help_text="The plan the meeting reviews. Blank: the partnership's current plan.",
     )
-    is_demo = models.BooleanField(default=False, help_text="Made up for the demonstration; shown as 'Demo'.")
+    is_demo = models.BooleanField(
+        default=False, help_text="Invented to show how the tracker works, not a real meeting; shown as 'Demo'."
+    )
     source = models.CharField(max_length=200, blank=True, help_text="Where a real meeting is recorded.")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords(bases=[ChangeActor], excluded_fields=["created_at"])
@@ -269,7 +271,7 @@ class Risk(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.SET_NULL, null=True, blank=True, related_name="risks")
     status = models.CharField(max_length=10, choices=RiskStatus.choices, default=RiskStatus.OPEN)
     is_demo_scores = models.BooleanField(
-        default=False, help_text="The scores were made up for the demonstration; shown as 'Demo scores'."
+        default=False, help_text="The scores were invented to show how the tracker works; shown as 'Demo scores'."
     )
     source = models.CharField(max_length=300, blank=True, help_text="Where the risk was first recorded.")
     # Optimistic locking, as for actions: a re-score names the version it was based on.

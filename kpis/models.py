@@ -165,7 +165,7 @@ class Target(models.Model):
     note = models.TextField(
         blank=True, help_text="Where the target comes from: a board decision, a national benchmark."
     )
-    is_demo = models.BooleanField(default=False, help_text="Made up for the demonstration; not a real target.")
+    is_demo = models.BooleanField(default=False, help_text="Invented to show how the tracker works; not a real target.")
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -246,7 +246,7 @@ class IndicatorValue(models.Model):
     note = models.TextField(blank=True)
     source = models.CharField(max_length=20, choices=ValueSource.choices, default=ValueSource.FORM)
     source_detail = models.CharField(max_length=300, blank=True, help_text="E.g. the uploaded file's name and line.")
-    is_demo = models.BooleanField(default=False, help_text="Made up for the demonstration; not a real figure.")
+    is_demo = models.BooleanField(default=False, help_text="Invented to show how the tracker works; not a real figure.")
     target = models.ForeignKey(Target, on_delete=models.SET_NULL, null=True, blank=True, related_name="rated_values")
     rating = models.CharField(max_length=20, choices=Rating.choices, null=True, blank=True)
     entered_by = models.ForeignKey(
@@ -338,7 +338,7 @@ class EhcpTimeliness(models.Model):
     missing = models.JSONField(
         default=dict,
         blank=True,
-        help_text="For each figure that is NULL, why: x not available, z not applicable, c confidential, "
+        help_text="For each figure left blank, why: x not available, z not applicable, c confidential, "
         "or not_published (the release had no such column).",
     )
     source_release = models.CharField(max_length=200, help_text="The file and layout the figures were read from.")

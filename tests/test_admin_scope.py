@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -503,6 +504,22 @@ def test_the_demo_administrator_runs_their_partnership_in_the_admin_and_cannot_r
     assert not ada.is_superuser
     assert not ada.groups.exists()
     assert not ada.user_permissions.exists()
+
+
+# Words of the people who built it, not of those who use it.
+DEVELOPER_WORDS = re.compile(r"made up|demonstration|\bNULL\b|canonical|Europe/London|\bseed\b|fixture", re.IGNORECASE)
+
+
+def test_the_help_texts_the_admin_shows_are_in_plain_words() -> None:
+    unplain = [
+        f"{label(model)}.{field.name}: {field.help_text}"
+        for model in apps.get_models()
+        if model.__module__.split(".")[0] in ("actions", "governance", "kpis", "recommendations", "send_tracker")
+        for field in model._meta.get_fields()
+        if DEVELOPER_WORDS.search(str(getattr(field, "help_text", "")))
+    ]
+
+    assert unplain == []
 
 
 @pytest.mark.parametrize("model", SHARED, ids=label)

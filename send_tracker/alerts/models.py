@@ -63,7 +63,7 @@ class Alert(models.Model):
     )
     subject_id = models.PositiveBigIntegerField()
     subject = GenericForeignKey("subject_type", "subject_id")
-    due_date = models.DateField(help_text="The deadline the alert is about, judged in Europe/London.")
+    due_date = models.DateField(help_text="The deadline the alert is about, as a date in the UK.")
     title = models.CharField(max_length=300)
     body = models.TextField(blank=True)
     link = models.CharField(max_length=500, help_text="The item's page in the tracker, as a path.")
