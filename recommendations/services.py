@@ -105,8 +105,6 @@ def record_response(
     if user is not None and given_on is None:
         errors["given_on"] = "Enter the date of the response."
     with transaction.atomic():
-        # Kept now, so that a later change to the report or the rules cannot rewrite whether it came in time.
-        response.keep_due_date(recommendation)
         recommendation = _locked_recommendation(
             recommendation_id,
             user,
@@ -127,6 +125,8 @@ def record_response(
         )
         response.given_on = given_on
         response.is_published = is_published
+        # Kept now, so that a later change to the report or the rules cannot rewrite whether it came in time.
+        response.keep_due_date(recommendation)
         # The model's own rules first, so that their plain words are the ones shown.
         for check in (response.clean, lambda: response.clean_fields(exclude=["recommendation"])):
             try:
