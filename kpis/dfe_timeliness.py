@@ -24,6 +24,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from send_tracker import freshness
+
 from .choices import GeographicLevel, MissingReason
 from .models import EhcpTimeliness
 
@@ -421,6 +423,7 @@ def import_timeliness(raw: bytes, source_name: str) -> ImportResult:
                 unique_fields=["level", "area_code", "year"],
                 update_fields=UPDATE_FIELDS,
             )
+            freshness.bump(None)  # the DfE's figures are every partnership's
     return ImportResult(
         layout=parsed.layout.name,
         imported=imported,

@@ -8,6 +8,7 @@ import random
 
 from governance.choices import BoardKind
 from governance.models import Board
+from send_tracker import freshness
 from send_tracker.accounts.models import Organisation, Partnership
 
 from .choices import Outcome, ResponseRegime
@@ -79,3 +80,4 @@ def make_recommendations(
             )
         )
     Response.objects.bulk_create(responses)
+    freshness.bump(partnership.pk)

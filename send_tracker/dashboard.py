@@ -3,26 +3,71 @@
 One question before a meeting: is the improvement on track, and where is it not? Every figure
 links to the list behind it. Each section reads one partnership's plan, so the number of queries
 does not grow with the number of partnerships in the instance.
+
+Everything below the header is the same for everyone in a partnership, so it is cached: per
+partnership, under its data version (send_tracker.freshness, replaced when any of its data changes
+and committed), today's date in Europe/London (dates make actions overdue), the board chosen for
+"what changed" and the code's version. The version is read before the content is built, so content
+built from data that changes meanwhile is stored under a version no one asks for again. The header
+(the person's name, their unread alerts) is rendered for each request. An instance administrator,
+who may read every partnership, is served uncached.
 """
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from actions import access as action_access
 from actions.reports import plan_totals, ratings_by_area, slipping_actions
 from kpis.models import Indicator
 from kpis.views import indicator_rows
+from send_tracker import freshness
+from send_tracker.accounts import access
+
+CONTENT_CACHE_SECONDS = 6 * 60 * 60
+CONTENT_KEY = "dashboard:v1:{code}:{partnership}:{version}:{today}:{board}"
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
+    partnerships = access.partnership_ids_for(request.user)
+    if partnerships is None or len(partnerships) != 1:
+        content = dashboard_content(request, today)
+    else:
+        key = CONTENT_KEY.format(
+            code=freshness.code_version(),
+            partnership=partnerships[0],
+            version=freshness.data_version(partnerships[0]),  # before the content is built
+            today=today.isoformat(),
+            board=_board_asked_for(request),
+        )
+        content = cache.get(key)
+        if content is None:
+            content = dashboard_content(request, today)
+            cache.set(key, str(content), CONTENT_CACHE_SECONDS)
+    return render(request, "dashboard/home.html", {"content": mark_safe(content)})  # noqa: S308 - our own markup
+
+
+def _board_asked_for(request: HttpRequest) -> str:
+    """The board chosen for "what changed" (governance/dashboard.py): an id, or "" for the default,
+    which any other value also gets."""
+    wanted = request.GET.get("board", "")
+    return wanted if wanted.isascii() and wanted.isdigit() and len(wanted) <= 12 else ""
+
+
+def dashboard_content(request: HttpRequest, today: datetime.date) -> SafeString:
+    """The dashboard below the header, for the reader's partnership: rendered without the request,
+    so nothing in it can depend on who reads it."""
     plan = action_access.current_plan_for(request.user)
     context: dict[str, Any] = {"today": today, "plan": plan}
     if plan is not None:
@@ -39,7 +84,7 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     for section in dashboard_sections():
         context.update(section(request, plan, today))
-    return render(request, "dashboard/home.html", context)
+    return render_to_string("dashboard/_content.html", context)
 
 
 def dashboard_sections() -> list[Any]:

@@ -7,4 +7,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "Partnerships, organisations and people"
 
     def ready(self) -> None:
+        from send_tracker import freshness
+
         from . import signals  # noqa: F401 - connects the receivers
+
+        freshness.connect()

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db import models, transaction
 from simple_history.models import HistoricalRecords
 
+from send_tracker import freshness
 from send_tracker.history import ChangeActor
 
 from .choices import OrganisationKind, Role
@@ -90,11 +91,17 @@ class Partnership(models.Model):
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
     # Moving organisations in bulk bypasses save() and its signal, and a key's reach follows its
-    # organisation's partnership, so the organisations' keys are dropped from the cache here.
+    # organisation's partnership, so the organisations' keys are dropped from the cache here, and
+    # the pages that name them are built again (send_tracker.freshness).
     def update(self, **kwargs: Any) -> int:
         prefixes = list(ApiKey.objects.filter(organisation__in=self).values_list("prefix", flat=True))
+        partnerships = set(self.values_list("partnership_id", flat=True))
         count = super().update(**kwargs)
         forget_cached_api_keys(prefixes)
+        moved_to = kwargs.get("partnership", kwargs.get("partnership_id"))
+        if moved_to is not None:
+            partnerships.add(getattr(moved_to, "pk", moved_to))
+        freshness.bump_many(partnerships)
         return count
 
     update.alters_data = True  # type: ignore[attr-defined]

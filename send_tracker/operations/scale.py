@@ -17,6 +17,7 @@ from django.utils import timezone
 from actions.choices import Brag, DueDateKind, PlanKind
 from actions.models import Action, Objective, Plan, PriorityArea
 from kpis.models import Indicator, IndicatorValue
+from send_tracker import freshness
 from send_tracker.accounts.choices import OrganisationKind, Role
 from send_tracker.accounts.models import Organisation, Partnership, User
 from send_tracker.history import history_row
@@ -152,6 +153,7 @@ def make_partnership(number: int, rng: random.Random, today: datetime.date) -> P
                 )  # fmt: skip
             )
     IndicatorValue.objects.bulk_create(values, batch_size=5000)
+    freshness.bump(partnership.pk)  # rows written in bulk, which send no signals
     _make_recommendations(partnership, council, rng, today)
     return partnership
 
