@@ -24,9 +24,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models, transaction
-from django.utils import timezone
 
-from send_tracker.history import actor_label, stamp
+from send_tracker.history import stamp
 
 from .choices import Brag, DueDateKind
 from .models import (
@@ -35,11 +34,11 @@ from .models import (
     Objective,
     Plan,
     PriorityArea,
-    RatingUpdate,
     RoadmapMilestone,
     Theme,
     Workstream,
 )
+from .services import write_rating
 
 if TYPE_CHECKING:
     from send_tracker.accounts.models import User
@@ -635,8 +634,6 @@ class _ImportContext:
     """Who the import is for, stamped on every row it saves."""
 
     user: User | None
-    actor: str
-    now: datetime.datetime
 
     def stamp(self, instance: models.Model) -> None:
         stamp(instance, by=self.user, reason=IMPORT_REASON)
@@ -654,7 +651,7 @@ def import_plan(*, plan: Plan, parsed: ParsedPlan, user: User | None = None) -> 
     Nothing is deleted: an action dropped from a later file stays, with its history.
     """
     _check_parsed_plan(parsed)
-    context = _ImportContext(user=user, actor=actor_label(user), now=timezone.now())
+    context = _ImportContext(user=user)
     result = ImportResult()
     with transaction.atomic():
         # Two imports into one plan at once would both create the same rows; the lock makes the
@@ -804,31 +801,28 @@ def _import_actions(
         if action is None:
             action = Action(plan=plan, ref=row.ref, **published)
             if row.brag:
-                _rate(action, row.brag, context)
-            context.stamp(action)
-            action.save()
+                _rate(action, row.brag, context)  # saves it, rated, at its first version
+            else:
+                context.stamp(action)
+                action.save()
             action.themes.set(theme_ids)
             action.workstreams.set(workstream_ids)
-            if row.brag:
-                _record_rating(action, row.brag, None, context)
             counts.created += 1
             continue
         changed = {name: value for name, value in published.items() if getattr(action, name) != value}
-        previous_brag = action.brag
         # An empty BRAG cell never clears a rating made in the tracker.
         rated = row.brag is not None and row.brag != action.brag
         if changed or rated:
             for name, value in changed.items():
                 setattr(action, name, value)
-            if rated and row.brag is not None:
-                _rate(action, row.brag, context)
             # Every save is a new version, so that an officer's form or a partner's ETag opened
             # before the import is refused rather than silently overwriting what it changed.
-            action.version += 1
-            context.stamp(action)
-            action.save()
             if rated and row.brag is not None:
-                _record_rating(action, row.brag, previous_brag, context)
+                _rate(action, row.brag, context)  # with the changes above, in one new version
+            else:
+                action.version += 1
+                context.stamp(action)
+                action.save()
         relinked = False
         if {theme.pk for theme in action.themes.all()} != theme_ids:
             action.themes.set(theme_ids)
@@ -843,24 +837,9 @@ def _import_actions(
 
 
 def _rate(action: Action, brag: Brag, context: _ImportContext) -> None:
-    action.brag = brag
-    action.brag_commentary = IMPORT_REASON
-    action.rated_at = context.now
-    action.rated_by = context.user
-
-
-def _record_rating(action: Action, brag: Brag, previous_brag: str | None, context: _ImportContext) -> None:
-    # The rating update is what the action's timeline shows a rating with; the published plan is
-    # its source, so it carries no further evidence.
-    RatingUpdate.objects.create(
-        action=action,
-        version=action.version,
-        brag=brag,
-        previous_brag=previous_brag,
-        commentary=IMPORT_REASON,
-        created_by=context.user,
-        created_by_label=context.actor,
-    )
+    # Through the one rating writer: the published plan is the rating's source and its reason, so
+    # it carries no further evidence.
+    write_rating(action, brag=brag, commentary=IMPORT_REASON, by=context.user, reason=IMPORT_REASON)
 
 
 def _import_areas_for_improvement(plan: Plan, parsed: ParsedPlan, counts: ImportCounts) -> None:

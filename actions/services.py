@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import datetime
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -158,32 +159,69 @@ def record_rating_update(
         access.require(action.can_be_changed_by(user), "Only the owning organisation's officers can rate this action.")
         if action.version != based_on_version:
             raise StaleEditError(action, based_on_version)
-        previous = action.brag
-        action.brag = brag
-        action.brag_commentary = commentary.strip()
-        action.brag_commentary_is_public = commentary_is_public
-        action.rated_at = timezone.now()
-        # An API key's principal is not a person; its organisation is named in history_actor.
-        action.rated_by = person(user)
-        action.version += 1
-        label = stamp(action, by=user, reason=commentary.strip())
-        action.save()
-        update = RatingUpdate(
-            action=action,
-            version=action.version,
+        return write_rating(
+            action,
             brag=brag,
-            previous_brag=previous,
-            commentary=commentary.strip(),
+            commentary=commentary,
+            by=user,
+            evidence=evidence,
             commentary_is_public=commentary_is_public,
-            evidence_text=evidence.text.strip(),
-            evidence_link=evidence.link.strip(),
-            created_by=action.rated_by,
-            created_by_label=label,
         )
-        if evidence.file is not None:
-            update.evidence_filename = Path(evidence.file.name or "evidence").name[:255]
-            update.evidence_content_type = (evidence.file.content_type or "")[:100]
-            update.evidence_size = evidence.file.size
-            update.evidence_file = evidence.file
-        update.save()
+
+
+def write_rating(
+    action: Action,
+    *,
+    brag: str,
+    commentary: str,
+    by: AnyUser | None,
+    when: datetime.datetime | None = None,
+    evidence: Evidence | None = None,
+    commentary_is_public: bool = False,
+    reason: str | None = None,
+) -> RatingUpdate:
+    """Writes a rating: the action's rating, a new version, its history row and the RatingUpdate.
+
+    The one writer of a rating, for `record_rating_update` (after it has validated the input,
+    locked the action and checked its version), the plan's importer and the sample data's demo
+    history. It checks nothing: its callers have. An action not saved yet is saved at its first
+    version. `when` backdates a load's rating (its history row, `rated_at` and the update) to the
+    day it records; `reason` is the history's reason when it is not the commentary itself (the
+    importer's and the demo's).
+    """
+    evidence = evidence or Evidence()
+    commentary = commentary.strip()
+    previous = action.brag if action.pk else None
+    action.brag = brag
+    action.brag_commentary = commentary
+    action.brag_commentary_is_public = commentary_is_public
+    action.rated_at = when or timezone.now()
+    # An API key's principal is not a person; its organisation is named in history_actor.
+    action.rated_by = person(by)
+    if action.pk:
+        action.version += 1
+    label = stamp(action, by=by, reason=commentary if reason is None else reason, when=when)
+    action.save()
+    update = RatingUpdate(
+        action=action,
+        version=action.version,
+        brag=brag,
+        previous_brag=previous,
+        commentary=commentary,
+        commentary_is_public=commentary_is_public,
+        evidence_text=evidence.text.strip(),
+        evidence_link=evidence.link.strip(),
+        created_by=action.rated_by,
+        created_by_label=label,
+    )
+    if evidence.file is not None:
+        update.evidence_filename = Path(evidence.file.name or "evidence").name[:255]
+        update.evidence_content_type = (evidence.file.content_type or "")[:100]
+        update.evidence_size = evidence.file.size
+        update.evidence_file = evidence.file
+    update.save()
+    if when is not None:
+        # created_at is set on insert; a backdated rating's update belongs on its day.
+        RatingUpdate.objects.filter(pk=update.pk).update(created_at=when)
+        update.created_at = when
     return update

@@ -373,9 +373,7 @@ def rescore_risk(
         # A person's re-score replaces made-up demo scores with real ones.
         risk.is_demo_scores = is_demo
         risk.version += 1
-        stamp(risk, by=user, reason=comment)
-        if when is not None:
-            risk._history_date = when  # type: ignore[attr-defined]
+        stamp(risk, by=user, reason=comment, when=when)
         risk.save()
         review = RiskReview.objects.create(
             risk=risk,

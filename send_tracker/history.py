@@ -9,6 +9,7 @@ user. Writes call `stamp` before they save; nothing else sets simple-history's a
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -73,16 +74,20 @@ def actor_label(by: AnyUser | None) -> str:
     return (f"{name} ({organisation})" if organisation else name)[:ACTOR_MAX]
 
 
-def stamp(instance: models.Model, *, by: AnyUser | None, reason: str) -> str:
+def stamp(instance: models.Model, *, by: AnyUser | None, reason: str, when: datetime.datetime | None = None) -> str:
     """Say who is changing `instance` and why; its next save (or m2m change) records it.
 
     `by` is a person, an API key's principal, or None for a load or command. The reason is kept
-    whole, however long. Returns the actor's label, for the models that also keep it on the row.
+    whole, however long. `when` dates the history row for a load that records something done on an
+    earlier day (a demo rating, a risk as the papers first recorded it); otherwise it is the save's
+    time. Returns the actor's label, for the models that also keep it on the row.
     """
     label = actor_label(by)
     instance._change_reason = reason  # type: ignore[attr-defined]
     instance._history_user = person(by)  # type: ignore[attr-defined]
     instance._history_actor = label  # type: ignore[attr-defined]
+    if when is not None:
+        instance._history_date = when  # type: ignore[attr-defined]
     return label
 
 
