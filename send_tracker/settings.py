@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "governance",
     "recommendations",
     "kpis",
+    "send_tracker.sample_data",
 ]
 
 MIDDLEWARE = [

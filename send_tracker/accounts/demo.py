@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from actions.oxfordshire import COUNCIL, ICB, PARENT_CARER_FORUM, PARTNERSHIP_SLUG
 from send_tracker.history import stamp
 
 from .choices import Role
@@ -26,8 +25,7 @@ class DemoAccount:
 
     username: str
     role: Role
-    organisation: str
-    organisation_short_name: str
+    organisation_short_name: str  # a partner of the sample case, send_tracker/sample_data/oxfordshire/
     first_name: str
     last_name: str
     job_title: str
@@ -39,21 +37,18 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
-    DemoAccount("officer", Role.OFFICER, COUNCIL, "OCC", "Olivia", "Officer", "SEND Improvement Officer"),
-    DemoAccount("icb.officer", Role.OFFICER, ICB, "BOB ICB", "Imran", "Iqbal", "Designated Clinical Officer for SEND"),
+    DemoAccount("officer", Role.OFFICER, "OCC", "Olivia", "Officer", "SEND Improvement Officer"),
+    DemoAccount("icb.officer", Role.OFFICER, "BOB ICB", "Imran", "Iqbal", "Designated Clinical Officer for SEND"),
     DemoAccount(
         "councillor",
         Role.SCRUTINY,
-        COUNCIL,
         "OCC",
         "Cllr Sam",
         "Scrutiny",
         "Member, Education and Young People Overview and Scrutiny Committee",
     ),
-    DemoAccount("partner", Role.PARTNER, PARENT_CARER_FORUM, "PCF", "Pat", "Partner", "Parent carer representative"),
-    DemoAccount(
-        "admin", Role.ADMINISTRATOR, COUNCIL, "OCC", "Ada", "Administrator", "SEND Programme Manager", is_staff=True
-    ),
+    DemoAccount("partner", Role.PARTNER, "PCF", "Pat", "Partner", "Parent carer representative"),
+    DemoAccount("admin", Role.ADMINISTRATOR, "OCC", "Ada", "Administrator", "SEND Programme Manager", is_staff=True),
 )
 
 
@@ -73,11 +68,15 @@ def create_demo_accounts() -> DemoAccountsResult:
 
     Saves only what differs, so a second run writes nothing. The caller checks DEBUG.
     """
+    # The sample case names the partners; found by name, which outlives a changed short name.
+    from send_tracker.sample_data.loader import oxfordshire
+
+    case = oxfordshire()
+    names = {account.username: case.partner(account.organisation_short_name).name for account in DEMO_ACCOUNTS}
     organisations = {
-        organisation.name: organisation
-        for organisation in Organisation.objects.filter(partnership__slug=PARTNERSHIP_SLUG)
+        organisation.name: organisation for organisation in Organisation.objects.filter(partnership__slug=case.slug)
     }
-    missing = sorted({account.organisation for account in DEMO_ACCOUNTS} - set(organisations))
+    missing = sorted(set(names.values()) - set(organisations))
     if missing:
         raise PartnershipNotLoaded(
             f"the Oxfordshire partnership is not loaded (missing: {', '.join(missing)}); "
@@ -91,7 +90,7 @@ def create_demo_accounts() -> DemoAccountsResult:
             if user is None:
                 user = User(username=account.username)
             wanted = {
-                "organisation_id": organisations[account.organisation].pk,
+                "organisation_id": organisations[names[account.username]].pk,
                 "role": account.role.value,
                 "first_name": account.first_name,
                 "last_name": account.last_name,

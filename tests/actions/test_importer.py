@@ -40,7 +40,7 @@ from actions.services import record_rating_update
 from send_tracker.accounts.choices import OrganisationKind, Role
 from send_tracker.accounts.models import Organisation, Partnership, User
 
-SEED = Path(settings.BASE_DIR) / "send_tracker" / "seed_data" / "002_e8971e952dc943cd.txt"
+SEED = Path(settings.BASE_DIR) / "send_tracker" / "seed_data" / "2024-05-20-eyp-scrutiny-pap-update.txt"
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 HEADER = "PAP Ref\tObjective\tTheme\tProject(s)\tComment\tDate\tBRAG"
 

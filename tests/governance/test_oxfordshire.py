@@ -1,4 +1,4 @@
-"""load_oxfordshire_governance: the real boards, events and risks, and demo meetings that differ."""
+"""The sample case's governance: the real boards, events and risks, and demo meetings that differ."""
 
 from __future__ import annotations
 
@@ -13,10 +13,18 @@ from django.urls import reverse
 from actions.models import Action, RatingUpdate
 from governance.as_it_stood import plan_as_it_stood, read_meeting
 from governance.models import ActionArising, Board, BoardMember, InspectionEvent, Meeting, Risk, RiskReview
-from governance.oxfordshire import DEMO_REASON, SIAB, load_oxfordshire_governance
 from send_tracker.accounts.models import Partnership
+from send_tracker.sample_data.loader import DEMO_RATING_REASON as DEMO_REASON
+from send_tracker.sample_data.loader import load_governance
+from send_tracker.sample_data.loader import oxfordshire as oxfordshire_case
 
 pytestmark = pytest.mark.django_db
+
+SIAB = "Oxfordshire SEND Strategic Improvement and Assurance Board"
+
+
+def load_oxfordshire_governance(partnership: Partnership) -> str:
+    return load_governance(oxfordshire_case(), partnership)
 
 
 @pytest.fixture

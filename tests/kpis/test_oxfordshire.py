@@ -11,11 +11,17 @@ from actions.models import Action, Objective, Plan, PriorityArea
 from kpis.choices import Polarity
 from kpis.dfe_timeliness import import_timeliness_file
 from kpis.models import EhcpTimeliness, Indicator, IndicatorValue, Target
-from kpis.oxfordshire import SPECS, load_oxfordshire_kpis
 from send_tracker.accounts.models import Organisation, Partnership
+from send_tracker.sample_data.loader import load_indicators
+from send_tracker.sample_data.loader import oxfordshire as oxfordshire_case
 from tests.kpis.conftest import SCHEME_2026
 
 pytestmark = pytest.mark.django_db
+
+
+def load_oxfordshire_kpis(partnership: Partnership) -> str:
+    return load_indicators(oxfordshire_case(), partnership)
+
 
 ORGANISATIONS = [
     "Oxfordshire County Council",
@@ -56,7 +62,7 @@ def test_the_seeds_indicators_load_once_with_owners_links_and_demo_flags(oxfords
 
     assert (Indicator.objects.count(), Target.objects.count(), IndicatorValue.objects.count()) == counts
     assert IndicatorValue.history.count() == history  # type: ignore[attr-defined]
-    assert counts[0] == len(SPECS) == 7
+    assert counts[0] == len(oxfordshire_case().indicators) == 7
     assert first.startswith("KPIs: 7 indicators (7 new)") and "rows imported: 970, updated: 0, skipped: 0" in first
     assert second.startswith("KPIs: 7 indicators (0 new), 0 demo targets and 0 demo values added")
     assert "rows imported: 0, updated: 0, skipped: 0" in second

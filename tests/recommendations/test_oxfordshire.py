@@ -1,4 +1,4 @@
-"""The real recommendations of seeds 001 and 004, loaded into the Oxfordshire partnership."""
+"""The HOSC report to Cabinet (2023) and the EYP pro forma (2024), loaded into the Oxfordshire partnership."""
 
 from __future__ import annotations
 
@@ -10,20 +10,27 @@ from actions.models import Action
 from governance.models import Board
 from recommendations.choices import Outcome, Respondent, ResponseRegime, Status
 from recommendations.models import Recommendation, Report
-from recommendations.oxfordshire import load_oxfordshire_recommendations
 from send_tracker.accounts.models import Partnership
+from send_tracker.sample_data import loader
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
 
 
+def load_oxfordshire_recommendations(partnership: Partnership) -> str:
+    return loader.load_recommendations(loader.oxfordshire(), partnership)
+
+
 @pytest.fixture
 def oxfordshire() -> Partnership:
     """The real case as the plan's loader leaves it: partnership, partners, boards, the PAP."""
-    from actions.oxfordshire import load_oxfordshire
-
-    load_oxfordshire()
-    return Partnership.objects.get(slug="oxfordshire")
+    case = loader.oxfordshire()
+    partnership = loader.load_partnership(case)
+    organisations = loader.load_partners(case, partnership)
+    loader.load_boards(case, partnership)
+    plan, _ = loader.load_plan(case, partnership)
+    loader.assign_owners(case, plan, organisations)
+    return partnership
 
 
 def test_the_hosc_report_of_17_october_2023_with_its_13_recommendations(oxfordshire):

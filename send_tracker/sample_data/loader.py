@@ -1,0 +1,1348 @@
+"""The sample case: a partnership's papers and demo as data files, checked, then written through the services.
+
+`send_tracker/sample_data/oxfordshire/` holds the real Oxfordshire case and the demo built on it:
+
+| file | what |
+| --- | --- |
+| `partnership.toml` | the partnership, its five partners, the published plan and the demo's action owners |
+| `boards.toml` | boards and committees, their members, the meetings the papers record |
+| `inspection.toml` | the inspection cycle as dated events |
+| `risks.toml` | the 2018 risk register, with demo scores |
+| `demo_meetings.toml` | the demo's board meetings: agendas, decisions, actions arising, risk re-scores |
+| `demo_ratings.csv` | the demo's rating history between those meetings |
+| `recommendations.toml` | the scrutiny reports, their recommendations and the responses given |
+| `indicators.toml`, `indicator_values.csv` | the indicators, demo targets and demo figures |
+
+The plan itself and the DfE's figures are read from the papers in send_tracker/seed_data/, which
+INDEX.toml lists; a record's `source` cites a paper as `{file name without .txt}` and is shown with
+the paper's title.
+
+`read_case` reads and checks every file before anything is written: a bad value stops the load
+with the file and entry it is in. `load_case` then writes, in one transaction, through each app's
+services where a write has one. Loading is idempotent: rows are found by their natural keys (the
+partnership's slug, a partner's or board's name, the plan's title, a risk's reference, a
+meeting's board and date) and only what is missing is added, so what an administrator has changed
+since (a board's short name, an action's owner) stays as it is. The demo's rating history is
+written only into a plan that nobody has rated.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from actions.choices import EVIDENCE_REQUIRED, Brag, PlanKind
+from actions.importer import ImportResult, import_plan, parse_plan_table
+from actions.models import Action, Plan, PriorityArea, RatingUpdate
+from actions.services import Evidence, write_rating
+from governance.choices import AgendaPurpose, BoardKind, EventKind, MeetingStatus, MemberRole
+from governance.models import Board, BoardMember, InspectionEvent, Meeting, Risk, RiskReview
+from governance.services import (
+    Scores,
+    add_action_arising,
+    add_agenda_item,
+    complete_action_arising,
+    create_meeting,
+    record_decision,
+    rescore_risk,
+)
+from kpis.choices import DfeMeasure, Frequency, Polarity, Unit
+from kpis.dfe_timeliness import import_timeliness_file
+from kpis.models import EhcpTimeliness, Indicator
+from kpis.periods import PeriodError, parse_period
+from kpis.services import load_demo_values, set_target
+from recommendations import services as recommendation_services
+from recommendations.choices import Outcome, Respondent, ResponseRegime
+from recommendations.models import Recommendation, Report
+from send_tracker import freshness
+from send_tracker.accounts.choices import OrganisationKind
+from send_tracker.accounts.models import Organisation, Partnership
+from send_tracker.history import reason_is, stamp
+
+from .reading import Entry, SampleDataError, read_csv, read_toml
+
+SAMPLE_DATA = Path(__file__).resolve().parent
+OXFORDSHIRE = SAMPLE_DATA / "oxfordshire"
+SEED_DATA = Path(settings.BASE_DIR) / "send_tracker" / "seed_data"
+
+DEMO_RATING_REASON = "Demo rating history"
+DEMO_ACTION_DONE_NOTE = "Done."
+MEETS_REASON = "How often it meets, from the sample data"
+CITATION = re.compile(r"\{([^{}]*)\}")
+
+__all__ = ["SampleDataError", "read_case", "load_case", "oxfordshire"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The case, as read
+
+
+@dataclass(frozen=True)
+class Partner:
+    """A member of the local area partnership; the data files name it by its short name."""
+
+    name: str
+    short_name: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class MemberSpec:
+    name: str
+    job_title: str
+    organisation: str  # a partner's short name, or "" for someone of no partner (an observer)
+    role: str
+    represents: str
+
+
+@dataclass(frozen=True)
+class RecordedMeeting:
+    """A meeting the papers record, with its one agenda item as published."""
+
+    date: datetime.date
+    source: str
+    item: str
+    purpose: str
+    presenter: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class BoardSpec:
+    name: str
+    short_name: str
+    kind: str
+    description: str
+    meets: str
+    independently_chaired: bool
+    is_active: bool
+    members: tuple[MemberSpec, ...]
+    meetings: tuple[RecordedMeeting, ...]
+
+
+@dataclass(frozen=True)
+class PlanSpec:
+    title: str
+    paper: Path
+    kind: str
+    inspection_report_date: datetime.date | None
+    approved_date: datetime.date | None
+    is_current: bool
+    is_public: bool
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    title: str
+    kind: str
+    date: datetime.date
+    end_date: datetime.date | None
+    bodies: str
+    outcome: str
+    follow_up: str
+    source: str
+    is_expected: bool
+    about_plan: bool
+
+
+@dataclass(frozen=True)
+class RiskSpec:
+    reference: str
+    title: str
+    cause: str
+    consequence: str
+    owner: str
+    owner_role: str
+    scores: tuple[int, int, int, int]  # likelihood and impact before, then after, mitigation
+    mitigations: str
+
+
+@dataclass(frozen=True)
+class RiskRegister:
+    recorded_on: datetime.date
+    source: str
+    reason: str
+    review_board: str
+    next_review: datetime.date
+    risks: tuple[RiskSpec, ...]
+
+
+@dataclass(frozen=True)
+class AgendaSpec:
+    title: str
+    purpose: str
+    presenter: str
+    action: str = ""  # a PAP ref
+    risk: str = ""  # a risk's reference
+    indicator: str = ""  # an indicator's key
+
+
+@dataclass(frozen=True)
+class ArisingSpec:
+    description: str
+    owner: str
+    organisation: str
+    due: datetime.date
+    done_on: datetime.date | None
+
+
+@dataclass(frozen=True)
+class RescoreSpec:
+    risk: str
+    scores: tuple[int, int, int, int] | None  # None: confirmed as they stand
+    why: str
+
+
+@dataclass(frozen=True)
+class DemoMeeting:
+    date: datetime.date
+    decision: str
+    focus: AgendaSpec
+    actions_arising: tuple[ArisingSpec, ...]
+    rescores: tuple[RescoreSpec, ...]
+
+
+@dataclass(frozen=True)
+class DemoMeetings:
+    board: str
+    location: str
+    standing_items: tuple[AgendaSpec, ...]
+    meetings: tuple[DemoMeeting, ...]
+
+    @property
+    def dates(self) -> list[datetime.date]:
+        return [meeting.date for meeting in self.meetings]
+
+
+@dataclass(frozen=True)
+class RatingStep:
+    on: datetime.date
+    ref: str
+    brag: str
+    commentary: str
+    evidence: str
+
+
+@dataclass(frozen=True)
+class RecommendationSpec:
+    list_name: str
+    number: str
+    text: str
+    respondent: str
+    respondent_organisation: str  # a partner's short name, or ""
+    response_required: bool
+    note: str
+    joint_with: tuple[str, ...]  # board names
+    actions: tuple[str, ...]  # PAP refs, linked when the action exists
+
+
+@dataclass(frozen=True)
+class ResponseSpec:
+    number: str
+    outcome: str
+    proposed_action: str
+    indicative_timescale: str
+    reasons: str
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    committee: str
+    title: str
+    addressee: str
+    meeting_date: datetime.date | None
+    received_on: datetime.date
+    regime: str
+    source: str
+    reason: str
+    notes: str
+    response_to_report: str
+    lead_cabinet_members: str
+    recommendations: tuple[RecommendationSpec, ...]
+    responses: tuple[ResponseSpec, ...]
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    key: str
+    name: str
+    definition: str
+    unit: str
+    polarity: str
+    frequency: str
+    source: str
+    owner: str
+    priority_areas: tuple[int, ...]
+    actions: tuple[str, ...]
+    dfe_measure: str
+    targets: tuple[tuple[str, str, str, str], ...]  # first, last, value, tolerance
+    values: list[dict[str, object]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Case:
+    """Everything in a sample-data directory, read and checked."""
+
+    directory: Path
+    partnership: dict[str, str]
+    partners: tuple[Partner, ...]
+    boards: tuple[BoardSpec, ...]
+    plan: PlanSpec
+    owner_reason: str
+    default_owner: str
+    owners_by_ref: dict[str, str]
+    events: tuple[EventSpec, ...]
+    register: RiskRegister
+    demo: DemoMeetings
+    ratings: tuple[RatingStep, ...]
+    reports: tuple[ReportSpec, ...]
+    indicators: tuple[IndicatorSpec, ...]
+    dfe_file: Path
+    dfe_last_year: int
+    target_note: str
+
+    @property
+    def slug(self) -> str:
+        return self.partnership["slug"]
+
+    def partner(self, short_name: str) -> Partner:
+        return next(partner for partner in self.partners if partner.short_name == short_name)
+
+    def board(self, name: str) -> BoardSpec:
+        return next(board for board in self.boards if board.name == name)
+
+
+@cache
+def oxfordshire() -> Case:
+    """The Oxfordshire case, read once a process."""
+    return read_case(OXFORDSHIRE)
+
+
+def read_case(directory: Path) -> Case:
+    """Reads and checks every file of a sample-data directory. Raises SampleDataError naming the
+    file and entry of the first bad value."""
+    papers = _papers()
+
+    def cite(entry: Entry, key: str, default: str = "") -> str:
+        text = entry.text(key, default)
+
+        def title(match: re.Match[str]) -> str:
+            if match[1] not in papers:
+                raise entry.error(f"'{key}' cites {{{match[1]}}}, which is not a paper in seed_data/INDEX.toml")
+            return papers[match[1]]
+
+        return CITATION.sub(title, text)
+
+    # partnership.toml
+    top = read_toml(directory / "partnership.toml")
+    about = top.table("partnership")
+    partnership = {
+        key: about.text(key) for key in ("slug", "name", "area_name", "area_code", "region") if key in about.values
+    }
+    for key in ("slug", "name"):
+        about.text(key)
+    about.done()
+    partners = []
+    for entry in top.tables("partners", name="name"):
+        partners.append(Partner(entry.text("name"), entry.text("short_name"), entry.choice("kind", OrganisationKind)))
+        entry.done()
+    short_names = [partner.short_name for partner in partners]
+    _unique(short_names, top, "partners' short names")
+
+    def partner(entry: Entry, key: str, default: str = "") -> str:
+        value = entry.text(key, default)
+        if value and value not in short_names:
+            raise entry.error(f"'{key}' is {value!r}, which is not a partner's short name ({', '.join(short_names)})")
+        return value
+
+    plan_entry = top.table("plan")
+    paper = plan_entry.text("paper")
+    if paper not in papers:
+        raise plan_entry.error(f"'paper' is {paper!r}, which is not a paper in seed_data/INDEX.toml")
+    plan = PlanSpec(
+        title=plan_entry.text("title"),
+        paper=SEED_DATA / f"{paper}.txt",
+        kind=plan_entry.choice("kind", PlanKind),
+        inspection_report_date=plan_entry.day("inspection_report_date", None),
+        approved_date=plan_entry.day("approved_date", None),
+        is_current=plan_entry.flag("is_current", True),
+        is_public=plan_entry.flag("is_public", False),
+    )
+    plan_entry.done()
+    owners = top.table("owners")
+    owner_reason = owners.text("reason")
+    default_owner = partner(owners, "default")
+    by_ref_entry = owners.table("by_ref")
+    owners_by_ref = {ref: partner(by_ref_entry, ref) for ref in by_ref_entry.values}
+    by_ref_entry.done()
+    owners.done()
+    top.done()
+
+    # boards.toml
+    boards_file = read_toml(directory / "boards.toml")
+    boards = []
+    for entry in boards_file.tables("boards", name="name"):
+        members = []
+        for member in entry.tables("members", name="name"):
+            members.append(
+                MemberSpec(
+                    name=member.text("name"),
+                    job_title=member.text("job_title", ""),
+                    organisation=partner(member, "organisation"),
+                    role=member.choice("role", MemberRole, MemberRole.MEMBER),
+                    represents=member.text("represents", ""),
+                )
+            )
+            member.done()
+        meetings = []
+        for meeting in entry.tables("meetings", name="date"):
+            meetings.append(
+                RecordedMeeting(
+                    date=meeting.required_day("date"),
+                    source=cite(meeting, "source"),
+                    item=meeting.text("item"),
+                    purpose=meeting.choice("purpose", AgendaPurpose),
+                    presenter=meeting.text("presenter", ""),
+                    summary=meeting.text("summary", ""),
+                )
+            )
+            meeting.done()
+        boards.append(
+            BoardSpec(
+                name=entry.text("name"),
+                short_name=entry.text("short_name", ""),
+                kind=entry.choice("kind", BoardKind),
+                description=entry.text("description", ""),
+                meets=entry.text("meets", ""),
+                independently_chaired=entry.flag("independently_chaired", False),
+                is_active=entry.flag("is_active", True),
+                members=tuple(members),
+                meetings=tuple(meetings),
+            )
+        )
+        entry.done()
+    boards_file.done()
+    board_names = [board.name for board in boards]
+    _unique(board_names, boards_file, "boards' names")
+
+    def board(entry: Entry, key: str) -> str:
+        value = entry.text(key)
+        if value not in board_names:
+            raise entry.error(f"'{key}' is {value!r}, which is not a board in boards.toml")
+        return value
+
+    # inspection.toml
+    inspection = read_toml(directory / "inspection.toml")
+    events = []
+    for entry in inspection.tables("events", name="title"):
+        events.append(
+            EventSpec(
+                title=entry.text("title"),
+                kind=entry.choice("kind", EventKind),
+                date=entry.required_day("date"),
+                end_date=entry.day("end_date", None),
+                bodies=entry.text("bodies", ""),
+                outcome=entry.text("outcome", ""),
+                follow_up=entry.text("follow_up", ""),
+                source=cite(entry, "source"),
+                is_expected=entry.flag("is_expected", False),
+                about_plan=entry.flag("about_plan", False),
+            )
+        )
+        entry.done()
+    inspection.done()
+
+    # risks.toml
+    risks_file = read_toml(directory / "risks.toml")
+    register_entry = risks_file.table("register")
+    risks = []
+    for entry in risks_file.tables("risks", name="reference"):
+        scores = entry.numbers("scores", length=4)
+        if not all(1 <= score <= 5 for score in scores):
+            raise entry.error("'scores' must each be from 1 to 5")
+        risks.append(
+            RiskSpec(
+                reference=entry.text("reference"),
+                title=entry.text("title"),
+                cause=entry.text("cause", ""),
+                consequence=entry.text("consequence", ""),
+                owner=partner(entry, "owner"),
+                owner_role=entry.text("owner_role", ""),
+                scores=(scores[0], scores[1], scores[2], scores[3]),
+                mitigations=entry.text("mitigations", ""),
+            )
+        )
+        entry.done()
+    register = RiskRegister(
+        recorded_on=register_entry.required_day("recorded_on"),
+        source=cite(register_entry, "source"),
+        reason=register_entry.text("reason"),
+        review_board=board(register_entry, "review_board"),
+        next_review=register_entry.required_day("next_review"),
+        risks=tuple(risks),
+    )
+    register_entry.done()
+    risks_file.done()
+    references = [risk.reference for risk in risks]
+    _unique(references, risks_file, "risks' references")
+
+    # indicators.toml and indicator_values.csv
+    indicators_file = read_toml(directory / "indicators.toml")
+    dfe = indicators_file.table("dfe")
+    dfe_file = SEED_DATA / dfe.text("file")
+    dfe_last_year = dfe.number("last_year")
+    dfe.done()
+    targets_entry = indicators_file.table("targets")
+    target_note = targets_entry.text("note")
+    targets_entry.done()
+    indicators: list[IndicatorSpec] = []
+    for entry in indicators_file.tables("indicators", name="key"):
+        frequency = entry.choice("frequency", Frequency)
+        targets = []
+        for index, target in enumerate(entry._get("targets", [], (list,), "a list of targets")):
+            if not (isinstance(target, list) and len(target) == 4 and all(isinstance(t, str) for t in target)):
+                raise entry.error(f"targets[{index}] must be [first period, last period, value, tolerance] as text")
+            for period in target[:2]:
+                _check_period(entry, period, frequency)
+            targets.append((target[0], target[1], target[2], target[3]))
+        indicators.append(
+            IndicatorSpec(
+                key=entry.text("key"),
+                name=entry.text("name"),
+                definition=entry.text("definition"),
+                unit=entry.choice("unit", Unit),
+                polarity=entry.choice("polarity", Polarity),
+                frequency=frequency,
+                source=entry.text("source"),
+                owner=partner(entry, "owner"),
+                priority_areas=entry.numbers("priority_areas"),
+                actions=entry.texts("actions"),
+                dfe_measure=entry.choice("dfe_measure", DfeMeasure, ""),
+                targets=tuple(targets),
+            )
+        )
+        entry.done()
+    indicators_file.done()
+    by_key = {indicator.key: indicator for indicator in indicators}
+    _unique([indicator.key for indicator in indicators], indicators_file, "indicators' keys")
+    for row in read_csv(
+        directory / "indicator_values.csv", ("indicator", "period", "value", "numerator", "denominator")
+    ):
+        key = row.text("indicator")
+        if key not in by_key:
+            raise row.error(f"'indicator' is {key!r}, which is not an indicator's key in indicators.toml")
+        period = row.text("period")
+        _check_period(row, period, by_key[key].frequency)
+        value: dict[str, object] = {"period": period}
+        for column in ("value", "numerator", "denominator"):
+            if row.text(column):
+                value[column] = row.text(column)
+        if ("value" in value) == ("numerator" in value or "denominator" in value):
+            raise row.error("give either a value, or a numerator and a denominator")
+        row.done()
+        by_key[key].values.append(value)
+
+    # demo_meetings.toml
+    demo_file = read_toml(directory / "demo_meetings.toml")
+    demo_entry = demo_file.table("demo")
+
+    def agenda(entry: Entry) -> AgendaSpec:
+        item = AgendaSpec(
+            title=entry.text("title"),
+            purpose=entry.choice("purpose", AgendaPurpose),
+            presenter=entry.text("presenter", ""),
+            action=entry.text("action", ""),
+            risk=entry.text("risk", ""),
+            indicator=entry.text("indicator", ""),
+        )
+        if item.risk and item.risk not in references:
+            raise entry.error(f"'risk' is {item.risk!r}, which is not a risk in risks.toml")
+        if item.indicator and item.indicator not in by_key:
+            raise entry.error(f"'indicator' is {item.indicator!r}, which is not an indicator's key in indicators.toml")
+        entry.done()
+        return item
+
+    standing = tuple(agenda(entry) for entry in demo_entry.tables("standing_items", name="title"))
+    demo_board = board(demo_entry, "board")
+    location = demo_entry.text("location", "")
+    demo_entry.done()
+    demo_meetings = []
+    for entry in demo_file.tables("meetings", name="date"):
+        arising = []
+        for item in entry.tables("actions_arising", name="description"):
+            arising.append(
+                ArisingSpec(
+                    description=item.text("description"),
+                    owner=item.text("owner"),
+                    organisation=partner(item, "organisation"),
+                    due=item.required_day("due"),
+                    done_on=item.day("done_on", None),
+                )
+            )
+            item.done()
+        rescores = []
+        for item in entry.tables("rescores", name="risk"):
+            risk = item.text("risk")
+            if risk not in references:
+                raise item.error(f"'risk' is {risk!r}, which is not a risk in risks.toml")
+            given = item.numbers("scores", length=4) if "scores" in item.values else None
+            if given is not None and not all(1 <= score <= 5 for score in given):
+                raise item.error("'scores' must each be from 1 to 5")
+            rescores.append(
+                RescoreSpec(
+                    risk=risk,
+                    scores=(given[0], given[1], given[2], given[3]) if given else None,
+                    why=item.text("why"),
+                )
+            )
+            item.done()
+        demo_meetings.append(
+            DemoMeeting(
+                date=entry.required_day("date"),
+                decision=entry.text("decision"),
+                focus=agenda(entry.table("focus")),
+                actions_arising=tuple(arising),
+                rescores=tuple(rescores),
+            )
+        )
+        entry.done()
+    demo_file.done()
+    demo = DemoMeetings(demo_board, location, standing, tuple(demo_meetings))
+    if demo.dates != sorted(set(demo.dates)):
+        raise SampleDataError("demo_meetings.toml: the meetings must be in date order, one a day")
+
+    # demo_ratings.csv
+    ratings = []
+    for row in read_csv(directory / "demo_ratings.csv", ("on", "ref", "brag", "commentary", "evidence")):
+        step = RatingStep(
+            on=row.required_day("on"),
+            ref=row.text("ref"),
+            brag=row.choice("brag", Brag),
+            commentary=row.text("commentary"),
+            evidence=row.text("evidence"),
+        )
+        row.done()
+        # The demo keeps the product's own rule: Green and Blue need evidence.
+        if not step.commentary.strip():
+            raise row.error("a rating needs a commentary")
+        if step.brag in EVIDENCE_REQUIRED and not step.evidence.strip():
+            raise row.error(f"a {Brag(step.brag).label} rating needs {EVIDENCE_REQUIRED[step.brag]}")
+        ratings.append(step)
+
+    # recommendations.toml
+    recommendations_file = read_toml(directory / "recommendations.toml")
+    reports = []
+    for entry in recommendations_file.tables("reports", name="title"):
+        recommendations = []
+        for item in entry.tables("recommendations", name="number"):
+            joint_with = item.texts("joint_with")
+            for name in joint_with:
+                if name not in board_names:
+                    raise item.error(f"'joint_with' names {name!r}, which is not a board in boards.toml")
+            recommendations.append(
+                RecommendationSpec(
+                    list_name=item.text("list", ""),
+                    number=item.text("number"),
+                    text=item.text("text"),
+                    respondent=item.choice("respondent", Respondent, Respondent.CABINET),
+                    respondent_organisation=partner(item, "respondent_organisation"),
+                    response_required=item.flag("response_required", True),
+                    note=item.text("note", ""),
+                    joint_with=joint_with,
+                    actions=item.texts("actions"),
+                )
+            )
+            item.done()
+        numbers = {r.number for r in recommendations if r.list_name == ""}
+        responses = []
+        for item in entry.tables("responses", name="number"):
+            response = ResponseSpec(
+                number=item.text("number"),
+                outcome=item.choice("outcome", Outcome),
+                proposed_action=item.text("proposed_action", ""),
+                indicative_timescale=item.text("indicative_timescale", ""),
+                reasons=item.text("reasons", ""),
+            )
+            if response.number not in numbers:
+                raise item.error(f"'number' is {response.number!r}: the report has no unlisted recommendation of it")
+            item.done()
+            responses.append(response)
+        reports.append(
+            ReportSpec(
+                committee=board(entry, "committee"),
+                title=entry.text("title"),
+                addressee=entry.text("addressee", ""),
+                meeting_date=entry.day("meeting_date", None),
+                received_on=entry.required_day("received_on"),
+                regime=entry.choice("regime", ResponseRegime),
+                source=entry.text("source", ""),
+                reason=entry.text("reason"),
+                notes=entry.text("notes", ""),
+                response_to_report=entry.text("response_to_report", ""),
+                lead_cabinet_members=entry.text("lead_cabinet_members", ""),
+                recommendations=tuple(recommendations),
+                responses=tuple(responses),
+            )
+        )
+        entry.done()
+    recommendations_file.done()
+
+    return Case(
+        directory=directory,
+        partnership=partnership,
+        partners=tuple(partners),
+        boards=tuple(boards),
+        plan=plan,
+        owner_reason=owner_reason,
+        default_owner=default_owner,
+        owners_by_ref=owners_by_ref,
+        events=tuple(events),
+        register=register,
+        demo=demo,
+        ratings=tuple(ratings),
+        reports=tuple(reports),
+        indicators=tuple(indicators),
+        dfe_file=dfe_file,
+        dfe_last_year=dfe_last_year,
+        target_note=target_note,
+    )
+
+
+def _papers() -> dict[str, str]:
+    """The council papers INDEX.toml lists: file name without .txt, and the title records cite."""
+    index = read_toml(SEED_DATA / "INDEX.toml")
+    papers: dict[str, str] = {}
+    for entry in index.tables("papers", name="file"):
+        name = entry.text("file")
+        if not (SEED_DATA / name).is_file():
+            raise entry.error(f"'file' is {name!r}, which is not in send_tracker/seed_data/")
+        papers[name.removesuffix(".txt")] = entry.text("title")
+    return papers
+
+
+def _unique(values: list[str], entry: Entry, what: str) -> None:
+    repeated = sorted({value for value in values if values.count(value) > 1})
+    if repeated:
+        raise entry.error(f"the {what} must be unique; repeated: {', '.join(repeated)}")
+
+
+def _check_period(entry: Entry, period: str, frequency: str) -> None:
+    try:
+        parse_period(period, frequency)
+    except PeriodError as error:
+        raise entry.error(f"the period {period!r} is not a {frequency} period: {error}") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing it
+
+
+@dataclass(frozen=True)
+class CaseLoad:
+    """What `load_case` found or made, one line a part, for the command to print."""
+
+    partnership: Partnership
+    lines: list[str]
+
+
+def load_case(case: Case) -> CaseLoad:
+    """Loads the whole case in one transaction: all of it, or none of it.
+
+    The plan before the indicators, which link to its actions; the governance before the
+    recommendations, which name its committees; the demo history last, dated before today's rows.
+    """
+    with transaction.atomic():
+        partnership = load_partnership(case)
+        organisations = load_partners(case, partnership)
+        boards = load_boards(case, partnership)
+        plan, plan_import = load_plan(case, partnership)
+        owners_assigned = assign_owners(case, plan, organisations)
+        indicators = load_indicators(case, partnership)
+        governance = load_governance(case, partnership)
+        recommendations = load_recommendations(case, partnership)
+    lines = [f"{plan.title}: {plan_import.summary()}"]
+    if owners_assigned:
+        lines.append(f"Owners assigned for the demo: {owners_assigned} actions")
+    lines += [
+        indicators,
+        governance,
+        recommendations,
+        f"{partnership.area_name} loaded: 1 partnership, {len(organisations)} organisations, {len(boards)} boards, "
+        f"{plan.actions.count()} actions",
+    ]
+    return CaseLoad(partnership=partnership, lines=lines)
+
+
+def _london_noon(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(12, 0), tzinfo=timezone.get_default_timezone())
+
+
+def _new(instance: models.Model, where: str) -> models.Model:
+    """Checks a new row as the admin would (lengths, choices, uniqueness) before it is saved."""
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        raise SampleDataError(f"{where}: {'; '.join(error.messages)}") from None
+    instance.save()
+    return instance
+
+
+def load_partnership(case: Case) -> Partnership:
+    partnership = Partnership.objects.filter(slug=case.slug).first()
+    if partnership is None:
+        details = {key: value for key, value in case.partnership.items() if key != "slug"}
+        partnership = Partnership(slug=case.slug, **details)
+        _new(partnership, "partnership.toml [partnership]")
+    return partnership
+
+
+def load_partners(case: Case, partnership: Partnership) -> dict[str, Organisation]:
+    """The partnership's member organisations, by short name; those missing are added."""
+    found = {o.name: o for o in Organisation.objects.filter(partnership=partnership)}
+    organisations: dict[str, Organisation] = {}
+    for spec in case.partners:
+        organisation = found.get(spec.name)
+        if organisation is None:
+            organisation = Organisation(
+                partnership=partnership, name=spec.name, short_name=spec.short_name, kind=spec.kind
+            )
+            _new(organisation, f"partnership.toml, partner {spec.name!r}")
+        organisations[spec.short_name] = organisation
+    return organisations
+
+
+def _add_board(case: Case, partnership: Partnership, name: str) -> Board:
+    spec = case.board(name)
+    board = Board.objects.filter(partnership=partnership, name=spec.name).first()
+    if board is None:
+        board = Board(
+            partnership=partnership,
+            name=spec.name,
+            short_name=spec.short_name,
+            kind=spec.kind,
+            description=spec.description,
+            independently_chaired=spec.independently_chaired,
+            is_active=spec.is_active,
+            meets=spec.meets,
+        )
+        _new(board, f"boards.toml, board {spec.name!r}")
+    elif not board.meets and spec.meets:
+        # Loaded before the data said how often it meets; fill only that gap.
+        board.meets = spec.meets
+        stamp(board, by=None, reason=MEETS_REASON)
+        board.save(update_fields=["meets"])
+    return board
+
+
+def load_boards(case: Case, partnership: Partnership) -> dict[str, Board]:
+    return {spec.name: _add_board(case, partnership, spec.name) for spec in case.boards}
+
+
+def load_plan(case: Case, partnership: Partnership) -> tuple[Plan, ImportResult]:
+    """The published Priority Action Plan, through the same importer as `import_pap`."""
+    spec = case.plan
+    plan = Plan.objects.filter(partnership=partnership, title=spec.title).first()
+    if plan is None:
+        plan = Plan(
+            partnership=partnership,
+            title=spec.title,
+            kind=spec.kind,
+            inspection_report_date=spec.inspection_report_date,
+            approved_date=spec.approved_date,
+            is_current=spec.is_current,
+            is_public=spec.is_public,
+        )
+        _new(plan, "partnership.toml [plan]")
+    parsed = parse_plan_table(spec.paper.read_text(encoding="utf-8"))
+    return plan, import_plan(plan=plan, parsed=parsed)
+
+
+def assign_owners(case: Case, plan: Plan, organisations: dict[str, Organisation]) -> int:
+    """Gives each action without an owner its demo owner; returns how many.
+
+    Only actions with no owner are touched, so an administrator's later reassignment survives.
+    """
+    assigned = 0
+    for action in Action.objects.filter(plan=plan, owner__isnull=True).order_by("position"):
+        action.owner = organisations[case.owners_by_ref.get(action.ref, case.default_owner)]
+        # A new version, like every change to an action, so a form or ETag opened before is stale.
+        action.version += 1
+        stamp(action, by=None, reason=case.owner_reason)
+        action.save()
+        assigned += 1
+    return assigned
+
+
+def _current_plan(partnership: Partnership) -> Plan | None:
+    return Plan.objects.filter(partnership=partnership).order_by("-is_current", "pk").first()
+
+
+# -- indicators
+
+
+def load_indicators(case: Case, partnership: Partnership) -> str:
+    """The case's indicators with demo values and targets, and the DfE's figures. One line back.
+
+    Indicators are matched by name; only missing links, targets and values are added. Owners,
+    priority areas and actions are linked when they exist, never invented.
+    """
+    organisations = {o.name: o for o in Organisation.objects.filter(partnership=partnership)}
+    plan = (
+        Plan.objects.filter(partnership=partnership, kind=PlanKind.PRIORITY_ACTION_PLAN)
+        .order_by("-is_current", "pk")
+        .first()
+    )
+    areas = {a.number: a for a in PriorityArea.objects.filter(plan=plan)} if plan else {}
+    actions = {a.ref: a for a in Action.objects.filter(plan=plan)} if plan else {}
+    created = targets_added = values_added = 0
+    for position, spec in enumerate(case.indicators, start=1):
+        indicator = Indicator.objects.filter(partnership=partnership, name=spec.name).first()
+        if indicator is None:
+            owner = organisations.get(case.partner(spec.owner).name) if spec.owner else None
+            indicator = Indicator(
+                partnership=partnership,
+                name=spec.name,
+                definition=spec.definition,
+                unit=spec.unit,
+                polarity=spec.polarity,
+                frequency=spec.frequency,
+                source=spec.source,
+                owner=owner,
+                dfe_measure=spec.dfe_measure,
+                # The measures the DfE publishes are public already; the local ones are for the
+                # partnership to publish when it chooses.
+                is_public=bool(spec.dfe_measure),
+                position=position,
+            )
+            _new(indicator, f"indicators.toml, indicator {spec.key!r}")
+            created += 1
+        # add() ignores links already there, so a plan loaded after the KPIs is linked on a re-run.
+        indicator.priority_areas.add(*[areas[n] for n in spec.priority_areas if n in areas])
+        indicator.actions.add(*[actions[ref] for ref in spec.actions if ref in actions])
+        existing_targets = set(indicator.targets.values_list("first_period_start", flat=True))
+        for first, last, value, tolerance in spec.targets:
+            if parse_period(first, indicator.frequency).start in existing_targets:
+                continue
+            set_target(
+                indicator_id=indicator.pk,
+                user=None,
+                first_period=first,
+                last_period=last,
+                value=value,
+                tolerance=tolerance,
+                note=case.target_note,
+                is_demo=True,
+            )
+            targets_added += 1
+        existing_values = set(indicator.values.values_list("period_start", flat=True))
+        missing = [
+            row
+            for row in spec.values
+            if parse_period(str(row["period"]), indicator.frequency).start not in existing_values
+        ]
+        if missing:
+            values_added += load_demo_values(indicator, missing).created
+    # The file's release ends with `dfe_last_year`. A later year means a later release has been
+    # imported, which revised the earlier years too: loading this file again must not undo it.
+    if EhcpTimeliness.objects.filter(year__gt=case.dfe_last_year).exists():
+        dfe_summary = "not re-imported: figures from a later release are loaded"
+    else:
+        dfe_summary = import_timeliness_file(case.dfe_file).summary
+    return (
+        f"KPIs: {len(case.indicators)} indicators ({created} new), {targets_added} demo targets and "
+        f"{values_added} demo values added; DfE EHC plan timeliness {dfe_summary}"
+    )
+
+
+# -- governance
+
+
+@transaction.atomic
+def load_governance(case: Case, partnership: Partnership) -> str:
+    """Boards, members, the inspection cycle, the risk register, recorded and demo meetings, and
+    the demo rating history. One line back."""
+    organisations = load_partners(case, partnership)
+    boards = load_boards(case, partnership)
+    plan = _current_plan(partnership)
+    members = _members(case, boards, organisations)
+    events = _events(case, partnership, plan)
+    risks = _risks(case, partnership, organisations, boards[case.register.review_board])
+    recorded = _recorded_meetings(case, boards)
+    demo_board = boards[case.demo.board]
+    demo = _demo_meetings(case, demo_board, plan, risks, organisations)
+    reviews = _demo_risk_reviews(case, demo_board, risks)
+    ratings = _demo_rating_history(case, plan)
+    return (
+        f"Governance: {len(boards)} boards ({members} members added), {events} inspection events added, "
+        f"{len(risks)} risks, {recorded} real and {demo} demo meetings added, {reviews} demo risk reviews; {ratings}"
+    )
+
+
+def _members(case: Case, boards: dict[str, Board], organisations: dict[str, Organisation]) -> int:
+    added = 0
+    for board_spec in case.boards:
+        board = boards[board_spec.name]
+        existing = set(BoardMember.objects.filter(board=board).values_list("name", flat=True))
+        for spec in board_spec.members:
+            if spec.name in existing:
+                continue
+            member = BoardMember(
+                board=board,
+                name=spec.name,
+                job_title=spec.job_title,
+                organisation=organisations[spec.organisation] if spec.organisation else None,
+                represents=spec.represents,
+                role=spec.role,
+            )
+            _new(member, f"boards.toml, board {board_spec.name!r}, member {spec.name!r}")
+            existing.add(spec.name)
+            added += 1
+    return added
+
+
+def _events(case: Case, partnership: Partnership, plan: Plan | None) -> int:
+    added = 0
+    existing = set(InspectionEvent.objects.filter(partnership=partnership).values_list("title", flat=True))
+    for spec in case.events:
+        if spec.title in existing:
+            continue
+        event = InspectionEvent(
+            partnership=partnership,
+            title=spec.title,
+            kind=spec.kind,
+            date=spec.date,
+            end_date=spec.end_date,
+            is_expected=spec.is_expected,
+            bodies=spec.bodies,
+            outcome=spec.outcome,
+            follow_up=spec.follow_up,
+            source=spec.source,
+            plan=plan if spec.about_plan else None,
+        )
+        _new(event, f"inspection.toml, event {spec.title!r}")
+        added += 1
+    return added
+
+
+def _risks(
+    case: Case, partnership: Partnership, organisations: dict[str, Organisation], review_board: Board
+) -> dict[str, Risk]:
+    register = case.register
+    risks: dict[str, Risk] = {}
+    for spec in register.risks:
+        risk = Risk.objects.filter(partnership=partnership, reference=spec.reference).first()
+        if risk is None:
+            lb, ib, la, ia = spec.scores
+            risk = Risk(
+                partnership=partnership,
+                reference=spec.reference,
+                title=spec.title,
+                cause=spec.cause,
+                consequence=spec.consequence,
+                owner=organisations[spec.owner],
+                owner_role=spec.owner_role,
+                likelihood_before=lb,
+                impact_before=ib,
+                likelihood_after=la,
+                impact_after=ia,
+                mitigations=spec.mitigations,
+                next_review_date=register.next_review,
+                review_board=review_board,
+                is_demo_scores=True,
+                source=register.source,
+            )
+            # Dated when the papers first recorded the risk, so the register "as it stood" at any
+            # later meeting includes it.
+            stamp(risk, by=None, reason=register.reason, when=_london_noon(register.recorded_on))
+            _new(risk, f"risks.toml, risk {spec.reference!r}")
+        risks[spec.reference] = risk
+    return risks
+
+
+def _recorded_meetings(case: Case, boards: dict[str, Board]) -> int:
+    added = 0
+    for board_spec in case.boards:
+        board = boards[board_spec.name]
+        for spec in board_spec.meetings:
+            if Meeting.objects.filter(board=board, date=spec.date).exists():
+                continue
+            where = f"boards.toml, board {board_spec.name!r}, meeting of {spec.date}"
+            with _as_sample_data(where):
+                meeting = create_meeting(
+                    board_id=board.pk, user=None, date=spec.date, status=MeetingStatus.HELD, source=spec.source
+                )
+                add_agenda_item(
+                    meeting_id=meeting.pk,
+                    user=None,
+                    title=spec.item,
+                    purpose=spec.purpose,
+                    presenter=spec.presenter,
+                    summary=spec.summary,
+                )
+            added += 1
+    return added
+
+
+def _demo_meetings(
+    case: Case, board: Board, plan: Plan | None, risks: dict[str, Risk], organisations: dict[str, Organisation]
+) -> int:
+    added = 0
+    actions = {a.ref: a for a in Action.objects.filter(plan=plan)} if plan else {}
+    indicators = {
+        spec.key: indicator
+        for spec in case.indicators
+        if (indicator := Indicator.objects.filter(partnership_id=board.partnership_id, name=spec.name).first())
+    }
+    for spec in case.demo.meetings:
+        if Meeting.objects.filter(board=board, date=spec.date).exists():
+            continue
+        with _as_sample_data(f"demo_meetings.toml, meeting of {spec.date}"):
+            meeting = create_meeting(
+                board_id=board.pk,
+                user=None,
+                date=spec.date,
+                status=MeetingStatus.HELD,
+                location=case.demo.location,
+                is_demo=True,
+            )
+            for item in [*case.demo.standing_items, spec.focus]:
+                action = actions.get(item.action)
+                risk = risks.get(item.risk)
+                indicator = indicators.get(item.indicator)
+                add_agenda_item(
+                    meeting_id=meeting.pk,
+                    user=None,
+                    title=item.title,
+                    purpose=item.purpose,
+                    presenter=item.presenter,
+                    action_id=action.pk if action else None,
+                    risk_id=risk.pk if risk else None,
+                    indicator_id=indicator.pk if indicator else None,
+                )
+            record_decision(meeting_id=meeting.pk, user=None, text=spec.decision)
+            for arising_spec in spec.actions_arising:
+                arising = add_action_arising(
+                    meeting_id=meeting.pk,
+                    user=None,
+                    description=arising_spec.description,
+                    owner_name=arising_spec.owner,
+                    owner_organisation_id=organisations[arising_spec.organisation].pk,
+                    due_date=arising_spec.due,
+                )
+                if arising_spec.done_on is not None:
+                    complete_action_arising(
+                        action_arising_id=arising.pk,
+                        user=None,
+                        done_on=arising_spec.done_on,
+                        note=DEMO_ACTION_DONE_NOTE,
+                    )
+        added += 1
+    return added
+
+
+def _demo_risk_reviews(case: Case, board: Board, risks: dict[str, Risk]) -> int:
+    if RiskReview.objects.filter(risk__partnership_id=board.partnership_id, is_demo=True).exists():
+        return 0
+    dates = case.demo.dates
+    meetings = {m.date: m for m in Meeting.objects.filter(board=board, date__in=dates)}
+    written = 0
+    for spec in case.demo.meetings:
+        day = spec.date
+        # Reviewed again three meetings on, or in a quarter's time after the last.
+        later = [d for d in dates if d > day]
+        next_review = later[2] if len(later) > 2 else day + datetime.timedelta(days=91)
+        meeting = meetings.get(day)
+        for rescore in spec.rescores:
+            risk = Risk.objects.get(pk=risks[rescore.risk].pk)
+            scores = rescore.scores or (
+                risk.likelihood_before,
+                risk.impact_before,
+                risk.likelihood_after,
+                risk.impact_after,
+            )
+            with _as_sample_data(f"demo_meetings.toml, meeting of {day}, re-score of {rescore.risk}"):
+                rescore_risk(
+                    risk_id=risk.pk,
+                    user=None,
+                    scores=Scores(*scores),
+                    comment=rescore.why,
+                    based_on_version=None,
+                    next_review_date=next_review,
+                    meeting_id=meeting.pk if meeting else None,
+                    reviewed_on=day,
+                    is_demo=True,
+                    when=_london_noon(day),
+                )
+            written += 1
+    return written
+
+
+def _demo_rating_history(case: Case, plan: Plan | None) -> str:
+    """Backdated ratings for some actions, so that board meetings in 2024 differ from each other.
+
+    Written only into a plan that nobody has rated and that has no demo history yet.
+    """
+    if plan is None:
+        return "no plan, so no demo rating history"
+    history = Action.history.model
+    if history.objects.filter(reason_is(DEMO_RATING_REASON), plan_id=plan.pk).exists():
+        return "demo rating history already present"
+    if RatingUpdate.objects.filter(action__plan=plan).exists():
+        return "the plan has real ratings, so no demo rating history"
+    actions = {a.ref: a for a in Action.objects.filter(plan=plan).select_related("owner")}
+    steps = [step for step in case.ratings if step.ref in actions]
+    if not steps:
+        return "no actions to rate"
+    # The plan's own rows were written today by its loader. The demo looks back to 2024, so they
+    # are dated when the plan was published; otherwise they would count as the latest state and
+    # hide the demo ratings from "as it stood".
+    published = _london_noon(plan.approved_date or datetime.date(2023, 12, 12)) - datetime.timedelta(hours=3)
+    history.objects.filter(plan_id=plan.pk, history_date__gt=published).update(history_date=published)
+    for step in sorted(steps, key=lambda s: s.on):
+        write_rating(
+            actions[step.ref],
+            brag=step.brag,
+            commentary=step.commentary,
+            by=None,
+            when=_london_noon(step.on),
+            evidence=Evidence(text=step.evidence),
+            reason=DEMO_RATING_REASON,
+        )
+    freshness.bump(plan.partnership_id)  # the history's dates, changed in bulk above
+    return f"demo rating history: {len(steps)} ratings of {len({s.ref for s in steps})} actions"
+
+
+class _as_sample_data:
+    """Turns a service's refusal of a sample-data value into an error naming the entry."""
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, error: BaseException | None, trace: object) -> None:
+        if isinstance(error, ValidationError):
+            raise SampleDataError(f"{self.where}: {'; '.join(error.messages)}") from None
+
+
+# -- recommendations
+
+
+@dataclass
+class _RecommendationCounts:
+    reports: int = 0
+    recommendations: int = 0
+    responses: int = 0
+    links: int = 0
+
+
+@transaction.atomic
+def load_recommendations(case: Case, partnership: Partnership) -> str:
+    """The scrutiny reports, their recommendations and the responses given. One line back."""
+    if not Organisation.objects.filter(partnership=partnership, kind=OrganisationKind.COUNCIL).exists():
+        raise SampleDataError(f"{partnership} has no council organisation to answer the Cabinet's recommendations.")
+    counts = _RecommendationCounts()
+    for spec in case.reports:
+        _load_report(case, partnership, spec, counts)
+    reports = Report.objects.filter(partnership=partnership)
+    recommendations = Recommendation.objects.filter(report__in=reports)
+    return (
+        f"Scrutiny recommendations: {reports.count()} reports, {recommendations.count()} recommendations, "
+        f"{recommendations.filter(response__isnull=False).count()} responses "
+        f"(added {counts.reports} reports, {counts.recommendations} recommendations, {counts.responses} responses, "
+        f"{counts.links} links to PAP actions)"
+    )
+
+
+def _load_report(case: Case, partnership: Partnership, spec: ReportSpec, counts: _RecommendationCounts) -> None:
+    committee = _add_board(case, partnership, spec.committee)
+    report = Report.objects.filter(committee=committee, title=spec.title).first()
+    where = f"recommendations.toml, report {spec.title!r}"
+    if report is None:
+        report = Report(
+            partnership=partnership,
+            committee=committee,
+            title=spec.title,
+            addressee=spec.addressee,
+            meeting_date=spec.meeting_date,
+            received_on=spec.received_on,
+            regime=spec.regime,
+            source=spec.source,
+            notes=spec.notes,
+            response_to_report=spec.response_to_report,
+        )
+        with _as_sample_data(where):
+            recommendation_services.save_report(report, user=None, reason=spec.reason)
+        counts.reports += 1
+    elif report.refresh_response_due_date():
+        # A new release of the rules (or an added bank holiday) may move a stored date.
+        recommendation_services.save_report(report, user=None, reason="Response due date recomputed")
+
+    for position, item in enumerate(spec.recommendations, start=1):
+        recommendation = Recommendation.objects.filter(
+            report=report, list_name=item.list_name, number=item.number
+        ).first()
+        if recommendation is None:
+            respondent = case.partner(item.respondent_organisation).name if item.respondent_organisation else ""
+            recommendation = Recommendation(
+                report=report,
+                list_name=item.list_name,
+                number=item.number,
+                position=position,
+                text=item.text,
+                response_required=item.response_required,
+                note=item.note,
+                respondent=item.respondent,
+                respondent_organisation=(
+                    Organisation.objects.filter(partnership=partnership, name=respondent).first()
+                    if respondent
+                    else None
+                ),
+            )
+            with _as_sample_data(f"{where}, recommendation {item.list_name} {item.number}".replace("  ", " ")):
+                recommendation.full_clean()
+            stamp(recommendation, by=None, reason=spec.reason)
+            recommendation.save()
+            recommendation.joint_with.set([_add_board(case, partnership, name) for name in item.joint_with])
+            counts.recommendations += 1
+        # Linked while the recommendation has no links, so that links an officer removed stay removed.
+        if item.actions and not recommendation.actions.exists():
+            action_ids = list(
+                Action.objects.filter(
+                    plan__partnership=partnership, plan__is_current=True, ref__in=item.actions
+                ).values_list("pk", flat=True)
+            )
+            if action_ids:
+                recommendation_services.link_actions(
+                    recommendation_id=recommendation.pk, user=None, action_ids=action_ids, reason=spec.reason
+                )
+                counts.links += len(action_ids)
+
+    for answer in spec.responses:
+        recommendation = Recommendation.objects.get(report=report, list_name="", number=answer.number)
+        if recommendation.response_or_none is not None:
+            continue
+        with _as_sample_data(f"{where}, response to {answer.number}"):
+            recommendation_services.record_response(
+                recommendation_id=recommendation.pk,
+                user=None,
+                outcome=answer.outcome,
+                proposed_action=answer.proposed_action,
+                indicative_timescale=answer.indicative_timescale,
+                reasons=answer.reasons,
+                lead_cabinet_members=spec.lead_cabinet_members,
+                # The pro forma is undated; it was published with the council's papers.
+                given_on=None,
+                is_published=True,
+                reason=spec.reason,
+            )
+        counts.responses += 1
