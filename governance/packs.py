@@ -1,6 +1,6 @@
 """Board packs: the PAP highlight report and the risk register as at a meeting, in Word, CSV and Excel.
 
-The highlight report keeps the layout of the published progress report (seed 002, appendix B):
+The highlight report keeps the layout of the published progress report (the EYP report of 20 May 2024, appendix B):
 PAP Ref, Objective, Theme, Project(s), Comment, Date, BRAG, with each objective as a sub-heading
 row above its actions. A rating is always written as its name ("Amber"); the cell's shading only
 repeats it, so the pack reads the same printed in black and white or read aloud by a screen reader.

@@ -19,7 +19,7 @@ from .choices import DFE_MEASURE_PARTS, DfeMeasure, GeographicLevel, MissingReas
 from .models import EhcpTimeliness
 
 ENGLAND_CODE = "E92000001"
-# Seed 000 asks what the council can learn from the top-performing authority, Hertfordshire.
+# The Task and Finish Group's terms of reference (2023) ask what the council can learn from the top-performing authority, Hertfordshire.
 HERTFORDSHIRE_CODE = "E10000015"
 DEFAULT_COMPARATORS = (HERTFORDSHIRE_CODE,)
 MAX_COMPARATORS = 3

@@ -56,7 +56,8 @@ class Status(models.TextChoices):
     IN_PROGRESS = "in_progress", "In progress"
     IMPLEMENTED = "implemented", "Implemented"
     CLOSED = "closed", "Closed"
-    # Seed 001's last HOSC recommendation is "for information, no response required".
+    # The last recommendation of the HOSC report to Cabinet (17 October 2023) is "for information,
+    # no response required".
     NO_RESPONSE_REQUIRED = "no_response_required", "No response required"
 
 

@@ -247,9 +247,9 @@ class RecommendationQuerySet(PartnershipScopedQuerySet):
 class Recommendation(models.Model):
     """One numbered recommendation of a scrutiny report, as published, and who must answer it.
 
-    Seed 001 publishes two lists in one report (7 overarching recommendations made jointly with
-    the People committee, then 6 HOSC recommendations), each numbered from 1: the list and the
-    number together identify a recommendation within its report.
+    The HOSC report to Cabinet of 17 October 2023 publishes two lists in one report (7 overarching
+    recommendations made jointly with the People committee, then 6 HOSC recommendations), each
+    numbered from 1: the list and the number together identify a recommendation within its report.
     """
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="recommendations")

@@ -49,11 +49,11 @@ recent_day = st.dates(min_value=D(1980, 1, 1), max_value=D(2090, 12, 31))
     [
         # Health scrutiny: the day after the request is day 1; 29 March 2026 is a Sunday, and stays.
         (HEALTH, D(2026, 3, 1), D(2026, 3, 29)),
-        # Seed 001: the HOSC report to Cabinet of 17 October 2023.
+        # The HOSC report to Cabinet of 17 October 2023.
         (HEALTH, D(2023, 10, 17), D(2023, 11, 14)),
         # Overview and scrutiny: two months beginning with the day of receipt.
         (TWO_MONTHS, D(2026, 3, 15), D(2026, 5, 14)),
-        # Seed 004: the EYP response requested 23 April 2024.
+        # The EYP response requested 23 April 2024.
         (TWO_MONTHS, D(2024, 4, 23), D(2024, 6, 22)),
         (TWO_MONTHS, D(2026, 3, 1), D(2026, 4, 30)),
         # No 30 February: the period ends on the last day of February.
