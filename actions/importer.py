@@ -3,9 +3,10 @@
 The published plan (appendix B of send_tracker/seed_data/2024-05-20-eyp-scrutiny-pap-update.txt)
 is a committee report with the PAP table pasted in: tab-separated, its header `PAP Ref, Objective,
 Theme, Project(s), Comment, Date, BRAG` repeated on every page, with the priority areas and Areas
-for Improvement as bullets above it and the quarterly transformation roadmap below it. The table is messy, as real ones are: target dates like
-`Apr 24`, `Sept 24`, `TBC` and `On go`; refs written `2B:1` beside `2A1`; themes abbreviated
-(`Right Support Right Provis'n`). Everything published is kept as printed beside a clean form.
+for Improvement as bullets above it and the quarterly transformation roadmap below it. The table
+is messy, as real ones are: target dates like `Apr 24`, `Sept 24`, `TBC` and `On go`; refs written
+`2B:1` beside `2A1`; themes abbreviated (`Right Support Right Provis'n`). Everything published is
+kept as printed beside a clean form.
 
 Two steps, so that a file with one bad row writes nothing:
 
