@@ -15,6 +15,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
+from send_tracker import freshness
 from send_tracker.accounts import access
 from send_tracker.history import person, stamp
 
@@ -224,4 +225,5 @@ def write_rating(
         # created_at is set on insert; a backdated rating's update belongs on its day.
         RatingUpdate.objects.filter(pk=update.pk).update(created_at=when)
         update.created_at = when
+        freshness.bump(action.plan.partnership_id)  # an update() sends no signal
     return update
