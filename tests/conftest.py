@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import DatabaseError, connection
 from django.test import Client
@@ -70,6 +71,15 @@ def stray_connections_closed(django_db_setup: None, django_db_blocker: Any) -> I
             )
         except DatabaseError:  # not allowed to end others' sessions: Django's own drop will say so
             pass
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Each test starts with an empty cache. A test's rows are rolled back and the next test's may
+    take the same ids (SQLite reuses them; each run makes the test database afresh while Redis keeps
+    its keys), and inside a test's transaction no commit replaces a data version
+    (send_tracker.freshness), so a page cached by one test must not reach the next."""
+    cache.clear()
 
 
 # ---------------------------------------------------------------------------------------------
