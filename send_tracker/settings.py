@@ -175,6 +175,8 @@ TEMPLATES = [
                 "send_tracker.context_processors.service",
                 "send_tracker.alerts.context_processors.unread_alerts",
             ],
+            # The one form layer: {% load govuk_forms %} then {% field form.title %} (send_tracker/forms.py).
+            "libraries": {"govuk_forms": "send_tracker.forms"},
         },
     },
 ]
@@ -368,6 +370,12 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Sessions are read on every signed-in request. With Redis they are kept there as well as in the
+# database, so a page reads them without a query; a sign-out deletes both. Without Redis each
+# process would keep its own copy, and a sign-out in one could leave the session alive in
+# another, so then they are read from the database alone.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

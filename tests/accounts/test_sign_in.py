@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from send_tracker.accounts.models import User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, need_redis
 
 
 def test_sign_in_lands_on_the_plan_and_sign_out_needs_a_post(officer, plan):
@@ -81,3 +81,20 @@ def test_the_header_names_a_superuser_an_instance_administrator(db, client_for):
     page = client_for(superuser).get(reverse("compare_partnerships")).content.decode()
 
     assert "Rory (Instance administrator)" in page and "(Partner)" not in page
+
+
+def test_a_session_signed_out_cannot_be_replayed(officer, plan, settings):
+    """Sessions are cached in Redis when there is one; a sign-out ends the cached copy too, so a
+    stolen cookie is worthless after it."""
+    need_redis()
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+    client = Client()
+    client.post(reverse("login"), {"username": "olivia", "password": PASSWORD})
+    stolen = client.cookies[settings.SESSION_COOKIE_NAME].value
+    thief = Client()
+    thief.cookies[settings.SESSION_COOKIE_NAME] = stolen
+    assert thief.get("/").status_code == 200
+
+    client.post(reverse("logout"))
+
+    assert thief.get("/").status_code == 302
