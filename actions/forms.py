@@ -1,11 +1,13 @@
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from send_tracker.accounts.models import Organisation
+from send_tracker.forms import add_service_errors
 
 from .choices import BRAG_DEFINITIONS, BRAG_DISPLAY_ORDER, EVIDENCE_REQUIRED, Brag, PlanKind  # noqa: F401
 from .models import Plan, PriorityArea, Theme, Workstream
@@ -41,13 +43,22 @@ class RatingUpdateForm(forms.Form):
         required=False,
         max_length=5000,
     )
-    evidence_link = forms.CharField(label="Link to the evidence", required=False, max_length=500)
-    evidence_file = forms.FileField(
-        label="Upload a file",
+    evidence_link = forms.CharField(
+        label="Link to the evidence",
         required=False,
-        help_text=f"{EVIDENCE_EXTENSIONS_TEXT}.",
+        max_length=500,
+        widget=forms.URLInput,
+        help_text="A full web address, like https://www.oxfordshire.gov.uk/report",
     )
+    evidence_file = forms.FileField(label="Upload a file", required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        megabytes = settings.EVIDENCE_MAX_BYTES // (1024 * 1024)
+        # A page shown again with its errors cannot keep a chosen file: the browser asks for it anew.
+        again = " If you chose a file before, choose it again." if self.is_bound else ""
+        self.fields["evidence_file"].help_text = f"{EVIDENCE_EXTENSIONS_TEXT}. Up to {megabytes} MB.{again}"
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}
@@ -57,12 +68,7 @@ class RatingUpdateForm(forms.Form):
         try:
             validate_rating_update(str(cleaned.get("brag", "")), str(cleaned.get("commentary", "")), evidence)
         except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                for message in messages:
-                    if field in self.fields and not self.errors.get(field):
-                        self.add_error(field, message)
-                    elif field not in self.fields:
-                        self.add_error(None, message)
+            add_service_errors(self, exc)
         return cleaned
 
     def evidence(self) -> Evidence:
@@ -75,12 +81,13 @@ class RatingUpdateForm(forms.Form):
 
     @staticmethod
     def rating_options() -> list[dict[str, str]]:
+        """Each rating as a radio, its hint the DfE's definition and the evidence it needs."""
         return [
             {
                 "value": value,
                 "label": Brag(value).label,
-                "definition": BRAG_DEFINITIONS[value],
-                "evidence": EVIDENCE_REQUIRED.get(value, ""),
+                "hint": BRAG_DEFINITIONS[value]
+                + (f". Needs {EVIDENCE_REQUIRED[value]}." if value in EVIDENCE_REQUIRED else ""),
             }
             for value in BRAG_DISPLAY_ORDER
         ]

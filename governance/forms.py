@@ -6,7 +6,6 @@ import datetime
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from actions.models import Action, Plan
 from kpis.models import Indicator
@@ -15,6 +14,9 @@ from send_tracker.forms import DateParts, date_part
 
 from .choices import IMPACT_WORDS, LIKELIHOOD_WORDS, AgendaPurpose, MeetingStatus
 from .models import AgendaItem, Meeting, Risk
+
+# Governance text boxes are four lines high: most entries are a sentence or two.
+TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
 
 def optional_choice(label: str, choices: list[tuple[Any, str]], empty: str = "None") -> forms.TypedChoiceField:
@@ -28,28 +30,8 @@ def optional_choice(label: str, choices: list[tuple[Any, str]], empty: str = "No
     )
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the fields it names, the rest at the top of the form.
-
-    A form whose dates are GOV.UK date inputs names, in ALIASES, the box that takes a date's error.
-    """
-    aliases: dict[str, str] = getattr(form, "ALIASES", {})
-    if hasattr(error, "error_dict"):
-        for named, messages in error.message_dict.items():
-            field = aliases.get(named, named)
-            for message in messages:
-                if field in form.fields and not form.errors.get(field):
-                    form.add_error(field, message)
-                elif field not in form.fields:
-                    form.add_error(None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 class MeetingForm(forms.Form):
-    """A meeting for a board's calendar. Its dates are GOV.UK date inputs, as every other date is
-    (templates/governance/_meeting_fields.html)."""
+    """A meeting for a board's calendar. Its dates are GOV.UK date inputs, as every other date is."""
 
     date_day = date_part("day")
     date_month = date_part("month")
@@ -68,7 +50,10 @@ class MeetingForm(forms.Form):
     )
     location = forms.CharField(label="Where", required=False, max_length=200, help_text="Optional.")
 
-    ALIASES = {"date": "date_day", "papers_deadline": "papers_deadline_day"}
+    DATE_INPUTS = {
+        "date": ("Meeting date", "For example, 19 6 2024"),
+        "papers_deadline": ("Papers deadline", "Leave blank for a week before the meeting. For example, 12 6 2024"),
+    }
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -89,7 +74,7 @@ class AgendaItemForm(forms.Form):
         error_messages={"invalid_choice": "Choose what the board is asked to do."},
     )
     presenter = forms.CharField(label="Presented by", required=False, max_length=200, help_text="Optional.")
-    summary = forms.CharField(label="Summary", required=False, max_length=5000, widget=forms.Textarea)
+    summary = forms.CharField(label="Summary", required=False, max_length=5000, widget=TEXTAREA)
 
     def __init__(self, *args: Any, meeting: Meeting, plan: Plan | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -123,7 +108,7 @@ class DecisionForm(forms.Form):
     text = forms.CharField(
         label="Decision",
         max_length=5000,
-        widget=forms.Textarea,
+        widget=TEXTAREA,
         error_messages={"required": "Enter what the board decided."},
     )
 
@@ -138,7 +123,7 @@ class ActionArisingForm(forms.Form):
     description = forms.CharField(
         label="What is to be done",
         max_length=5000,
-        widget=forms.Textarea,
+        widget=TEXTAREA,
         error_messages={"required": "Enter what is to be done."},
     )
     owner_name = forms.CharField(
@@ -151,7 +136,7 @@ class ActionArisingForm(forms.Form):
     due_date_month = date_part("month")
     due_date_year = date_part("year")
 
-    ALIASES = {"due_date": "due_date_day"}
+    DATE_INPUTS = {"due_date": ("Due date", "Optional. For example, 22 5 2024")}
 
     def __init__(
         self,
@@ -180,17 +165,14 @@ class ActionArisingForm(forms.Form):
 
 
 class CompleteActionArisingForm(forms.Form):
-    """An action arising marked done: the date it was done (today if left blank), and a note
-    (templates/governance/_action_arising_done_fields.html)."""
+    """An action arising marked done: the date it was done (today if left blank), and a note."""
 
     done_on_day = date_part("day")
     done_on_month = date_part("month")
     done_on_year = date_part("year")
-    done_note = forms.CharField(
-        label="Note", required=False, max_length=5000, widget=forms.Textarea, help_text="Optional."
-    )
+    done_note = forms.CharField(label="Note", required=False, max_length=5000, widget=TEXTAREA, help_text="Optional.")
 
-    ALIASES = {"done_on": "done_on_day"}
+    DATE_INPUTS = {"done_on": ("Date done", "Leave blank for today. For example, 21 5 2024")}
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -219,14 +201,14 @@ class RiskRescoreForm(forms.Form):
     impact_before = score_field("Impact before mitigation", SCORE_CHOICES_IMPACT)
     likelihood_after = score_field("Likelihood after mitigation", SCORE_CHOICES_LIKELIHOOD)
     impact_after = score_field("Impact after mitigation", SCORE_CHOICES_IMPACT)
-    mitigations = forms.CharField(label="Mitigations", required=False, max_length=5000, widget=forms.Textarea)
+    mitigations = forms.CharField(label="Mitigations", required=False, max_length=5000, widget=TEXTAREA)
     next_review_date_day = date_part("day")
     next_review_date_month = date_part("month")
     next_review_date_year = date_part("year")
     comment = forms.CharField(
         label="Why these scores",
         max_length=5000,
-        widget=forms.Textarea,
+        widget=TEXTAREA,
         help_text="What has changed, or why nothing has. Kept in the risk's history.",
         error_messages={"required": "Enter why the scores are what they are."},
     )
@@ -258,7 +240,7 @@ class RiskRescoreForm(forms.Form):
             ]
         )
 
-    ALIASES = {"next_review_date": "next_review_date_day"}
+    DATE_INPUTS = {"next_review_date": ("Next review date", "For example, 17 7 2025")}
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -277,6 +259,8 @@ class AsAtForm(forms.Form):
     on_day = date_part("day")
     on_month = date_part("month")
     on_year = date_part("year")
+
+    DATE_INPUTS = {"on": ("Show the plan as it stood at the end of", "For example, 17 4 2024")}
 
     def __init__(self, *args: Any, today: datetime.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from actions import access as action_access
 from actions.models import Plan
 from send_tracker.accounts.models import Organisation
+from send_tracker.forms import add_service_errors
 
 from . import access, packs
 from .as_it_stood import plan_as_it_stood, read_meeting, risks_as_they_stood
@@ -28,7 +29,6 @@ from .forms import (
     DecisionForm,
     MeetingForm,
     RiskRescoreForm,
-    add_service_errors,
 )
 from .models import ActionArising, Board, InspectionEvent, Meeting, Risk, long_date
 from .services import (
@@ -131,7 +131,6 @@ def meeting_new(request: HttpRequest, board_id: int) -> HttpResponse:
         back_url=board.get_absolute_url(),
         back_label=f"Back to {board}",
         submit="Add meeting",
-        fields_template="governance/_meeting_fields.html",
     )
 
 
@@ -146,7 +145,6 @@ def _form_page(
     submit: str,
     intro: str = "",
     status: int | None = None,
-    fields_template: str = "",
 ) -> HttpResponse:
     if status is None:
         status = 400 if request.method == "POST" else 200
@@ -161,7 +159,6 @@ def _form_page(
             "back_label": back_label,
             "submit": submit,
             "intro": intro,
-            "fields_template": fields_template,
         },
         status=status,
     )
@@ -286,9 +283,7 @@ def agenda_item_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return _meeting_form_page(request, meeting, form, "Add an agenda item", "Add item")
 
 
-def _meeting_form_page(
-    request: HttpRequest, meeting: Meeting, form: Any, title: str, submit: str, fields_template: str = ""
-) -> HttpResponse:
+def _meeting_form_page(request: HttpRequest, meeting: Meeting, form: Any, title: str, submit: str) -> HttpResponse:
     return _form_page(
         request,
         form,
@@ -297,7 +292,6 @@ def _meeting_form_page(
         back_url=meeting.get_absolute_url(),
         back_label="Back to the meeting",
         submit=submit,
-        fields_template=fields_template,
     )
 
 
@@ -344,14 +338,7 @@ def action_arising_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Action arising recorded for {data['owner_name']}.")
             return redirect(f"{meeting.get_absolute_url()}#actions-arising")
-    return _meeting_form_page(
-        request,
-        meeting,
-        form,
-        "Add an action arising",
-        "Add action arising",
-        fields_template="governance/_action_arising_fields.html",
-    )
+    return _meeting_form_page(request, meeting, form, "Add an action arising", "Add action arising")
 
 
 @login_required
@@ -382,7 +369,6 @@ def action_arising_done(request: HttpRequest, meeting_id: int, action_arising_id
         back_label="Back to the meeting",
         submit="Mark done",
         intro=f"{arising.description} (owner: {arising.owner_name})",
-        fields_template="governance/_action_arising_done_fields.html",
     )
 
 
@@ -546,7 +532,6 @@ def risk_rescore(request: HttpRequest, risk_id: int) -> HttpResponse:
         submit="Save scores",
         intro="Likelihood and impact from 1 to 5. The trend is worked out from the score after mitigation.",
         status=status,
-        fields_template="governance/_risk_rescore_fields.html",
     )
 
 

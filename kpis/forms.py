@@ -7,25 +7,13 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 
+from send_tracker.forms import add_service_errors
+
 from .benchmark import MAX_COMPARATORS, Authority
 from .choices import DfeMeasure
 from .models import Indicator
 from .periods import PERIOD_HINTS
 from .services import MAX_UPLOAD_BYTES, NOTE_MAX_LENGTH, ValueEntry, read_value_entry
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the fields it names, the rest at the top of the form."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            for message in messages:
-                if field in form.fields and not form.errors.get(field):
-                    form.add_error(field, message)
-                elif field not in form.fields:
-                    form.add_error(None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 class ValueForm(forms.Form):
@@ -113,11 +101,16 @@ class BenchmarkForm(forms.Form):
     measure = forms.ChoiceField(
         label="Measure",
         choices=DfeMeasure.choices,
+        widget=forms.RadioSelect,
         required=False,
         error_messages={"invalid_choice": "Choose a measure from the list."},
     )
     area = forms.ChoiceField(label="Local authority", required=False)
-    compare = forms.MultipleChoiceField(label="Compare with", required=False)
+    compare = forms.MultipleChoiceField(
+        label="Compare with",
+        required=False,
+        help_text="Up to three other authorities. England and the authority's region are always shown.",
+    )
 
     def __init__(self, *args: Any, authorities: list[Authority], codes: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -15,13 +15,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from send_tracker.accounts.access import partnership_of
+from send_tracker.forms import add_service_errors
 from send_tracker.spreadsheets import write_csv
 
 from . import access
 from .benchmark import DEFAULT_COMPARATORS, Benchmark, Directory, build_benchmark
 from .charts import TARGET_STYLE, SeriesInput, line_chart
 from .choices import DfeMeasure, Unit
-from .forms import BenchmarkForm, TargetForm, UploadForm, ValueForm, add_service_errors
+from .forms import BenchmarkForm, TargetForm, UploadForm, ValueForm
 from .models import (
     EhcpTimeliness,
     Indicator,
@@ -381,6 +382,8 @@ def benchmark(request: HttpRequest) -> HttpResponse:
         if home:
             data["area"] = home.code
             data.setlist("compare", [code for code in DEFAULT_COMPARATORS if code != home.code])
+    if not data.get("measure"):
+        data["measure"] = measure
     codes = sorted(directory.key_by_code)
     form = BenchmarkForm(data, authorities=authorities, codes=codes)
     result: Benchmark | None = None
@@ -398,17 +401,16 @@ def benchmark(request: HttpRequest) -> HttpResponse:
         return _benchmark_csv(result)
     csv_params = [(name, value) for name in ("measure", "area") if (value := data.get(name))]
     csv_params += [("compare", code) for code in data.getlist("compare")]
+    named = [{"value": authority.code, "label": authority.name} for authority in authorities]
     latest_import = EhcpTimeliness.objects.order_by("-imported_at").values("source_release", "imported_at").first()
     return render(
         request,
         "kpis/benchmark.html",
         {
             "form": form,
-            "authorities": authorities,
-            "chosen_area": data.get("area", ""),
-            "chosen_compare": (data.getlist("compare") + ["", "", ""])[:3],
-            "chosen_measure": data.get("measure") or measure,
-            "measures": DfeMeasure.choices,
+            # Any code the figures have used is accepted; the lists offer each authority once, by name.
+            "area_options": [{"value": "", "label": "Choose a local authority"}, *named],
+            "compare_options": [{"value": "", "label": "None"}, *named],
             "benchmark": result,
             "rows": result.rows() if result else [],
             "chart": result.chart() if result else None,

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from actions.models import Action
 from governance.models import Board
@@ -22,23 +21,6 @@ OUTCOME_HINTS: dict[str, str] = {
     Outcome.PARTIALLY_ACCEPTED: "Say which part is not accepted and why.",
     Outcome.REJECTED: "Give the reasons. A rejected recommendation has no timescale.",
 }
-
-
-def add_service_errors(form: forms.Form, error: ValidationError, aliases: dict[str, str] | None = None) -> None:
-    """Put a service's ValidationError on the fields it names (through `aliases` where a model
-    field is entered in several inputs, like a date), the rest at the top of the form."""
-    aliases = aliases or {}
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for field, messages in error.message_dict.items():
-        target = aliases.get(field, field)
-        for message in messages:
-            if target in form.fields and not form.errors.get(target):
-                form.add_error(target, message)
-            elif target not in form.fields:
-                form.add_error(None, message)
 
 
 class ResponseForm(forms.Form):
@@ -81,9 +63,13 @@ class ResponseForm(forms.Form):
     given_on_day = date_part("day")
     given_on_month = date_part("month")
     given_on_year = date_part("year")
-    is_published = forms.BooleanField(label="The response has been published", required=False)
+    is_published = forms.BooleanField(
+        label="The response has been published",
+        required=False,
+        help_text="For example, in the agenda of the meeting that received it.",
+    )
 
-    ALIASES = {"given_on": "given_on_day"}
+    DATE_INPUTS = {"given_on": ("Date of the response", "For example, 23 4 2024")}
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -108,10 +94,19 @@ class UpdateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="What has been done since the response or the last update, and what is next.",
     )
-    implemented = forms.BooleanField(label="The recommendation has now been implemented", required=False)
-    actions = forms.MultipleChoiceField(label="Priority Action Plan actions", required=False)
+    implemented = forms.BooleanField(
+        label="The recommendation has now been implemented",
+        required=False,
+        help_text="Tick only when the whole recommendation has been carried out.",
+    )
+    actions = forms.MultipleChoiceField(
+        label="Priority Action Plan actions",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Optional. The plan's actions that carry this work; each action's page will list this recommendation.",
+    )
 
-    ALIASES = {"reported_on": "reported_on_day"}
+    DATE_INPUTS = {"reported_on": ("Date of the update", "For example, 30 9 2024")}
 
     def __init__(self, *args: Any, recommendation: Recommendation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -18,10 +18,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from send_tracker.forms import add_service_errors
+
 from . import access, services
 from .choices import Status
 from .deadlines import Deadline
-from .forms import CloseForm, ResponseForm, TrackerFilterForm, UpdateForm, add_service_errors
+from .forms import CloseForm, ResponseForm, TrackerFilterForm, UpdateForm
 from .models import Recommendation
 from .timeline import HistoryEntry, recommendation_history
 
@@ -154,7 +156,7 @@ def record_response(request: HttpRequest, recommendation_id: int) -> HttpRespons
                     is_published=data["is_published"],
                 )
             except ValidationError as exc:
-                add_service_errors(form, exc, ResponseForm.ALIASES)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, f"Response to {recommendation.reference} saved.")
                 return redirect(recommendation)
@@ -202,7 +204,7 @@ def add_update(request: HttpRequest, recommendation_id: int) -> HttpResponse:
                     action_ids=form.action_ids(),
                 )
             except ValidationError as exc:
-                add_service_errors(form, exc, UpdateForm.ALIASES)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, f"Update to {recommendation.reference} saved.")
                 return redirect(recommendation)

@@ -1,12 +1,24 @@
-"""Form pieces every app uses. The GOV.UK date input (templates/includes/date_input.html) is three
-boxes, day, month and year, read into one date with a message that names what is missing. Each box
-takes what people type: "3" or "03" for a day or a month, "2025" or "25" for a year."""
+"""Form pieces every app uses: the one GOV.UK field layer, the date input, and how a service's
+ValidationError reaches a form.
+
+Every form field on a page is drawn by one template, templates/includes/field.html, through the
+`field` tag (`{% load govuk_forms %}{% field form.title %}`), which reads the bound field's widget:
+text, password, URL, textarea, select, radios, checkboxes, a single checkbox, file, or hidden. A
+date is three boxes, day, month and year (`{% date_input form "given_on" legend=... %}`, the same
+template), read into one date by DateParts with a message that names what is missing. Each box takes
+what people type: "3" or "03" for a day or a month, "2025" or "25" for a year."""
 
 from __future__ import annotations
 
 import datetime
+from typing import Any, cast
 
-from django import forms
+from django import forms, template
+from django.core.exceptions import ValidationError
+from django.template.loader import get_template
+from django.utils.safestring import mark_safe
+
+register = template.Library()
 
 
 def date_part(part: str) -> forms.CharField:
@@ -37,3 +49,221 @@ class DateParts:
         except ValueError:
             form.add_error(f"{name}_day", f"{what} must be a real date, like 23 4 2024.")
             return None
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the fields it names, the rest at the top of the form.
+
+    A date entered in the three boxes of a GOV.UK date input (the form's DATE_INPUTS) takes its
+    error on the day box; a form's ALIASES may name another field for a model field's error.
+    """
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    aliases: dict[str, str] = {name: f"{name}_day" for name in getattr(form, "DATE_INPUTS", {})}
+    aliases.update(getattr(form, "ALIASES", {}))
+    for named, messages in error.message_dict.items():
+        field = aliases.get(named, named)
+        for message in messages:
+            if field not in form.fields:
+                form.add_error(None, message)
+            elif not form.errors.get(field):
+                form.add_error(field, message)
+
+
+# The bound field's widget (BoundField.widget_type) decides how the one field template draws it.
+KINDS = {
+    "radioselect": "radios",
+    "checkboxselectmultiple": "checkboxes",
+    "checkbox": "checkbox",
+    "textarea": "textarea",
+    "select": "select",
+    # GOV.UK has no multiple select: a set of choices is drawn as one select a slot (`slots`).
+    "selectmultiple": "selects",
+    "file": "file",
+    "clearablefile": "file",
+    "hidden": "hidden",
+}
+LABEL_SIZES = {"s", "m", "l", "xl"}
+
+
+def _ids(*ids: str) -> str:
+    return " ".join(part for part in ids if part)
+
+
+def _hint_of(field: forms.BoundField, hint: str | None) -> str:
+    return str(field.help_text or "") if hint is None else str(hint)
+
+
+def _rows(field: forms.BoundField, options: Any) -> list[dict[str, Any]]:
+    """The choices to draw: the ones given, else the field's own."""
+    if options is not None:
+        return list(options)
+    choices: Any = cast(forms.ChoiceField, field.field).choices  # a list by the time a form is drawn
+    return [{"value": value, "label": label} for value, label in choices]
+
+
+def _choices(field: forms.BoundField, options: Any, chosen: Any) -> list[tuple[str, str, bool]]:
+    """A select's options, each with whether it is the one chosen."""
+    rows = _rows(field, options)
+    picked = "" if chosen is None else str(chosen)
+    return [(str(row["value"]), str(row["label"]), str(row["value"]) == picked) for row in rows]
+
+
+def _slots(field: forms.BoundField, options: Any, slots: int) -> list[dict[str, Any]]:
+    """One select a slot, for a field that takes several choices; the first takes the field's id."""
+    chosen = [value for value in (field.value() or []) if value]
+    chosen += [""] * (slots - len(chosen))
+    return [
+        {
+            "id": field.auto_id if n == 1 else f"{field.html_name}-{n}",
+            "number": n,
+            "choices": _choices(field, options, value),
+        }
+        for n, value in enumerate(chosen[:slots], start=1)
+    ]
+
+
+def _options(field: forms.BoundField, options: Any) -> list[dict[str, Any]]:
+    """The radios' or checkboxes' items: the first takes the field's own id, so the error summary's
+    link lands on it; the others are named by their value."""
+    chosen = field.value()
+    chosen_values = {str(v) for v in chosen} if isinstance(chosen, list | tuple) else {str(chosen)}
+    rows = _rows(field, options)
+    items: list[dict[str, Any]] = []
+    for option in rows:
+        value = str(option["value"])
+        if value == "":
+            continue  # the "Not given" choice of an optional set of radios is no radio of its own
+        item_id = field.auto_id if not items else f"{field.html_name}-{value}"
+        hint = str(option.get("hint") or "")
+        items.append(
+            {
+                "id": item_id,
+                "value": value,
+                "label": option["label"],
+                "hint": hint,
+                "hint_id": f"{field.html_name}-{value}-hint" if hint else "",
+                "checked": value in chosen_values,
+            }
+        )
+    return items
+
+
+def field_context(
+    field: forms.BoundField,
+    hint: str | None = None,
+    label: str | None = None,
+    size: str = "s",
+    heading: str = "",
+    width: str = "",
+    inputmode: str = "",
+    autocomplete: str = "off",
+    autocapitalize: str = "",
+    accept: str = "",
+    describedby: str = "",
+    options: Any = None,
+    small: bool = False,
+    empty: str = "",
+    slots: int = 3,
+    slot_label: str = "Choice",
+) -> dict[str, Any]:
+    """What templates/includes/field.html needs to draw one field; see the `field` tag."""
+    kind = KINDS.get(field.widget_type, "input")
+    hint_text = _hint_of(field, hint)
+    error_id = f"{field.auto_id}-error" if field.errors else ""
+    hint_id = f"{field.auto_id}-hint" if hint_text else ""
+    widget = field.field.widget
+    return {
+        "field": field,
+        "kind": kind,
+        "id": field.auto_id,
+        "label": field.label if label is None else label,
+        "size_class": f"--{size}" if size in LABEL_SIZES else "",
+        "heading": heading,
+        "hint": hint_text,
+        "hint_id": hint_id,
+        "error_id": error_id,
+        "error": " ".join(str(error) for error in field.errors),
+        "describedby": _ids(hint_id, error_id, describedby),
+        "input_type": getattr(widget, "input_type", "text"),
+        "width": width,
+        "inputmode": inputmode,
+        "autocomplete": autocomplete,
+        "autocapitalize": autocapitalize,
+        "accept": accept,
+        "rows": widget.attrs.get("rows", 4),
+        "items": _options(field, options) if kind in ("radios", "checkboxes") else [],
+        "choices": _choices(field, options, field.value()) if kind == "select" else [],
+        "slots": _slots(field, options, slots) if kind == "selects" else [],
+        "slot_label": slot_label,
+        # A single checkbox is always the small kind, beside the larger controls of its form.
+        "small": small or kind == "checkbox",
+        "empty": empty,
+    }
+
+
+def date_context(form: forms.Form, name: str) -> dict[str, Any]:
+    """What templates/includes/field.html needs to draw the date input `name` of the form: its
+    three boxes `{name}_day`, `{name}_month`, `{name}_year`, with the legend and hint the form's
+    DATE_INPUTS give it, and one error message for whatever is wrong with the date."""
+    legend, hint = form.DATE_INPUTS[name]  # type: ignore[attr-defined]
+    parts = [form[f"{name}_{part}"] for part in ("day", "month", "year")]
+    errors = [str(error) for part in parts for error in part.errors]
+    hint_id = f"{name}-hint" if hint else ""
+    error_id = f"{name}-error" if errors else ""
+    return {
+        "kind": "date",
+        "id": name,
+        "label": legend,
+        "size_class": "--s",
+        "hint": hint,
+        "hint_id": hint_id,
+        "error_id": error_id,
+        "error": " ".join(errors),
+        "describedby": _ids(hint_id, error_id),
+        "parts": [{"field": part, "width": f"govuk-input--width-{4 if i == 2 else 2}"} for i, part in enumerate(parts)],
+    }
+
+
+@register.inclusion_tag("includes/field.html", name="field")
+def field_tag(bound_field: forms.BoundField, **options: Any) -> dict[str, Any]:
+    """`{% field form.title %}`: one form field in the GOV.UK Design System's markup
+    (govuk-frontend 6), with its label or legend, hint and error message, and the
+    aria-describedby that ties them to the control.
+
+    Options: hint replaces the field's help_text; label its label (the legend of radios and
+    checkboxes); size is the label's or legend's size ("s" by default, "m", or "" for body text);
+    heading wraps the label in that element (e.g. "h2"); width is a govuk-input--width-N or
+    govuk-!-width class, or any class to add to the control; inputmode, autocomplete,
+    autocapitalize and accept set those attributes; describedby adds ids to aria-describedby;
+    options is a list of {value, label, hint} to draw instead of the field's choices (to give
+    radios a hint each, or a select other labels); small draws small radios or checkboxes; empty
+    is said when a set of checkboxes has no choices; a multiple choice is drawn as `slots` selects
+    labelled "{slot_label} 1", "{slot_label} 2" and so on.
+    """
+    return field_context(bound_field, **options)
+
+
+@register.inclusion_tag("includes/field.html", name="date_input")
+def date_input_tag(form: forms.Form, name: str) -> dict[str, Any]:
+    """`{% date_input form "given_on" %}`: the GOV.UK date input, as the form's DATE_INPUTS say."""
+    return date_context(form, name)
+
+
+@register.simple_tag(name="fields")
+def fields_tag(form: forms.Form) -> str:
+    """`{% fields form %}`: every field of the form in its order, each as `field` draws it, the
+    boxes of each date in DATE_INPUTS as one date input."""
+    drawn = get_template("includes/field.html")
+    dates: dict[str, str] = getattr(form, "DATE_INPUTS", {})
+    boxes = {f"{name}_{part}": name for name in dates for part in ("day", "month", "year")}
+    html = []
+    for bound in form:
+        if bound.name in boxes:
+            if bound.name.endswith("_day"):
+                html.append(drawn.render(date_context(form, boxes[bound.name])))
+            continue
+        html.append(drawn.render(field_context(bound)))
+    return mark_safe("".join(html))  # noqa: S308 -- each part is a rendered, escaped template

@@ -11,7 +11,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import services
-from .choices import AlertKind, DeliveryMode
 from .following import followable_for_reading
 from .forms import FollowForm, PreferencesForm
 from .models import Alert
@@ -64,9 +63,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     else:
         form = PreferencesForm(initial=services.preferences_for(request.user))
         status = 200
-    rows = [{"kind": kind, "field": form[kind.value]} for kind in AlertKind]
-    context = {"form": form, "rows": rows, "modes": DeliveryMode.choices}
-    return render(request, "alerts/preferences.html", context, status=status)
+    return render(request, "alerts/preferences.html", {"form": form}, status=status)
 
 
 @login_required
