@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,27 +12,13 @@ from simple_history.models import HistoricalRecords
 
 from send_tracker.accounts import access
 from send_tracker.accounts.models import Organisation, Partnership
+from send_tracker.accounts.tenancy import PartnershipScopedQuerySet
 from send_tracker.history import ChangeActor
 
 from .choices import BRAG_DEFINITIONS, NOT_YET_RATED, Brag, DueDateKind, PlanKind
 
 if TYPE_CHECKING:
     from send_tracker.accounts.access import AnyUser
-
-
-class PartnershipScopedQuerySet(models.QuerySet):
-    """A queryset whose rows belong to a partnership through `partnership_path`."""
-
-    partnership_path = "partnership"
-
-    def visible_to(self, user: AnyUser) -> Self:
-        ids = access.partnership_ids_for(user)
-        if ids is None:
-            return self
-        return self.filter(**{f"{self.partnership_path}__in": ids})
-
-    def for_partnership(self, partnership: Partnership) -> Self:
-        return self.filter(**{self.partnership_path: partnership.pk})
 
 
 class PlanQuerySet(PartnershipScopedQuerySet):

@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from actions.models import Action, PartnershipScopedQuerySet, Plan
+from actions.models import Action, Plan
 from kpis.models import Indicator
 from send_tracker.accounts import access
 from send_tracker.accounts.models import Organisation, Partnership
+from send_tracker.accounts.tenancy import PartnershipScopedQuerySet
 from send_tracker.history import ChangeActor
 
 from .choices import (

@@ -13,9 +13,10 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from actions.models import Action, PartnershipScopedQuerySet, PriorityArea
+from actions.models import Action, PriorityArea
 from send_tracker.accounts import access
 from send_tracker.accounts.models import Organisation, Partnership
+from send_tracker.accounts.tenancy import PartnershipScopedQuerySet
 from send_tracker.history import ChangeActor
 
 from .choices import (

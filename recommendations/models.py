@@ -18,12 +18,13 @@ from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from actions.models import Action, PartnershipScopedQuerySet
+from actions.models import Action
 from governance.choices import BoardKind
 from governance.models import Board
 from send_tracker.accounts import access
 from send_tracker.accounts.choices import OrganisationKind
 from send_tracker.accounts.models import Organisation, Partnership
+from send_tracker.accounts.tenancy import PartnershipScopedQuerySet
 from send_tracker.history import ChangeActor
 
 from . import deadlines

@@ -5,7 +5,7 @@ admin site's registry so that a model registered any other way fails the build:
 
 - PartnershipScopedAdmin / PartnershipScopedHistoryAdmin: the rows belong to a partnership through
   `partnership_path` (`"plan__partnership"`; by default the path its queryset already declares,
-  actions.models.PartnershipScopedQuerySet). A partnership administrator lists, reads, changes,
+  send_tracker.accounts.tenancy.PartnershipScopedQuerySet). A partnership administrator lists, reads, changes,
   deletes and sees the history of their own partnership's rows only; anything else is 404, as on
   the pages. Every select (foreign key, many-to-many) offers only their partnership's rows, so a
   row cannot be moved into another partnership, even by posting an id.
