@@ -12,14 +12,17 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from django.db.models import Q
 from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
 
+from send_tracker.accounts.principals import ApiKeyPrincipal
+
 if TYPE_CHECKING:
-    from send_tracker.accounts.access import AnyUser
     from send_tracker.accounts.models import User
+    from send_tracker.accounts.principals import AnyUser
 
 # Nobody signed in: a data load, a management command or a scheduled task.
 SYSTEM_ACTOR = "System (data load)"
@@ -51,9 +54,9 @@ class ChangeActor(models.Model):
 
 def person(by: AnyUser | None) -> User | None:
     """The signed-in person behind a change, or None (an API key, a load, a command)."""
-    from send_tracker.accounts.models import User
-
-    return by if isinstance(by, User) and by.is_authenticated else None
+    # The user model is the only AbstractBaseUser; naming it would import the models this
+    # module is a base of.
+    return by if isinstance(by, AbstractBaseUser) and by.is_authenticated else None
 
 
 def actor_label(by: AnyUser | None) -> str:
@@ -62,8 +65,6 @@ def actor_label(by: AnyUser | None) -> str:
     A person: 'Olivia Officer (OCC)', their organisation by its short name. An API key:
     "API key 'Reporting' (BOB ICB)", named by its organisation. Nobody: `SYSTEM_ACTOR`.
     """
-    from send_tracker.api.keys import ApiKeyPrincipal
-
     if isinstance(by, ApiKeyPrincipal):
         return f"API key '{by.api_key.name}' ({by.api_key.organisation})"[:ACTOR_MAX]
     someone = person(by)

@@ -23,7 +23,8 @@ from recommendations.choices import Respondent, ResponseRegime
 from recommendations.models import Recommendation, Report
 from recommendations.timeline import recommendation_history
 from send_tracker.accounts.models import User
-from send_tracker.api.keys import ApiKeyPrincipal, create_api_key
+from send_tracker.accounts.principals import ApiKeyPrincipal
+from send_tracker.api.keys import create_api_key
 from send_tracker.history import SYSTEM_ACTOR, ChangeActor, actor_label
 from tests.conftest import need_postgres
 

@@ -7,29 +7,23 @@ The rules, in one place:
   partnership; scrutiny members and partners read only (403 on a change).
 - A superuser sees and changes every partnership.
 - A partner API key acts for its organisation: a read key reads like a partner, a write key may
-  also change what its organisation owns, like an officer (send_tracker.api.keys.ApiKeyPrincipal).
+  also change what its organisation owns, like an officer (send_tracker.accounts.principals.ApiKeyPrincipal).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
 from .choices import Role
 from .models import User
+from .principals import AnyUser as AnyUser
+from .principals import Principal as Principal
 
 if TYPE_CHECKING:
-    from send_tracker.api.keys import ApiKeyPrincipal
-
     from .models import Partnership
-
-# Whoever a request carries: a person, nobody signed in, or a partner API key acting for its
-# organisation. Only `signed_in` tells them apart; the rules below read what it returns.
-AnyUser: TypeAlias = "User | AnonymousUser | ApiKeyPrincipal"
-# Someone the rules can read a role, an organisation and a partnership from.
-Principal: TypeAlias = "User | ApiKeyPrincipal"
 
 
 def signed_in(user: AnyUser | None) -> Principal | None:

@@ -8,7 +8,9 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from .keys import ApiKeyPrincipal, find_usable_key
+from send_tracker.accounts.principals import ApiKeyPrincipal
+
+from .keys import find_usable_key
 
 # Names a caller might use to put a key in the address. Addresses end up in proxy and server logs,
 # so a key sent that way is refused even if it is valid.

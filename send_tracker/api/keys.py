@@ -1,4 +1,5 @@
-"""Partner API keys: making them, checking them, and the principal a key acts as."""
+"""Partner API keys: making them and checking them. What a key acts as is
+send_tracker.accounts.principals.ApiKeyPrincipal."""
 
 from __future__ import annotations
 
@@ -8,14 +9,12 @@ import hashlib
 import hmac
 import re
 import secrets
-from dataclasses import dataclass
 from typing import Any, cast
 
 from django.core.cache import cache
 from django.db import connection, models
 from django.utils import timezone
 
-from send_tracker.accounts.choices import Role
 from send_tracker.accounts.models import (
     API_KEY_CACHE_SECONDS,
     ApiKey,
@@ -135,41 +134,3 @@ def _note_use(api_key: ApiKey) -> None:
         return
     if cache.add(f"api-key-used:{api_key.prefix}", True, timeout=int(NOTE_USE_EVERY.total_seconds())):
         ApiKey.objects.filter(pk=api_key.pk).record_use(timezone.now())
-
-
-@dataclass(frozen=True)
-class ApiKeyPrincipal:
-    """Who a request made with a key acts as, for the access rules in send_tracker.accounts.access."""
-
-    api_key: ApiKey
-
-    is_authenticated = True
-    is_active = True
-    is_superuser = False
-    is_staff = False
-    is_anonymous = False
-    pk = None
-    id = None
-
-    @property
-    def role(self) -> str:
-        return Role.OFFICER if self.api_key.can_write else Role.PARTNER
-
-    @property
-    def organisation(self) -> Organisation:
-        return self.api_key.organisation
-
-    @property
-    def organisation_id(self) -> int:
-        return self.api_key.organisation_id
-
-    @property
-    def partnership_id(self) -> int:
-        return self.api_key.organisation.partnership_id
-
-    @property
-    def display_name(self) -> str:
-        return f"API key '{self.api_key.name}' ({self.api_key.organisation.name})"
-
-    def __str__(self) -> str:
-        return self.display_name

@@ -8,9 +8,10 @@ from django.core.exceptions import PermissionDenied
 
 from send_tracker.accounts import access
 from send_tracker.accounts.choices import Role
+from send_tracker.accounts.principals import ApiKeyPrincipal
 from send_tracker.alerts import services as alert_services
 from send_tracker.alerts.models import AlertPreference, Follow
-from send_tracker.api.keys import ApiKeyPrincipal, create_api_key
+from send_tracker.api.keys import create_api_key
 from tests.conftest import make_user
 
 

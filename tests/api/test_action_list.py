@@ -14,7 +14,8 @@ from actions.choices import Brag
 from actions.models import Action, Theme, Workstream
 from send_tracker.accounts.access import partnership_ids_for
 from send_tracker.accounts.models import User
-from send_tracker.api.keys import ApiKeyPrincipal, create_api_key
+from send_tracker.accounts.principals import ApiKeyPrincipal
+from send_tracker.api.keys import create_api_key
 
 from . import world
 
