@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class KpisConfig(AppConfig):
     name = "kpis"
     verbose_name = "Key performance indicators"
+
+    def ready(self) -> None:
+        # The alerts import no app: each app hands them its deadline sources and what may be followed.
+        from send_tracker.alerts.candidates import register_sources
+        from send_tracker.alerts.following import register_followable
+
+        from .alerts import ALERT_SOURCES
+        from .models import Indicator
+
+        register_sources(ALERT_SOURCES)
+        register_followable(Indicator)

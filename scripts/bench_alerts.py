@@ -70,12 +70,12 @@ from django.utils import timezone  # noqa: E402
 
 from governance.choices import BoardKind  # noqa: E402
 from governance.models import Board  # noqa: E402
+from recommendations.alerts import responses_due  # noqa: E402
 from recommendations.choices import ResponseRegime  # noqa: E402
 from recommendations.deadlines import due_date  # noqa: E402
 from send_tracker.accounts.choices import OrganisationKind, Role  # noqa: E402
 from send_tracker.accounts.models import Organisation, Partnership, User  # noqa: E402
 from send_tracker.alerts.models import Alert, Follow  # noqa: E402
-from send_tracker.alerts.sources import responses_due  # noqa: E402
 from send_tracker.alerts.sweep import sweep  # noqa: E402
 
 PARTNERSHIPS = int(os.environ.get("BENCH_PARTNERSHIPS", "50"))

@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -321,3 +322,26 @@ def send_digests(user_batch: int = 200, *, budget_seconds: float | None = None) 
     if result.claimed or result.expired:
         logger.info("Alert digests: %s", result)
     return result
+
+
+# The task that runs delivery, and how the sweep queues it, are here rather than in tasks.py, which
+# runs the sweep: so the sweep and the tasks do not import each other.
+
+
+@shared_task(name="alerts.deliver_alerts", ignore_result=True, time_limit=300, soft_time_limit=240)
+def deliver_alerts(batch_size: int = 500) -> int:
+    """Email the alerts due to go straight away; returns how many were sent."""
+    return deliver_due(batch_size).sent
+
+
+def queue_delivery() -> None:
+    """Ask a worker to email the alerts just written, without letting a broker outage fail the
+    caller: the rows are safe in the database and the next periodic run sends them."""
+    try:
+        deliver_alerts.apply_async(
+            retry=True, retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+        )
+    except Exception as exc:  # kombu raises transport-specific errors for a broker that is down.
+        logger.warning(
+            "Could not queue alert delivery (%s: %s); the next periodic run will send them.", type(exc).__name__, exc
+        )

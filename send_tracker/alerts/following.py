@@ -10,23 +10,27 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.http import Http404
 
-from actions.models import Action
-from governance.models import Board, Meeting, Risk
-from kpis.models import Indicator
-from recommendations.models import Recommendation, Report
 from send_tracker.accounts.access import AnyUser
 
-# "app_label.model" -> model. A board's followers are told of its meetings' papers deadlines, its
-# actions arising and the recommendations of the reports it made, so a board's lead or secretary
-# follows the board.
-FOLLOWABLE: dict[str, type[models.Model]] = {
-    f"{model._meta.app_label}.{model._meta.model_name}": model
-    for model in (Action, Recommendation, Report, Board, Meeting, Risk, Indicator)
-}
+# "app_label.model" -> model, as each app registers its followable models from its AppConfig.ready
+# (actions, recommendations and reports, boards, meetings and risks, indicators). A board's
+# followers are told of its meetings' papers deadlines, its actions arising and the
+# recommendations of the reports it made, so a board's lead or secretary follows the board.
+FOLLOWABLE: dict[str, type[models.Model]] = {}
 
 
-def subject_key(subject: models.Model) -> str:
+def subject_key(subject: models.Model | type[models.Model]) -> str:
     return f"{subject._meta.app_label}.{subject._meta.model_name}"
+
+
+def register_followable(*followable: type[models.Model]) -> None:
+    """Let people follow these models' rows (each must have a partnership-scoped queryset)."""
+    for model in followable:
+        FOLLOWABLE[subject_key(model)] = model
+
+
+def followable_choices() -> list[tuple[str, str]]:
+    return [(key, key) for key in FOLLOWABLE]
 
 
 def followable_for_reading(user: AnyUser, key: str, pk: int) -> models.Model:

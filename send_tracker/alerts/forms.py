@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from .choices import AlertKind, DeliveryMode
-from .following import FOLLOWABLE
+from .following import followable_choices
 
 
 class PreferencesForm(forms.Form):
@@ -31,7 +31,7 @@ class PreferencesForm(forms.Form):
 class FollowForm(forms.Form):
     """Follow or stop following an item; the item is fetched with a permission check by the view."""
 
-    subject_type = forms.ChoiceField(choices=[(key, key) for key in FOLLOWABLE])
+    subject_type = forms.ChoiceField(choices=followable_choices)
     subject_id = forms.IntegerField(min_value=1)
     follow = forms.TypedChoiceField(choices=[("1", "Follow"), ("0", "Stop following")], coerce=lambda v: v == "1")
     next = forms.CharField(required=False, max_length=500)

@@ -1,7 +1,7 @@
 """The deadline sweep: turns what is due into alert rows, once per person per deadline.
 
-Each source (send_tracker.alerts.sources) finds its due items with one set-based query and says,
-for each, which organisations' officers, which named people and which followed items decide who
+Each source (an app's, registered in send_tracker.alerts.candidates) finds its due items with one
+set-based query and says, for each, which organisations' officers, which named people and which followed items decide who
 is told. This module works out the people with a handful of queries for the whole source (never
 one per item), drops the alerts that already exist, and inserts the rest in batches with
 ON CONFLICT DO NOTHING, in one transaction per source. Rows are inserted in one fixed order, so two
@@ -16,12 +16,11 @@ import io
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any, TypeVar
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -30,7 +29,9 @@ from send_tracker.accounts.choices import Role
 from send_tracker.accounts.models import User
 from send_tracker.operations.models import Heartbeat
 
+from .candidates import SOURCES, Candidate, Source
 from .choices import AlertKind, Delivery, DeliveryMode
+from .delivery import queue_delivery
 from .models import Alert, AlertPreference, Follow
 
 logger = logging.getLogger(__name__)
@@ -41,30 +42,6 @@ HEARTBEAT = "deadline-sweep"
 ID_CHUNK = 5_000
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """One item that is due, as a source found it, before its recipients are worked out."""
-
-    model: type[models.Model]
-    subject_id: int
-    partnership_id: int
-    kind: str
-    due_date: datetime.date
-    title: str
-    body: str
-    link: str
-    # Whose active officers are told: the owner organisation.
-    organisations: tuple[int, ...] = ()
-    # Named people: an action's lead officer.
-    people: tuple[int, ...] = ()
-    # Other items whose followers are told besides the subject's own: the board or committee
-    # (whose followers are its lead and secretariat), the indicator of a KPI figure.
-    followed: tuple[tuple[type[models.Model], int], ...] = field(default=())
-
-
-Source = Callable[[datetime.date], Iterable[Candidate]]
 
 
 @dataclass
@@ -359,8 +336,6 @@ def sweep_source(name: str, source: Source, today: datetime.date, sweep_id: uuid
 def sweep(today: datetime.date | None = None, *, sources: dict[str, Source] | None = None) -> SweepResult:
     """Find everything due on `today` (Europe/London; by default the date there now) and write
     the alerts not yet written. Queues one delivery task after commit if any were created."""
-    from .sources import SOURCES
-
     day = today or timezone.localdate()
     result = SweepResult(sweep_id=uuid.uuid4(), today=day)
     for name, source in (sources or SOURCES).items():
@@ -368,24 +343,12 @@ def sweep(today: datetime.date | None = None, *, sources: dict[str, Source] | No
         result.by_source[name] = created
         result.created += created
     if result.created:
-        from .tasks import queue_delivery
-
         # After commit, and from outside any transaction: the worker must see the rows it is
         # asked to send. on_commit runs at once when there is no transaction open.
         transaction.on_commit(queue_delivery)
     Heartbeat.beat(HEARTBEAT)
     logger.info("Deadline sweep for %s created %d alerts %s", day.isoformat(), result.created, result.by_source)
     return result
-
-
-def lookback_start(today: datetime.date) -> datetime.date:
-    """The earliest due date the sweep still raises an "overdue" alert for.
-
-    A deadline is told as overdue on the first sweep after it passes; looking back a few weeks
-    catches up after an outage or a late entry without telling people, the day alerts are switched
-    on, about everything that has been overdue for years (the lists show those).
-    """
-    return today - datetime.timedelta(days=settings.ALERT_LOOKBACK_DAYS)
 
 
 def alert_kind_label(kind: str) -> str:

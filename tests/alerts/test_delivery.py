@@ -301,7 +301,7 @@ def test_alerts_switched_off_are_never_emailed(make_action, officer, with_emails
 def test_delivery_is_queued_once_after_the_sweep_commits(
     make_action, officer, with_emails, frozen, django_capture_on_commit_callbacks
 ):
-    from send_tracker.alerts.tasks import queue_delivery
+    from send_tracker.alerts.delivery import queue_delivery
 
     action_due(make_action, "3A1", D(2026, 4, 30))
 

@@ -21,10 +21,10 @@ from recommendations.models import Recommendation, Report, Response
 from send_tracker.accounts.choices import Role
 from send_tracker.accounts.models import Organisation, User
 from send_tracker.alerts import services
+from send_tracker.alerts.candidates import SOURCES, Candidate
 from send_tracker.alerts.choices import AlertKind, Delivery, DeliveryMode
 from send_tracker.alerts.models import Alert
-from send_tracker.alerts.sources import SOURCES
-from send_tracker.alerts.sweep import Candidate, sweep
+from send_tracker.alerts.sweep import sweep
 from tests.alerts.conftest import action_due, at, sweep_at
 from tests.conftest import make_user, need_postgres
 

@@ -25,9 +25,9 @@ from django.utils import timezone
 from actions.choices import Brag
 from actions.models import Action
 from send_tracker.alerts.choices import Delivery
+from send_tracker.alerts.delivery import deliver_alerts
 from send_tracker.alerts.models import Alert
 from send_tracker.alerts.sweep import sweep
-from send_tracker.alerts.tasks import deliver_alerts
 from tests.alerts.conftest import action_due
 from tests.conftest import need_postgres, need_redis
 

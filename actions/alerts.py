@@ -1,0 +1,75 @@
+"""The plan's alerts: actions due within 14 days, within 7 days, or overdue, unless rated Green or
+Blue. Told to the officers of the action's owner organisation, its lead officer and its followers.
+Registered with the sweep in ActionsConfig.ready.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+
+from send_tracker.alerts.candidates import DAY, Candidate, Source, long_date, lookback_start, path_for, when
+from send_tracker.alerts.choices import AlertKind
+
+from .choices import BRAG_DEFINITIONS, NOT_YET_RATED, Brag
+from .models import Action
+
+
+def plan_actions(today: datetime.date) -> Iterator[Candidate]:
+    """Actions due within 14 days, within 7 days, or overdue, unless rated Green or Blue (done)."""
+    link = path_for("actions:detail")
+    rows = (
+        Action.objects.filter(due_date__gte=lookback_start(today), due_date__lte=today + 14 * DAY)
+        .exclude(brag__in=[Brag.GREEN, Brag.BLUE])
+        .values_list(
+            "pk",
+            "published_ref",
+            "description",
+            "due_date",
+            "brag",
+            "owner_id",
+            "owner__name",
+            "lead_officer_id",
+            "plan__title",
+            "plan__partnership_id",
+        )
+        .order_by("pk")
+    )
+    for pk, ref, description, due, brag, owner_id, owner_name, lead_id, plan_title, partnership_id in rows:
+        days = (due - today).days
+        rating = f"{Brag(brag).label}: {BRAG_DEFINITIONS[brag]}" if brag else NOT_YET_RATED
+        if days < 0:
+            kind = AlertKind.ACTION_OVERDUE
+            title = f"Action {ref} is overdue: it was due on {long_date(due)}"
+            opening = (
+                f"Action {ref} of the {plan_title} was due on {long_date(due)} and is not yet rated Green or Blue."
+            )
+        else:
+            kind = AlertKind.ACTION_DUE_7 if days <= 7 else AlertKind.ACTION_DUE_14
+            title = f"Action {ref} is due {when(due, today)}, on {long_date(due)}"
+            opening = f"Action {ref} of the {plan_title} is due {when(due, today)}, on {long_date(due)}."
+        body = "\n".join(
+            [
+                opening,
+                "",
+                description,
+                "",
+                f"Owner: {owner_name or 'not assigned'}.",
+                f"Current rating: {rating}.",
+            ]
+        )
+        yield Candidate(
+            model=Action,
+            subject_id=pk,
+            partnership_id=partnership_id,
+            kind=kind,
+            due_date=due,
+            title=title,
+            body=body,
+            link=link(pk),
+            organisations=(owner_id,) if owner_id else (),
+            people=(lead_id,) if lead_id else (),
+        )
+
+
+ALERT_SOURCES: dict[str, Source] = {"plan_actions": plan_actions}

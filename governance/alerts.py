@@ -1,0 +1,154 @@
+"""Governance's alerts, each told to the followers of the item and of its board:
+- a meeting's papers deadline: the followers of the meeting and of its board;
+- an action arising: the officers of its owner organisation, the followers of its meeting and board;
+- a risk past its review date: the officers of its owner organisation, the followers of the risk
+  and of the board that reviews it.
+Registered with the sweep in GovernanceConfig.ready.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+
+from send_tracker.alerts.candidates import DAY, Candidate, Source, long_date, lookback_start, path_for, when
+from send_tracker.alerts.choices import AlertKind
+
+from .models import ActionArising, Board, Meeting, Risk
+
+
+def meeting_papers(today: datetime.date) -> Iterator[Candidate]:
+    """Meetings going ahead whose papers deadline is within the next 7 days."""
+    link = path_for("governance:meeting")
+    rows = (
+        Meeting.objects.going_ahead()
+        .filter(papers_deadline__gte=today, papers_deadline__lte=today + 7 * DAY)
+        .values_list("pk", "board_id", "board__name", "board__partnership_id", "date", "title", "papers_deadline")
+        .order_by("pk")
+    )
+    for pk, board_id, board_name, partnership_id, meeting_date, meeting_title, deadline in rows:
+        name = f"{board_name} meeting on {long_date(meeting_date)}"
+        title = f"Papers for the {name} are due {when(deadline, today)}, on {long_date(deadline)}"
+        body = "\n".join(
+            [
+                f"The last day for papers to reach the clerk for the {name} is {long_date(deadline)}.",
+                *([f"Meeting: {meeting_title}."] if meeting_title else []),
+            ]
+        )
+        yield Candidate(
+            model=Meeting,
+            subject_id=pk,
+            partnership_id=partnership_id,
+            kind=AlertKind.PAPERS_DEADLINE,
+            due_date=deadline,
+            title=title,
+            body=body,
+            link=link(pk),
+            followed=((Board, board_id),),
+        )
+
+
+def actions_arising(today: datetime.date) -> Iterator[Candidate]:
+    """Actions arising from board meetings, not done, due within 7 days or overdue."""
+    link = path_for("governance:meeting", "#actions-arising")
+    rows = (
+        ActionArising.objects.filter(
+            done_on__isnull=True, due_date__gte=lookback_start(today), due_date__lte=today + 7 * DAY
+        )
+        .values_list(
+            "pk",
+            "description",
+            "owner_name",
+            "owner_organisation_id",
+            "due_date",
+            "meeting_id",
+            "meeting__date",
+            "meeting__board_id",
+            "meeting__board__name",
+            "meeting__board__partnership_id",
+        )
+        .order_by("pk")
+    )
+    for (
+        pk,
+        description,
+        owner_name,
+        owner_id,
+        due,
+        meeting_id,
+        meeting_date,
+        board_id,
+        board_name,
+        partnership_id,
+    ) in rows:
+        source = f"the {board_name} meeting on {long_date(meeting_date)}"
+        if due < today:
+            kind = AlertKind.ARISING_OVERDUE
+            title = f"Action arising overdue: from {source}, due {long_date(due)}"
+            opening = f"An action arising from {source} was due on {long_date(due)} and is not recorded as done."
+        else:
+            kind = AlertKind.ARISING_DUE
+            title = f"Action arising due {when(due, today)}: from {source}"
+            opening = f"An action arising from {source} is due {when(due, today)}, on {long_date(due)}."
+        yield Candidate(
+            model=ActionArising,
+            subject_id=pk,
+            partnership_id=partnership_id,
+            kind=kind,
+            due_date=due,
+            title=title,
+            body="\n".join([opening, "", description, "", f"Who: {owner_name}."]),
+            link=link(meeting_id),
+            organisations=(owner_id,) if owner_id else (),
+            followed=((Meeting, meeting_id), (Board, board_id)),
+        )
+
+
+def risk_reviews(today: datetime.date) -> Iterator[Candidate]:
+    """Open risks whose next review date has passed."""
+    link = path_for("governance:risk")
+    rows = (
+        Risk.objects.open()
+        .filter(next_review_date__gte=lookback_start(today), next_review_date__lt=today)
+        .values_list(
+            "pk",
+            "reference",
+            "title",
+            "owner_id",
+            "owner__name",
+            "review_board_id",
+            "review_board__name",
+            "partnership_id",
+            "next_review_date",
+        )
+        .order_by("pk")
+    )
+    for pk, reference, risk_title, owner_id, owner_name, board_id, board_name, partnership_id, due in rows:
+        reviewer = f" by the {board_name}" if board_name else ""
+        yield Candidate(
+            model=Risk,
+            subject_id=pk,
+            partnership_id=partnership_id,
+            kind=AlertKind.RISK_REVIEW_OVERDUE,
+            due_date=due,
+            title=f"Risk {reference} was due for review on {long_date(due)}",
+            body="\n".join(
+                [
+                    f"Risk {reference} on the risk register was due to be reviewed{reviewer} on {long_date(due)}.",
+                    "",
+                    risk_title,
+                    "",
+                    f"Owner: {owner_name or 'not assigned'}.",
+                ]
+            ),
+            link=link(pk),
+            organisations=(owner_id,) if owner_id else (),
+            followed=((Board, board_id),) if board_id else (),
+        )
+
+
+ALERT_SOURCES: dict[str, Source] = {
+    "meeting_papers": meeting_papers,
+    "actions_arising": actions_arising,
+    "risk_reviews": risk_reviews,
+}
