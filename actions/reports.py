@@ -1,4 +1,6 @@
-"""Read-only summaries of a plan for pages that show many actions at once (overview, dashboard)."""
+"""Read-only summaries of a plan for pages that show many actions at once (the plan's overview),
+and the plan's sections of the scrutiny dashboard and the public page (`dashboard_section`,
+`public_section`), which send_tracker.overview calls, as it calls every app's reports.py."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q
+from django.http import HttpRequest
 
 from .choices import BRAG_DEFINITIONS, BRAG_DISPLAY_ORDER, Brag
 from .models import Action, Plan, PriorityArea, overdue_condition
@@ -98,3 +101,60 @@ def slipping_actions(
             reason = "Due today" if days == 0 else f"Due in {days} day{'s' if days != 1 else ''}"
         rows.append({"action": action, "reason": reason})
     return rows
+
+
+def dashboard_section(request: HttpRequest, plan: Plan | None, today: datetime.date) -> dict[str, Any]:
+    """The plan on the dashboard: ratings by priority area and in all, what is overdue, what slips."""
+    if plan is None:
+        return {}
+    areas = ratings_by_area(plan, today)
+    return {
+        "areas": areas,
+        "totals": plan_totals(areas),
+        "total_actions": sum(area.total for area in areas),
+        "total_overdue": sum(area.overdue for area in areas),
+        "slipping": slipping_actions(plan, today),
+    }
+
+
+def public_section(plan: Plan, today: datetime.date) -> dict[str, Any]:
+    """The published plan on the public page: each action's rating and target date, and its
+    commentary only where the officer marked it publishable."""
+    # Only the public fields are read, so an internal one cannot reach the template by accident.
+    actions = (
+        Action.objects.filter(plan=plan)
+        .select_related("objective__priority_area")
+        .only(
+            "published_ref",
+            "description",
+            "due_date",
+            "due_date_text",
+            "due_date_kind",
+            "brag",
+            "brag_commentary",
+            "brag_commentary_is_public",
+            "objective__code",
+            "objective__text",
+            "objective__priority_area__number",
+            "objective__priority_area__title",
+            "objective__priority_area__description",
+        )
+        .order_by("objective__priority_area__number", "position", "ref")
+    )
+    areas: dict[int, dict[str, Any]] = {}
+    for action in actions:
+        area = action.objective.priority_area
+        entry = areas.setdefault(area.number, {"area": area, "actions": []})
+        entry["actions"].append(
+            {
+                "ref": action.published_ref,
+                "text": action.description,
+                "brag": action.brag,
+                "due": action.due_date_text or action.get_due_date_kind_display(),
+                "overdue": bool(
+                    action.due_date and action.due_date < today and action.brag not in (Brag.GREEN, Brag.BLUE)
+                ),
+                "commentary": action.brag_commentary if action.brag_commentary_is_public else "",
+            }
+        )
+    return {"areas": [areas[n] for n in sorted(areas)]}

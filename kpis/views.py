@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,6 +32,7 @@ from .models import (
     format_tolerance,
 )
 from .periods import PERIOD_HINTS, following, periods_between, periods_label
+from .reports import indicator_rows
 from .services import CSV_COLUMNS, CsvUploadError, record_value, set_target, upload_values_csv
 
 
@@ -47,42 +47,6 @@ def csv_response(filename: str, header: list[str], rows: list[list[object]]) -> 
 
 def _number_text(value: Decimal | None) -> str:
     return "" if value is None else f"{value.normalize():f}"
-
-
-def indicator_rows(indicators: QuerySet[Indicator]) -> list[dict[str, Any]]:
-    """Each indicator with its latest value, target and direction of travel: for the KPI list and
-    the dashboard. Three queries whatever the number of indicators.
-
-    Only each indicator's two latest values are read (the prefetch is sliced, which Django does with
-    a window function in the same query): years of monthly figures need not become objects for two
-    of them to be shown."""
-    indicators = indicators.select_related("owner", "partnership").prefetch_related(
-        Prefetch(
-            "values",
-            queryset=IndicatorValue.objects.select_related("target").order_by("-period_start")[:2],
-            to_attr="recent_values",
-        )
-    )
-    rows: list[dict[str, Any]] = []
-    for indicator in indicators:
-        recent: list[IndicatorValue] = indicator.recent_values
-        latest = recent[0] if recent else None
-        previous = recent[1] if len(recent) > 1 else None
-        words, arrow = direction_of_travel(
-            indicator.polarity, latest.value if latest else None, previous.value if previous else None
-        )
-        rows.append(
-            {
-                "indicator": indicator,
-                "latest": latest,
-                "previous": previous,
-                "direction": words,
-                "arrow": arrow,
-                "target_text": indicator.format(latest.target.value) if latest and latest.target else "",
-                "tolerance_text": _tolerance_text(indicator, latest.target) if latest and latest.target else "",
-            }
-        )
-    return rows
 
 
 @login_required
@@ -158,10 +122,6 @@ def indicator_detail(request: HttpRequest, indicator_id: int) -> HttpResponse:
         "benchmark_url": _benchmark_url(indicator),
     }
     return render(request, "kpis/indicator_detail.html", context)
-
-
-def _tolerance_text(indicator: Indicator, target: Target) -> str:
-    return format_tolerance(target.tolerance, indicator.unit) if target.tolerance else ""
 
 
 def _tick(unit: str, tick: float) -> str:

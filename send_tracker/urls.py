@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from send_tracker import accessibility, compare, dashboard, public
+from send_tracker import accessibility
 from send_tracker.accounts.admin_scope import view_on_site
 from send_tracker.operations.views import healthz
+from send_tracker.overview import compare, dashboard, public
 
 urlpatterns = [
     # First: partners' systems poll the API, and every pattern before it is tried on each request.

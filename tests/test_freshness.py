@@ -1,6 +1,6 @@
 """The dashboard's cached content is exact: every committed change to a partnership's data shows on
 its next dashboard, nothing else is built again, and no one sees another's header or partnership
-(send_tracker/freshness.py, send_tracker/dashboard.py).
+(send_tracker/freshness.py, send_tracker/overview/dashboard.py).
 
 A test runs inside one transaction that never commits, so a write's on-commit bumps are run here
 as its commit would run them (`committed`); a page read before they run shows what a reader sees

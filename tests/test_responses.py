@@ -10,8 +10,8 @@ from django.core.cache import cache
 from django.test import Client, RequestFactory, override_settings
 
 from actions.api.views import ActionViewSet
-from send_tracker import public
 from send_tracker.error_pages import server_error
+from send_tracker.overview import public
 from tests.test_settings import PRODUCTION, run_manage
 
 PRIVATE = "private, no-store"

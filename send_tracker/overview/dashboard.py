@@ -27,14 +27,24 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from actions import access as action_access
-from actions.reports import plan_totals, ratings_by_area, slipping_actions
-from kpis.models import Indicator
-from kpis.views import indicator_rows
+from actions import reports as actions_reports
+from governance import reports as governance_reports
+from kpis import reports as kpis_reports
+from recommendations import reports as recommendations_reports
 from send_tracker import freshness
 from send_tracker.accounts import access
 
 CONTENT_CACHE_SECONDS = 6 * 60 * 60
 CONTENT_KEY = "dashboard:v1:{code}:{partnership}:{version}:{today}:{board}"
+
+# Each app's section, in the page's order: the plan, the KPIs, recommendations owed a response,
+# then meetings. Each takes (request, plan or None, today) and returns its part of the context.
+SECTIONS = (
+    actions_reports.dashboard_section,
+    kpis_reports.dashboard_section,
+    recommendations_reports.dashboard_section,
+    governance_reports.dashboard_section,
+)
 
 
 @login_required
@@ -59,7 +69,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _board_asked_for(request: HttpRequest) -> str:
-    """The board chosen for "what changed" (governance/dashboard.py): an id, or "" for the default,
+    """The board chosen for "what changed" (governance/reports.py): an id, or "" for the default,
     which any other value also gets."""
     wanted = request.GET.get("board", "")
     return wanted if wanted.isascii() and wanted.isdigit() and len(wanted) <= 12 else ""
@@ -70,26 +80,6 @@ def dashboard_content(request: HttpRequest, today: datetime.date) -> SafeString:
     so nothing in it can depend on who reads it."""
     plan = action_access.current_plan_for(request.user)
     context: dict[str, Any] = {"today": today, "plan": plan}
-    if plan is not None:
-        areas = ratings_by_area(plan, today)
-        context.update(
-            {
-                "areas": areas,
-                "totals": plan_totals(areas),
-                "total_actions": sum(area.total for area in areas),
-                "total_overdue": sum(area.overdue for area in areas),
-                "slipping": slipping_actions(plan, today),
-                "kpis": indicator_rows(Indicator.objects.filter(partnership_id=plan.partnership_id)),
-            }
-        )
-    for section in dashboard_sections():
+    for section in SECTIONS:
         context.update(section(request, plan, today))
     return render_to_string("dashboard/_content.html", context)
-
-
-def dashboard_sections() -> list[Any]:
-    """Sections other apps add to the dashboard: recommendations owed a response, then meetings."""
-    from governance.dashboard import dashboard_section as governance_section
-    from recommendations.dashboard import dashboard_section as recommendations_section
-
-    return [recommendations_section, governance_section]

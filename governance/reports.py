@@ -1,5 +1,6 @@
-"""The scrutiny dashboard's governance section: the next meetings, and what changed since the
-last meeting of a chosen board.
+"""Governance's section of the scrutiny dashboard (`dashboard_section`, which
+send_tracker.overview.dashboard calls, as it calls every app's reports.py): the next meetings, and
+what changed since the last meeting of a chosen board. Governance has no public section.
 
 Two queries, whatever the number of partnerships: the partnership's meetings (boards, the next
 meetings and the chosen board's last meeting all come from them), and the rating
