@@ -8,7 +8,7 @@ from send_tracker.overview import compare, dashboard, public
 
 urlpatterns = [
     # First: partners' systems poll the API, and every pattern before it is tried on each request.
-    path("api/", include("send_tracker.api.urls")),
+    path("api/", include("send_tracker.api_urls")),
     path("", dashboard.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("partnerships/", compare.compare_partnerships, name="compare_partnerships"),

@@ -25,7 +25,7 @@ from rest_framework.test import APIClient
 from send_tracker.accounts.models import Organisation
 from send_tracker.alerts.models import Alert
 from send_tracker.api.keys import create_api_key
-from send_tracker.api.urls import router
+from send_tracker.api_urls import router
 
 from . import world
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from send_tracker.api.urls import router
+from send_tracker.api_urls import router
 
 from . import world
 

@@ -18,7 +18,7 @@ from schemathesis.core.transport import Response as CheckedResponse
 
 from recommendations.choices import Outcome
 from recommendations.models import Recommendation, Response
-from send_tracker.api.urls import router
+from send_tracker.api_urls import router
 
 from . import world
 

@@ -1,4 +1,9 @@
-"""The partner API under /api/v1/, its OpenAPI schema and its documentation."""
+"""The partner API's routes under /api/v1/, its OpenAPI schema and its documentation.
+
+Beside the root URL conf, not in send_tracker/api/: it names every app's viewsets, and the API's
+plumbing in send_tracker/api/ (keys, authentication, errors, pagination, renderers, throttling,
+filters) is a base the apps import, which imports no app.
+"""
 
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -9,8 +14,7 @@ from governance.api.views import MeetingViewSet, RiskViewSet
 from kpis.api.views import EhcpTimelinessViewSet, IndicatorValueViewSet, IndicatorViewSet
 from recommendations.api.views import RecommendationViewSet, ResponseViewSet
 from send_tracker.alerts.api import AlertViewSet
-
-from .errors import not_found
+from send_tracker.api.errors import not_found
 
 router = DefaultRouter()
 router.register("plans", PlanViewSet, basename="plan")
