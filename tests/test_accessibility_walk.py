@@ -41,8 +41,8 @@ from kpis.models import Indicator
 from recommendations.choices import Outcome
 from recommendations.models import Recommendation
 from send_tracker.accounts.choices import Role
-from send_tracker.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from send_tracker.accounts.models import Partnership, User
+from send_tracker.sample_data.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from tests.conftest import AXE_JS, WCAG_TAGS, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]

@@ -7,8 +7,8 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from send_tracker.accounts.demo import DEMO_PASSWORD
 from send_tracker.accounts.models import User
+from send_tracker.sample_data.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from send_tracker.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, PartnershipNotLoaded, create_demo_accounts
+from send_tracker.sample_data.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, PartnershipNotLoaded, create_demo_accounts
 
 
 class Command(BaseCommand):

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from send_tracker.accounts.choices import Role
+from send_tracker.accounts.models import Organisation, User
 from send_tracker.history import stamp
 
-from .choices import Role
-from .models import Organisation, User
+from .loader import oxfordshire
 
 DEMO_PASSWORD = "send-demo-2026!"  # noqa: S105 - the published demo password; only ever set with DEBUG on
 
@@ -69,8 +70,6 @@ def create_demo_accounts() -> DemoAccountsResult:
     Saves only what differs, so a second run writes nothing. The caller checks DEBUG.
     """
     # The sample case names the partners; found by name, which outlives a changed short name.
-    from send_tracker.sample_data.loader import oxfordshire
-
     case = oxfordshire()
     names = {account.username: case.partner(account.organisation_short_name).name for account in DEMO_ACCOUNTS}
     organisations = {
