@@ -182,7 +182,7 @@ def build() -> dict[str, str]:
     from actions.models import Action
     from send_tracker.accounts.models import Organisation, User
     from send_tracker.api.keys import create_api_key
-    from send_tracker.operations.scale import make_scale_data
+    from send_tracker.sample_data.scale import make_scale_data
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()

@@ -63,7 +63,7 @@ from django.test.utils import CaptureQueriesContext, override_settings  # noqa: 
 
 from send_tracker.accounts.models import Organisation, User  # noqa: E402
 from send_tracker.api.keys import create_api_key  # noqa: E402
-from send_tracker.operations.scale import make_scale_data  # noqa: E402
+from send_tracker.sample_data.scale import make_scale_data  # noqa: E402
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "40"))
 API_REQUESTS = int(os.environ.get("BENCH_API_REQUESTS", "200"))

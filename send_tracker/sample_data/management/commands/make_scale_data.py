@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from send_tracker.operations.scale import make_scale_data
+from send_tracker.sample_data.scale import make_scale_data
 
 
 class Command(BaseCommand):
