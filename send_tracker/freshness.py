@@ -15,7 +15,8 @@ restarted) comes back as a value no content was ever stored under.
 
 What bumps: every save, delete and many-to-many change of a model of the product apps, through the
 signals connected here (`connect`, from the accounts app's `ready`), the partnership found through
-the model's `partnership_path` (send_tracker.accounts.admin_scope, the admin's own rule). Rows
+the model's `partnership_path` (send_tracker.accounts.admin_scope, the admin's own rule, which
+`connect` is handed, so this module imports none of the models whose saves it follows). Rows
 every partnership shares (the DfE's figures, bank holidays) and rows whose partnership cannot be
 found bump the shared version, part of every partnership's. A write that bypasses the signals
 (`QuerySet.update`, `bulk_create`, `bulk_update`, raw SQL) calls `bump` itself. Alerts, follows,
@@ -27,7 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache as memoise
 from pathlib import Path
 from typing import Any
@@ -97,16 +98,15 @@ def code_version() -> str:
     return digest.hexdigest()[:12]
 
 
-# Which partnership a row belongs to, from the admin's rule for each model.
+# Which partnership a row belongs to, from the admin's rule for each model, which `connect` sets.
+_partnership_path_of: Callable[[type[models.Model]], str | None] | None = None
 
 
 @memoise
 def _path(model: type[models.Model]) -> str | None:
-    from django.contrib import admin
-
-    from send_tracker.accounts.admin_scope import partnership_path_of
-
-    return partnership_path_of(model, admin.site)
+    if _partnership_path_of is None:
+        raise RuntimeError("send_tracker.freshness.connect() has not run: the accounts app is not ready.")
+    return _partnership_path_of(model)
 
 
 def partnership_of(instance: models.Model) -> int | None:
@@ -195,7 +195,12 @@ def watched_models() -> list[type[models.Model]]:
     ]
 
 
-def connect() -> None:
+def connect(partnership_path_of: Callable[[type[models.Model]], str | None]) -> None:
+    """Follow every watched model's saves, deletes and many-to-many changes; `partnership_path_of`
+    says which partnership a model's rows belong to (`"plan__partnership"`, "pk", or None)."""
+    global _partnership_path_of
+    _partnership_path_of = partnership_path_of
+    _path.cache_clear()
     for model in watched_models():
         uid = f"freshness:{model._meta.label_lower}"
         pre_save.connect(_before_save, sender=model, dispatch_uid=uid)

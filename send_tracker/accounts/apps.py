@@ -7,8 +7,11 @@ class AccountsConfig(AppConfig):
     verbose_name = "Partnerships, organisations and people"
 
     def ready(self) -> None:
+        from django.contrib import admin
+
         from send_tracker import freshness
 
         from . import signals  # noqa: F401 - connects the receivers
+        from .admin_scope import partnership_path_of
 
-        freshness.connect()
+        freshness.connect(lambda model: partnership_path_of(model, admin.site))
