@@ -23,6 +23,7 @@ from django.test import Client
 from actions.models import Action, Objective, Plan, PriorityArea, Theme, Workstream
 from send_tracker.accounts.choices import OrganisationKind, Role
 from send_tracker.accounts.models import Organisation, Partnership, User
+from tests.world import World, build_elsewhere
 
 # The live server's listen backlog is 10 by default: enough for a browser, not for the fifty
 # simultaneous partners of the concurrency test, whose connections would be reset before Django
@@ -93,9 +94,32 @@ def partnership(db: None) -> Partnership:
     )
 
 
+# Every test that touches the database holds a second, fully populated partnership (tests/world.py),
+# so that anything shown, exported or sent across partnerships fails a test. Tests without the
+# database are left alone.
+DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+)
+
+
+@pytest.fixture(autouse=True)
+def elsewhere(request: pytest.FixtureRequest) -> World | None:
+    """The Elsewhere partnership, built afresh inside each test that uses the database."""
+    if not (DATABASE_FIXTURES & set(request.fixturenames) or request.node.get_closest_marker("django_db")):
+        return None
+    request.getfixturevalue("_django_db_helper")
+    return build_elsewhere()
+
+
 @pytest.fixture
-def other_partnership(db: None) -> Partnership:
-    return Partnership.objects.create(name="Elsewhere Partnership", slug="elsewhere", area_name="Elsewhere")
+def elsewhere_world(db: None, elsewhere: World | None) -> World:
+    assert elsewhere is not None
+    return elsewhere
+
+
+@pytest.fixture
+def other_partnership(elsewhere_world: World) -> Partnership:
+    return elsewhere_world.partnership
 
 
 @pytest.fixture
@@ -113,10 +137,8 @@ def icb(partnership: Partnership) -> Organisation:
 
 
 @pytest.fixture
-def other_council(other_partnership: Partnership) -> Organisation:
-    return Organisation.objects.create(
-        partnership=other_partnership, name="Elsewhere Council", kind=OrganisationKind.COUNCIL
-    )
+def other_council(elsewhere_world: World) -> Organisation:
+    return elsewhere_world.council
 
 
 def make_user(username: str, organisation: Organisation | None, role: str, **extra: Any) -> User:
@@ -153,9 +175,10 @@ def administrator(council: Organisation) -> User:
 
 
 @pytest.fixture
-def outsider(other_council: Organisation) -> User:
-    """An officer of another partnership: none of Testshire's data exists for them."""
-    return make_user("otto", other_council, Role.OFFICER, first_name="Otto", last_name="Outsider")
+def outsider(elsewhere_world: World) -> User:
+    """An officer of another partnership (Elsewhere's council, which owns actions of its own):
+    none of Testshire's data exists for them."""
+    return elsewhere_world.officer
 
 
 @pytest.fixture

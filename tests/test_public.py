@@ -89,12 +89,19 @@ def test_anonymous_visitors_see_the_published_plan_without_internal_text(publish
     assert "/plan/evidence/" not in page
 
 
-def test_a_plan_not_marked_public_is_not_shown(plan, action):
+def test_a_plan_not_marked_public_is_not_shown(plan, action, other_partnership):
     assert Client().get(f"/public/{plan.partnership.slug}/").status_code == 404
+    # Elsewhere publishes its plan: the index offers it alone, and not Testshire.
+    response = Client().get("/public/")
+    assert response["Location"] == f"/public/{other_partnership.slug}/"
+    Plan.objects.filter(partnership=other_partnership).update(is_public=False)
+    cache.clear()
     assert "No local area has published" in Client().get("/public/").content.decode()
 
 
-def test_the_index_goes_straight_to_the_only_published_area(published):
+def test_the_index_goes_straight_to_the_only_published_area(published, other_partnership):
+    Plan.objects.filter(partnership=other_partnership).update(is_public=False)
+
     response = Client().get("/public/")
 
     assert response.status_code == 302

@@ -23,17 +23,17 @@ def load() -> str:
 
 def snapshot() -> dict[str, int]:
     return {
-        "partnerships": Partnership.objects.count(),
-        "organisations": Organisation.objects.count(),
-        "boards": Board.objects.count(),
-        "board history": Board.history.count(),
-        "plans": Plan.objects.count(),
-        "priority areas": PriorityArea.objects.count(),
-        "objectives": Objective.objects.count(),
-        "actions": Action.objects.count(),
-        "action history": Action.history.count(),
-        "areas for improvement": AreaForImprovement.objects.count(),
-        "milestones": RoadmapMilestone.objects.count(),
+        "partnerships": Partnership.objects.filter(slug="oxfordshire").count(),
+        "organisations": Organisation.objects.filter(partnership__slug="oxfordshire").count(),
+        "boards": Board.objects.filter(partnership__slug="oxfordshire").count(),
+        "board history": Board.history.filter(partnership__slug="oxfordshire").count(),
+        "plans": Plan.objects.filter(partnership__slug="oxfordshire").count(),
+        "priority areas": PriorityArea.objects.filter(plan__partnership__slug="oxfordshire").count(),
+        "objectives": Objective.objects.filter(priority_area__plan__partnership__slug="oxfordshire").count(),
+        "actions": Action.objects.filter(plan__partnership__slug="oxfordshire").count(),
+        "action history": Action.history.filter(plan__partnership__slug="oxfordshire").count(),
+        "areas for improvement": AreaForImprovement.objects.filter(plan__partnership__slug="oxfordshire").count(),
+        "milestones": RoadmapMilestone.objects.filter(plan__partnership__slug="oxfordshire").count(),
     }
 
 
@@ -58,7 +58,7 @@ def test_loads_the_real_case_from_anywhere_and_a_second_run_adds_nothing(tmp_pat
 def test_the_partnership_its_partners_and_its_plan():
     load()
 
-    partnership = Partnership.objects.get()
+    partnership = Partnership.objects.get(slug="oxfordshire")
     assert (partnership.name, partnership.slug, partnership.area_name, partnership.area_code, partnership.region) == (
         "Oxfordshire Local Area Partnership",
         "oxfordshire",
@@ -66,14 +66,14 @@ def test_the_partnership_its_partners_and_its_plan():
         "E10000025",
         "South East",
     )
-    assert dict(Organisation.objects.values_list("short_name", "kind")) == {
+    assert dict(Organisation.objects.filter(partnership__slug="oxfordshire").values_list("short_name", "kind")) == {
         "OCC": "council",
         "BOB ICB": "icb",
         "Oxford Health": "nhs_trust",
         "OUH": "nhs_trust",
         "PCF": "parent_carer_forum",
     }
-    plan = Plan.objects.get()
+    plan = Plan.objects.get(partnership__slug="oxfordshire")
     assert (plan.title, plan.kind, plan.is_current) == ("Oxfordshire SEND Priority Action Plan", "pap", True)
     assert (plan.inspection_report_date.isoformat(), plan.approved_date.isoformat()) == ("2023-09-15", "2023-12-12")
     assert plan.milestones.dates("quarter_start", "month").count() == 6
@@ -82,7 +82,7 @@ def test_the_partnership_its_partners_and_its_plan():
 def test_the_boards_and_committees():
     load()
 
-    boards = {board.name: board for board in Board.objects.all()}
+    boards = {board.name: board for board in Board.objects.filter(partnership__slug="oxfordshire")}
     siab = boards["Oxfordshire SEND Strategic Improvement and Assurance Board"]
     assert (siab.short_name, siab.kind, siab.independently_chaired, siab.is_active) == (
         "SIAB",
@@ -101,7 +101,7 @@ def test_the_boards_and_committees():
 
 def test_owners_are_assigned_as_documented_and_a_reassignment_survives_a_rerun():
     load()
-    owners = dict(Action.objects.values_list("ref", "owner__short_name"))
+    owners = dict(Action.objects.filter(plan__partnership__slug="oxfordshire").values_list("ref", "owner__short_name"))
 
     assert owners["4B1"] == owners["4C1"] == owners["4C2"] == "BOB ICB"
     assert owners["4C3"] == "Oxford Health"
@@ -109,18 +109,20 @@ def test_owners_are_assigned_as_documented_and_a_reassignment_survives_a_rerun()
     assert {ref for ref, owner in owners.items() if owner == "OCC"} == set(owners) - set(oxfordshire().owners_by_ref)
     assert len(owners) == 34
 
-    Action.objects.filter(ref="3A1").update(owner=Organisation.objects.get(short_name="OUH"))
-    history = Action.history.count()
+    Action.objects.filter(plan__partnership__slug="oxfordshire").filter(ref="3A1").update(
+        owner=Organisation.objects.filter(partnership__slug="oxfordshire").get(short_name="OUH")
+    )
+    history = Action.history.filter(plan__partnership__slug="oxfordshire").count()
     load()
 
-    assert Action.objects.get(ref="3A1").owner.short_name == "OUH"
-    assert Action.history.count() == history
+    assert Action.objects.filter(plan__partnership__slug="oxfordshire").get(ref="3A1").owner.short_name == "OUH"
+    assert Action.history.filter(plan__partnership__slug="oxfordshire").count() == history
 
 
 def test_an_administrators_change_to_a_board_survives_a_rerun():
     load()
-    Board.objects.filter(name="Cabinet").update(short_name="Cab")
+    Board.objects.filter(partnership__slug="oxfordshire").filter(name="Cabinet").update(short_name="Cab")
 
     load()
 
-    assert Board.objects.get(name="Cabinet").short_name == "Cab"
+    assert Board.objects.filter(partnership__slug="oxfordshire").get(name="Cabinet").short_name == "Cab"

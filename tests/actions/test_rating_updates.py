@@ -83,7 +83,7 @@ def test_green_and_blue_without_evidence_are_refused_and_nothing_changes(action,
     action.refresh_from_db()
     assert action.brag is None and action.version == 1
     assert action.history.count() == history_before
-    assert not RatingUpdate.objects.exists()
+    assert not RatingUpdate.objects.filter(action=action).exists()
 
 
 @pytest.mark.parametrize(
@@ -131,7 +131,7 @@ def test_bad_evidence_files_are_refused_clearly(action, officer, name, content, 
         rate(action, officer, "green", "Done.", Evidence(file=upload))
 
     assert message in refused.value.message_dict["evidence_file"][0]
-    assert not RatingUpdate.objects.exists()
+    assert not RatingUpdate.objects.filter(action=action).exists()
 
 
 def test_a_file_over_the_size_limit_is_refused(action, officer, settings):
@@ -177,7 +177,7 @@ def test_the_second_of_two_saves_from_the_same_version_is_refused(action, office
     assert action.version == 2
     changes = stale.value.changes_since
     assert [(c.brag, c.history_user) for c in changes] == [("amber", officer)]
-    assert RatingUpdate.objects.count() == 1
+    assert RatingUpdate.objects.filter(action=action).count() == 1
 
 
 @pytest.mark.parametrize("persona", ["scrutiny_member", "partner_user", "other_officer", "outsider"])

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.db.models import QuerySet
 
 from actions.models import Action
 from governance.choices import BoardKind
@@ -18,6 +19,7 @@ from kpis.models import Indicator, IndicatorValue, Target
 from recommendations.choices import ResponseRegime
 from recommendations.models import Recommendation, Report
 from send_tracker.accounts.models import Organisation, Partnership, User
+from send_tracker.alerts.models import Alert
 from send_tracker.alerts.sweep import SweepResult, sweep
 
 UTC = datetime.UTC
@@ -26,6 +28,12 @@ UTC = datetime.UTC
 def at(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime.datetime:
     """A moment in UTC: the Celery schedule's time zone."""
     return datetime.datetime(year, month, day, hour, minute, tzinfo=UTC)
+
+
+def alerts_to_testshire() -> QuerySet[Alert]:
+    """Alerts to Testshire's people. Elsewhere's people (tests/world.py) are told of Elsewhere's
+    items by the same sweep; test_sweep checks that nobody is told of another partnership's."""
+    return Alert.objects.filter(recipient__organisation__partnership__slug="testshire")
 
 
 def sweep_at(moment: datetime.datetime) -> SweepResult:

@@ -13,9 +13,8 @@ from django.db import connection
 from send_tracker.alerts import services
 from send_tracker.alerts.choices import AlertKind, Delivery, DeliveryMode
 from send_tracker.alerts.delivery import claim, deliver_due, send_digests
-from send_tracker.alerts.models import Alert
 from send_tracker.alerts.sweep import sweep
-from tests.alerts.conftest import action_due, at
+from tests.alerts.conftest import action_due, alerts_to_testshire, at
 from tests.alerts.email_backends import FlakyBackend
 from tests.conftest import need_postgres
 
@@ -75,7 +74,7 @@ def test_an_alert_email_has_a_text_and_an_html_body_with_the_deadline_and_a_link
     assert "<including>" not in html
     assert "<strong>Plan action due within 7 days</strong>, due 30 April 2026" in html
 
-    alert = Alert.objects.get()
+    alert = alerts_to_testshire().get()
     assert (alert.delivery, alert.attempts, alert.sent_at, alert.last_error) == (Delivery.SENT, 1, NOW, "")
 
 
@@ -104,7 +103,7 @@ def test_each_recipient_gets_their_own_email(make_action, officer, other_officer
 def test_a_failed_send_is_retried_with_backoff_then_sent(due_action, flaky, frozen, settings):
     settings.ALERT_RETRY_SECONDS = 60
     flaky.failures = 2
-    alert = Alert.objects.get()
+    alert = alerts_to_testshire().get()
 
     first = deliver_due()
     alert.refresh_from_db()
@@ -137,7 +136,7 @@ def test_after_the_last_attempt_it_is_failed_and_stays_failed(due_action, flaky,
         deliver_due()
         frozen.shift(datetime.timedelta(hours=1))
 
-    alert = Alert.objects.get()
+    alert = alerts_to_testshire().get()
     assert (alert.delivery, alert.attempts, alert.next_attempt_at) == (Delivery.FAILED, 3, None)
     assert "refused" in alert.last_error
     assert mail.outbox == []
@@ -157,7 +156,7 @@ def test_an_inactive_recipient_is_failed_without_trying(due_action, officer):
     result = deliver_due()
 
     assert (result.failed, len(mail.outbox)) == (1, 0)
-    assert Alert.objects.get().last_error == "The person's account is no longer active."
+    assert alerts_to_testshire().get().last_error == "The person's account is no longer active."
 
 
 def test_nothing_older_than_the_cutoff_is_sent_after_an_outage(make_action, officer, with_emails, settings):
@@ -176,7 +175,7 @@ def test_nothing_older_than_the_cutoff_is_sent_after_an_outage(make_action, offi
         "Action 3A1 is due in 6 days, on 30 April 2026",
         "Action 3A2 is due in 14 days, on 8 May 2026",
     ]
-    stale = Alert.objects.get(kind=AlertKind.ACTION_DUE_14, due_date=D(2026, 4, 30))
+    stale = alerts_to_testshire().get(kind=AlertKind.ACTION_DUE_14, due_date=D(2026, 4, 30))
     assert stale.delivery == Delivery.EXPIRED
     assert stale.sent_at is None
     assert "older than 3 days" in stale.last_error
@@ -186,7 +185,7 @@ def test_a_row_left_sending_by_a_dead_worker_is_sent_again_after_its_lease_once(
     """The worker claimed the row and died: the one message in flight may go twice, no more."""
     settings.ALERT_LEASE_SECONDS = 600
     [claimed] = claim(NOW, 10)  # a worker's claim; it dies before recording anything
-    assert Alert.objects.get().delivery == Delivery.SENDING
+    assert alerts_to_testshire().get().delivery == Delivery.SENDING
 
     assert deliver_due().claimed == 0  # a live worker might still be sending it
     frozen.shift(datetime.timedelta(seconds=601))
@@ -194,14 +193,14 @@ def test_a_row_left_sending_by_a_dead_worker_is_sent_again_after_its_lease_once(
     frozen.shift(datetime.timedelta(seconds=601))
     assert deliver_due().claimed == 0
 
-    alert = Alert.objects.get()
+    alert = alerts_to_testshire().get()
     assert (alert.delivery, alert.attempts) == (Delivery.SENT, 2)
     assert len(mail.outbox) == 1
     # The dead worker's late record of its claim cannot overwrite the newer one.
     from send_tracker.alerts.delivery import _record_failure
 
     _record_failure(claimed, "late", NOW)
-    assert Alert.objects.get().delivery == Delivery.SENT
+    assert alerts_to_testshire().get().delivery == Delivery.SENT
 
 
 @pytest.mark.postgres
@@ -213,7 +212,7 @@ def test_two_delivery_runs_at_once_send_each_alert_once(
         for n in range(30):
             action_due(make_action, f"3A{n}", D(2026, 4, 30), lead_officer=other_officer)
         sweep()
-        assert Alert.objects.filter(delivery=Delivery.PENDING).count() == 60
+        assert alerts_to_testshire().filter(delivery=Delivery.PENDING).count() == 60
         barrier = threading.Barrier(2)
         errors: list[BaseException] = []
 
@@ -233,7 +232,7 @@ def test_two_delivery_runs_at_once_send_each_alert_once(
             thread.join(timeout=60)
 
     assert errors == []
-    assert Alert.objects.filter(delivery=Delivery.SENT).count() == 60
+    assert alerts_to_testshire().filter(delivery=Delivery.SENT).count() == 60
     assert len(mail.outbox) == 60
     assert len({(m.to[0], m.subject) for m in mail.outbox}) == 60
 
@@ -267,7 +266,7 @@ def test_a_daily_digest_gathers_a_persons_alerts_in_one_email(make_action, make_
     assert mimetype == "text/html"
     assert "Action 3A1 is due in 5 days, on 30 April 2026" in html
     assert "/plan/actions/" in html
-    assert set(Alert.objects.values_list("delivery", flat=True)) == {Delivery.SENT}
+    assert set(alerts_to_testshire().values_list("delivery", flat=True)) == {Delivery.SENT}
 
     assert send_digests().emails == 0
 
@@ -279,12 +278,12 @@ def test_a_digest_that_fails_waits_for_the_next_days_run(make_action, officer, w
     flaky.failures = 1
 
     assert send_digests().retrying == 1
-    alert = Alert.objects.get()
+    alert = alerts_to_testshire().get()
     assert (alert.delivery, alert.attempts) == (Delivery.DIGEST, 1)
 
     frozen.shift(datetime.timedelta(days=1))
     assert send_digests().emails == 1
-    assert Alert.objects.get().delivery == Delivery.SENT
+    assert alerts_to_testshire().get().delivery == Delivery.SENT
 
 
 def test_alerts_switched_off_are_never_emailed(make_action, officer, with_emails, frozen):
@@ -295,7 +294,7 @@ def test_alerts_switched_off_are_never_emailed(make_action, officer, with_emails
     assert deliver_due().claimed == 0
     assert send_digests().claimed == 0
     assert mail.outbox == []
-    assert Alert.objects.get().delivery == Delivery.OFF
+    assert alerts_to_testshire().get().delivery == Delivery.OFF
 
 
 def test_delivery_is_queued_once_after_the_sweep_commits(

@@ -25,18 +25,20 @@ from send_tracker.alerts.candidates import SOURCES, Candidate
 from send_tracker.alerts.choices import AlertKind, Delivery, DeliveryMode
 from send_tracker.alerts.models import Alert
 from send_tracker.alerts.sweep import sweep
-from tests.alerts.conftest import action_due, at, sweep_at
+from tests.alerts.conftest import action_due, alerts_to_testshire, at, sweep_at
 from tests.conftest import make_user, need_postgres
 
 D = datetime.date
 
 
 def kinds_of(user: User) -> list[tuple[str, datetime.date]]:
-    return sorted(Alert.objects.filter(recipient=user).values_list("kind", "due_date"))
+    return sorted(alerts_to_testshire().filter(recipient=user).values_list("kind", "due_date"))
 
 
 def keys() -> list[tuple[int, int, str, datetime.date, int]]:
-    return sorted(Alert.objects.values_list("subject_type_id", "subject_id", "kind", "due_date", "recipient_id"))
+    return sorted(
+        alerts_to_testshire().values_list("subject_type_id", "subject_id", "kind", "due_date", "recipient_id")
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -67,7 +69,7 @@ def test_a_plan_action_rated_green_or_blue_is_not_chased(make_action, officer, b
     action_due(make_action, "3A1", D(2026, 4, 30), brag=brag)
 
     assert sweep(D(2026, 5, 4)).created == 0
-    assert not Alert.objects.exists()
+    assert not alerts_to_testshire().exists()
 
 
 def test_an_action_rated_red_amber_or_grey_still_is(make_action, officer):
@@ -120,14 +122,14 @@ def test_a_response_is_told_7_days_and_1_day_ahead_and_when_overdue_under_both_r
     for days_before in (8, 7, 2, 1, 0, -1):
         today = due - datetime.timedelta(days=days_before)
         sweep(today)
-        told[days_before] = sorted(Alert.objects.filter(recipient=officer).values_list("kind", flat=True))
+        told[days_before] = sorted(alerts_to_testshire().filter(recipient=officer).values_list("kind", flat=True))
 
     assert told[8] == []
     assert told[7] == told[2] == [AlertKind.RESPONSE_DUE_7]
     assert told[1] == told[0] == [AlertKind.RESPONSE_DUE_1, AlertKind.RESPONSE_DUE_7]
     assert told[-1] == [AlertKind.RESPONSE_DUE_1, AlertKind.RESPONSE_DUE_7, AlertKind.RESPONSE_OVERDUE]
-    assert set(Alert.objects.values_list("due_date", flat=True)) == {due}
-    overdue = Alert.objects.get(kind=AlertKind.RESPONSE_OVERDUE)
+    assert set(alerts_to_testshire().values_list("due_date", flat=True)) == {due}
+    overdue = alerts_to_testshire().get(kind=AlertKind.RESPONSE_OVERDUE)
     rule = RULES[regime]
     assert f"Statutory period: {rule.label} ({rule.citation})." in overdue.body
 
@@ -152,7 +154,7 @@ def test_a_meetings_papers_deadline_is_told_in_the_week_before_it(make_meeting, 
     assert sweep(D(2026, 3, 5)).created == 1
     assert sweep(D(2026, 3, 13)).created == 0  # a passed papers deadline is not chased
 
-    alert = Alert.objects.get()
+    alert = alerts_to_testshire().get()
     assert (alert.kind, alert.due_date, alert.recipient) == (AlertKind.PAPERS_DEADLINE, D(2026, 3, 12), officer)
     assert alert.title == (
         "Papers for the SEND Improvement and Assurance Board meeting on 20 March 2026 are due in 7 days, "
@@ -167,11 +169,11 @@ def test_an_action_arising_is_told_when_due_and_when_overdue_until_done(make_ari
     sweep(D(2026, 4, 1))
     arising.done_on = D(2026, 4, 2)
     arising.save()
-    before = Alert.objects.count()
+    before = alerts_to_testshire().count()
     sweep(D(2026, 4, 30))
 
     assert kinds_of(officer) == [(AlertKind.ARISING_DUE, D(2026, 3, 31)), (AlertKind.ARISING_OVERDUE, D(2026, 3, 31))]
-    assert Alert.objects.count() == before
+    assert alerts_to_testshire().count() == before
 
 
 def test_a_kpi_figure_that_misses_its_target_is_told_once(missed_value, officer):
@@ -181,7 +183,7 @@ def test_a_kpi_figure_that_misses_its_target_is_told_once(missed_value, officer)
     sweep(D(2026, 3, 10))
     sweep(D(2026, 3, 11))
 
-    alert = Alert.objects.get(recipient=officer)
+    alert = alerts_to_testshire().get(recipient=officer)
     assert (alert.kind, alert.due_date) == (AlertKind.KPI_MISSED, D(2026, 2, 28))
     assert alert.title == "New EHC plans issued within 20 weeks: February 2026 missed its target"
     assert "41.5%" in alert.body
@@ -210,7 +212,7 @@ def test_the_words_of_an_item_are_stored_exactly(make_action, officer):
 
     sweep(D(2026, 4, 25))
 
-    assert f"\n\n{words}\n\n" in Alert.objects.get().body
+    assert f"\n\n{words}\n\n" in alerts_to_testshire().get().body
 
 
 # ---------------------------------------------------------------------------------------------
@@ -229,7 +231,7 @@ def test_owner_officers_lead_officer_and_followers_are_told_and_nobody_else(
 
     sweep(D(2026, 4, 25))
 
-    told = set(Alert.objects.values_list("recipient_id", flat=True))
+    told = set(alerts_to_testshire().values_list("recipient_id", flat=True))
     assert told == {officer.pk, other_officer.pk, scrutiny_member.pk}
     assert lapsed.pk not in told and colleague_partner.pk not in told
 
@@ -246,7 +248,7 @@ def test_a_recommendation_tells_the_responding_council_and_followers_of_it_its_r
 
     sweep(D(2026, 2, 27))
 
-    told = set(Alert.objects.filter(kind=AlertKind.RESPONSE_DUE_1).values_list("recipient_id", flat=True))
+    told = set(alerts_to_testshire().filter(kind=AlertKind.RESPONSE_DUE_1).values_list("recipient_id", flat=True))
     assert told == {officer.pk, chair.pk, scrutiny_member.pk, partner_user.pk}  # not the ICB's officer
 
 
@@ -258,7 +260,7 @@ def test_a_recommendation_to_an_nhs_body_tells_that_bodys_officers(
 
     sweep(D(2026, 2, 27))
 
-    assert set(Alert.objects.values_list("recipient_id", flat=True)) == {other_officer.pk}
+    assert set(alerts_to_testshire().values_list("recipient_id", flat=True)) == {other_officer.pk}
 
 
 def test_each_person_is_told_once_however_many_ways_they_are_linked(make_action, officer, board):
@@ -283,8 +285,8 @@ def test_each_persons_choice_for_the_kind_sets_how_it_is_emailed(make_action, of
 
     sweep(D(2026, 4, 25))
 
-    assert Alert.objects.get(kind=AlertKind.ACTION_DUE_7).delivery == delivery
-    assert Alert.objects.get(kind=AlertKind.ACTION_DUE_14).delivery == Delivery.PENDING
+    assert alerts_to_testshire().get(kind=AlertKind.ACTION_DUE_7).delivery == delivery
+    assert alerts_to_testshire().get(kind=AlertKind.ACTION_DUE_14).delivery == Delivery.PENDING
 
 
 def test_someone_without_an_email_address_still_sees_the_alert_in_the_tracker(make_action, officer):
@@ -294,7 +296,7 @@ def test_someone_without_an_email_address_still_sees_the_alert_in_the_tracker(ma
 
     sweep(D(2026, 4, 25))
 
-    assert Alert.objects.get(recipient=officer).delivery == Delivery.OFF
+    assert alerts_to_testshire().get(recipient=officer).delivery == Delivery.OFF
 
 
 def test_changing_ones_mind_moves_waiting_alerts(make_action, officer, with_emails):
@@ -302,9 +304,9 @@ def test_changing_ones_mind_moves_waiting_alerts(make_action, officer, with_emai
     sweep(D(2026, 4, 25))
 
     services.set_preferences(user=officer, modes={AlertKind.ACTION_DUE_7: DeliveryMode.DIGEST})
-    assert Alert.objects.get().delivery == Delivery.DIGEST
+    assert alerts_to_testshire().get().delivery == Delivery.DIGEST
     services.set_preferences(user=officer, modes={AlertKind.ACTION_DUE_7: DeliveryMode.IMMEDIATE})
-    assert Alert.objects.get().delivery == Delivery.PENDING
+    assert alerts_to_testshire().get().delivery == Delivery.PENDING
 
 
 # ---------------------------------------------------------------------------------------------
@@ -350,7 +352,7 @@ def test_the_day_is_judged_in_london_when_the_clocks_go_back(make_action, office
     assert (AlertKind.ACTION_OVERDUE, D(2026, 10, 25)) in kinds_of(officer)
 
     # 23:30 UTC on the 25th is 23:30 GMT, still the 25th in London: not yet overdue there.
-    Alert.objects.all().delete()
+    alerts_to_testshire().delete()
     sweep_at(at(2026, 10, 25, 23, 30))
     assert kinds_of(officer) == [(AlertKind.ACTION_DUE_7, D(2026, 10, 25))]
 
@@ -423,6 +425,21 @@ def test_the_sweep_run_twice_creates_each_alert_once(one_of_everything):
     assert keys() == created
 
 
+def test_nobody_is_told_of_an_item_of_another_partnership(one_of_everything, elsewhere_world):
+    """Testshire's items fall due in March 2026, Elsewhere's (tests/world.py) in 2024: every alert
+    of every sweep goes to someone who may read its item, and each partnership hears of its own."""
+    for day in (D(2024, 2, 23), D(2024, 3, 16), D(2024, 5, 2), D(2026, 3, 10)):
+        sweep(day)
+
+    alerts = list(Alert.objects.exclude(pk__in=[a.pk for a in elsewhere_world.alerts]).select_related("recipient"))
+    for alert in alerts:
+        model = alert.subject_type.model_class()
+        readable = model._default_manager.visible_to(alert.recipient).filter(pk=alert.subject_id)
+        assert readable.exists(), (alert.kind, alert.title, alert.recipient.username)
+    told = {alert.recipient.organisation.partnership.slug for alert in alerts}
+    assert told == {"testshire", "elsewhere"}
+
+
 def test_scan_deadlines_prints_the_count_then_zero(one_of_everything):
     runs = []
     for _ in range(2):
@@ -430,7 +447,7 @@ def test_scan_deadlines_prints_the_count_then_zero(one_of_everything):
         call_command("scan_deadlines", "--as-of", "2026-03-10", stdout=out)
         runs.append(out.getvalue().strip().splitlines())
 
-    created = Alert.objects.count()
+    created = alerts_to_testshire().count()
     assert created > 10
     assert runs[0][0] == "Deadlines as on 2026-03-10 (Europe/London)."
     assert runs[0][-1] == f"alerts created: {created}"
@@ -484,7 +501,7 @@ def test_two_sweeps_at_the_same_time_create_each_alert_once(transactional_db, on
         thread.join(timeout=60)
 
     assert [type(result).__name__ for result in results] == ["SweepResult", "SweepResult"], results
-    total = Alert.objects.count()
+    total = alerts_to_testshire().count()
     assert len(keys()) == len(set(keys())) == total > 200
     # Each row is counted by the sweep that wrote it, so together they count every row once.
     assert sum(result.created for result in results) == total

@@ -143,7 +143,7 @@ def test_a_bad_choice_is_a_400_and_nothing_changes(officer, client_for):
 
     assert response.status_code == 400
     assert "Select one of the options for" in response.text
-    assert not AlertPreference.objects.exists()
+    assert not AlertPreference.objects.filter(user=officer).exists()
 
 
 def test_a_councillor_may_follow_an_item_and_is_then_told_of_it(make_action, scrutiny_member, client_for):
@@ -160,7 +160,7 @@ def test_a_councillor_may_follow_an_item_and_is_then_told_of_it(make_action, scr
     assert Alert.objects.filter(recipient=scrutiny_member).count() == 1
 
     client.post("/alerts/follow/", {"subject_type": "actions.action", "subject_id": action.pk, "follow": "0"})
-    assert not Follow.objects.exists()
+    assert not Follow.objects.filter(user=scrutiny_member).exists()
 
 
 def test_every_followable_page_offers_follow_and_then_stop_following(make_action, scrutiny_member, client_for):
@@ -183,7 +183,7 @@ def test_an_item_of_another_partnership_cannot_be_followed(make_action, outsider
     )
 
     assert response.status_code == 404
-    assert not Follow.objects.exists()
+    assert not Follow.objects.filter(user=outsider).exists()
 
 
 def test_following_something_unfollowable_is_a_400(officer, client_for):
@@ -192,7 +192,7 @@ def test_following_something_unfollowable_is_a_400(officer, client_for):
     )
 
     assert response.status_code == 400
-    assert not Follow.objects.exists()
+    assert not Follow.objects.filter(user=officer).exists()
 
 
 def test_healthz_reports_when_the_sweep_last_ran(db):

@@ -28,7 +28,7 @@ from send_tracker.alerts.choices import Delivery
 from send_tracker.alerts.delivery import deliver_alerts
 from send_tracker.alerts.models import Alert
 from send_tracker.alerts.sweep import sweep
-from tests.alerts.conftest import action_due
+from tests.alerts.conftest import action_due, alerts_to_testshire
 from tests.conftest import need_postgres, need_redis
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.celery]
@@ -137,7 +137,7 @@ def worker(transactional_db: None, tmp_path: Path) -> Iterator[Worker]:
 def due_alert(make_action, officer, with_emails) -> Alert:
     action_due(make_action, "3A1", timezone.localdate() + datetime.timedelta(days=5))
     assert sweep().created == 1
-    return Alert.objects.get()
+    return alerts_to_testshire().get()
 
 
 def _state(alert: Alert) -> str:
@@ -195,7 +195,7 @@ def test_with_the_broker_down_a_rating_saves_and_the_alert_follows_when_it_is_ba
     assert "Could not queue alert delivery" in ran.stderr
     action.refresh_from_db()
     assert action.brag == Brag.RED
-    alert = Alert.objects.get()
+    alert = alerts_to_testshire().get()
     assert alert.delivery == Delivery.PENDING
 
     # The broker is back: the next periodic run sends it.

@@ -34,7 +34,7 @@ def test_create_api_key_prints_the_key_once_on_its_last_line_and_stores_only_a_h
     call_command("create_api_key", "--organisation", "TCC", "--write", "--expires", "2099-12-31")
 
     key = capsys.readouterr().out.strip().splitlines()[-1]
-    stored = ApiKey.objects.get()
+    stored = ApiKey.objects.get(organisation=council)
     assert key.startswith("st_")
     assert stored.can_write and stored.expires_on == datetime.date(2099, 12, 31)
     assert key not in (stored.key_hash, stored.prefix)
@@ -95,7 +95,11 @@ def test_updated_since_filters_by_last_change(make_action, council, key_client):
 def test_a_key_of_another_partnership_sees_nothing_and_gets_404(action, other_council, key_client):
     client = key_client(other_council, write=True)
 
-    assert client.get("/api/v1/actions/").json()["results"] == []
+    listed = {row["id"] for row in client.get("/api/v1/actions/").json()["results"]}
+    assert listed == set(
+        Action.objects.filter(plan__partnership_id=other_council.partnership_id).values_list("pk", flat=True)
+    )
+    assert action.pk not in listed
     assert client.get(f"/api/v1/actions/{action.pk}/").status_code == 404
     response = client.patch(f"/api/v1/actions/{action.pk}/", {"brag": "red", "commentary": "x"}, format="json")
     assert response.status_code == 404

@@ -107,4 +107,4 @@ def test_alerts_are_read_only_marking_one_read_is_for_the_tracker(officer, signe
     response = client.patch(f"/api/v1/alerts/{alert.pk}/", {"read_at": "2024-05-01T00:00:00Z"}, format="json")
 
     assert response.status_code == 405
-    assert Alert.objects.get().read_at is None
+    assert Alert.objects.get(pk=alert.pk).read_at is None

@@ -150,8 +150,14 @@ def test_another_partnerships_meetings_and_risks_do_not_exist(board, partnership
     risk = make_risk(partnership, "R1", (3, 3, 2, 2))
     client = key_client(other_council)
 
-    assert results(client, "/api/v1/meetings/") == []
-    assert results(client, "/api/v1/risks/") == []
+    # The key sees its own partnership's meetings and risks (tests/world.py), never Testshire's.
+    theirs = other_council.partnership_id
+    assert {row["id"] for row in results(client, "/api/v1/meetings/")} == set(
+        Meeting.objects.filter(board__partnership_id=theirs).values_list("pk", flat=True)
+    )
+    assert {row["id"] for row in results(client, "/api/v1/risks/")} == set(
+        Risk.objects.filter(partnership_id=theirs).values_list("pk", flat=True)
+    )
     assert client.get(f"/api/v1/meetings/{meeting.pk}/").status_code == 404
     assert client.get(f"/api/v1/risks/{risk.pk}/").status_code == 404
 

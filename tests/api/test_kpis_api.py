@@ -90,4 +90,7 @@ def test_kpis_are_scoped_to_the_partnership(db, partnership, council, other_coun
     )
 
     assert len(key_client(council).get("/api/v1/kpis/").json()["results"]) == 1
-    assert key_client(other_council).get("/api/v1/kpis/").json()["results"] == []
+    theirs = key_client(other_council).get("/api/v1/kpis/").json()["results"]
+    assert {row["id"] for row in theirs} == set(
+        Indicator.objects.filter(partnership_id=other_council.partnership_id).values_list("pk", flat=True)
+    )

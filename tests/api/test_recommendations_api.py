@@ -287,8 +287,14 @@ def test_another_partnerships_recommendations_and_responses_do_not_exist(report,
     response = answer(recommendation)
     client = key_client(other_council)
 
-    assert results(client) == []
-    assert results(client, "/api/v1/responses/") == []
+    # The key sees its own partnership's recommendations and responses (tests/world.py), never Testshire's.
+    theirs = other_council.partnership_id
+    assert {row["id"] for row in results(client)} == set(
+        Recommendation.objects.filter(report__partnership_id=theirs).values_list("pk", flat=True)
+    )
+    assert {row["id"] for row in results(client, "/api/v1/responses/")} == set(
+        Response.objects.filter(recommendation__report__partnership_id=theirs).values_list("pk", flat=True)
+    )
     assert client.get(f"/api/v1/recommendations/{recommendation.pk}/").status_code == 404
     assert client.get(f"/api/v1/responses/{response.pk}/").json()["error"]["code"] == "not_found"
 
@@ -300,7 +306,7 @@ def test_recommendations_are_read_only_and_nothing_changes(report, council, key_
     response = client.patch(f"/api/v1/recommendations/{recommendation.pk}/", {"text": "Changed."}, format="json")
 
     assert response.status_code == 405
-    assert Recommendation.objects.get().text == "Recommendation 1."
+    assert Recommendation.objects.get(pk=recommendation.pk).text == "Recommendation 1."
 
 
 # --- responses -------------------------------------------------------------------------------

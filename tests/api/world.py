@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Max
 from django.utils import timezone
 
 from actions.models import Action, Objective, Plan, PriorityArea
@@ -55,10 +56,9 @@ def plans(owner: Organisation, count: int) -> list[Plan]:
 
 
 def priority_areas(owner: Organisation, count: int) -> list[PriorityArea]:
-    start = PriorityArea.objects.count()
-    return [
-        PriorityArea.objects.create(plan=_plan(owner), number=start + n + 1, title=f"Area {n}") for n in range(count)
-    ]
+    plan = _plan(owner)
+    start = PriorityArea.objects.filter(plan=plan).aggregate(last=Max("number"))["last"] or 0
+    return [PriorityArea.objects.create(plan=plan, number=start + n + 1, title=f"Area {n}") for n in range(count)]
 
 
 def actions(owner: Organisation, count: int) -> list[Action]:
@@ -172,7 +172,7 @@ def risks(owner: Organisation, count: int) -> list[Risk]:
     return [
         Risk.objects.create(
             partnership_id=owner.partnership_id,
-            reference=f"R{start + n}",
+            reference=f"API-R{start + n}",  # apart from a partnership's own R1, R2...
             title="Not enough capacity",
             owner=owner,
             likelihood_before=4,

@@ -33,7 +33,7 @@ def test_the_plan_as_it_stood_at_each_meeting_comes_from_history(history):
     assert refs_and_ratings(first) == {"3A1": "amber", "3A2": "red", "3A3": "green", "3A4": None, "3A5": "grey"}
     # 3A5 was rated on the morning of the meeting: in. 3A2's rating of the next day: out.
     assert refs_and_ratings(second) == {"3A1": "green", "3A2": "red", "3A3": "amber", "3A4": "red", "3A5": "amber"}
-    assert Action.objects.get(ref="3A2").brag == "amber"
+    assert Action.objects.get(pk=history.actions["3A2"].pk).brag == "amber"
     assert second.by_action_id[history.actions["3A1"].pk].brag_commentary == "Green on 01 February 2024."
     assert [row.published_ref for row in second.overdue] == ["3A2", "3A4"]
 

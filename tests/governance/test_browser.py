@@ -28,7 +28,7 @@ def test_an_officer_adds_an_action_arising_on_the_meeting_page(page, history, of
     assert page.get_by_text("Action arising recorded for Head of SEND.").is_visible()
     row = page.locator("tr", has_text="Report EHCP timeliness to every meeting.")
     assert row.get_by_text("22 May 2024").is_visible()
-    arising = ActionArising.objects.get()
+    arising = ActionArising.objects.get(meeting=meeting)
     assert (arising.meeting, arising.owner_name, arising.due_date) == (
         meeting,
         "Head of SEND",
@@ -38,7 +38,7 @@ def test_an_officer_adds_an_action_arising_on_the_meeting_page(page, history, of
     row.get_by_role("button", name="Mark done").click()
     page.wait_for_url(f"**{meeting.get_absolute_url()}#actions-arising")
     assert page.locator("tr", has_text="Report EHCP timeliness").get_by_text("Done").is_visible()
-    assert ActionArising.objects.get().is_done
+    assert ActionArising.objects.get(meeting=meeting).is_done
 
 
 def test_a_scrutiny_member_reads_the_meeting_but_has_no_forms(page, history, scrutiny_member):
@@ -64,7 +64,7 @@ def test_an_empty_action_arising_shows_the_error_summary(page, meeting, officer)
 
     summary = page.locator(".govuk-error-summary")
     assert summary.get_by_text("Enter what is to be done.").is_visible()
-    assert ActionArising.objects.count() == 0
+    assert ActionArising.objects.filter(meeting=meeting).count() == 0
     assert axe_violations(page) == []
 
 

@@ -37,16 +37,16 @@ def oxfordshire() -> Partnership:
 
 def counts() -> dict[str, int]:
     return {
-        "boards": Board.objects.count(),
-        "members": BoardMember.objects.count(),
-        "meetings": Meeting.objects.count(),
-        "events": InspectionEvent.objects.count(),
-        "risks": Risk.objects.count(),
-        "reviews": RiskReview.objects.count(),
-        "arising": ActionArising.objects.count(),
-        "action history": Action.history.count(),  # type: ignore[attr-defined]
-        "risk history": Risk.history.count(),  # type: ignore[attr-defined]
-        "rating updates": RatingUpdate.objects.count(),
+        "boards": Board.objects.filter(partnership__slug="oxfordshire").count(),
+        "members": BoardMember.objects.filter(board__partnership__slug="oxfordshire").count(),
+        "meetings": Meeting.objects.filter(board__partnership__slug="oxfordshire").count(),
+        "events": InspectionEvent.objects.filter(partnership__slug="oxfordshire").count(),
+        "risks": Risk.objects.filter(partnership__slug="oxfordshire").count(),
+        "reviews": RiskReview.objects.filter(risk__partnership__slug="oxfordshire").count(),
+        "arising": ActionArising.objects.filter(meeting__board__partnership__slug="oxfordshire").count(),
+        "action history": Action.history.filter(plan__partnership__slug="oxfordshire").count(),
+        "risk history": Risk.history.filter(partnership__slug="oxfordshire").count(),
+        "rating updates": RatingUpdate.objects.filter(action__plan__partnership__slug="oxfordshire").count(),
     }
 
 
@@ -60,13 +60,15 @@ def test_loads_once_and_a_second_run_adds_nothing(oxfordshire):
     assert first["boards"] == 9 and first["risks"] == 7 and first["events"] == 9
     assert Board.objects.get(name=SIAB).members.filter(role="chair").get().represents == "Independent"
     organisations = set(
-        BoardMember.objects.exclude(organisation=None).values_list("organisation__short_name", flat=True)
+        BoardMember.objects.filter(board__partnership__slug="oxfordshire")
+        .exclude(organisation=None)
+        .values_list("organisation__short_name", flat=True)
     )
     assert organisations == {"OCC", "BOB ICB", "Oxford Health", "OUH", "PCF"}
 
 
 def test_the_seed_events_and_risks_are_as_published(oxfordshire):
-    events = {event.title: event for event in InspectionEvent.objects.all()}
+    events = {event.title: event for event in InspectionEvent.objects.filter(partnership__slug="oxfordshire")}
     assert events["Improvement Notice issued"].date == datetime.date(2023, 11, 9)
     assert events["First DfE deep dive"].date == datetime.date(2024, 3, 25)
     assert events["Joint local area SEND inspection, 2017"].date_label_on(datetime.date(2026, 1, 1)) == (
@@ -83,12 +85,16 @@ def test_the_seed_events_and_risks_are_as_published(oxfordshire):
 
 
 def test_every_demo_action_is_consistent_with_its_latest_history_row(oxfordshire):
-    for action in Action.objects.all():
+    for action in Action.objects.filter(plan__partnership__slug="oxfordshire"):
         latest = action.history.order_by("-history_date", "-history_id").first()
         assert (latest.brag, latest.version) == (action.brag, action.version), action.ref
         demo_versions = action.history.filter(history_change_reason=DEMO_REASON).values_list("version", flat=True)
         assert sorted(action.rating_updates.values_list("version", flat=True)) == sorted(demo_versions), action.ref
-    assert Action.history.filter(history_change_reason=DEMO_REASON).count() == RatingUpdate.objects.count() > 30  # type: ignore[attr-defined]
+    assert (
+        Action.history.filter(plan__partnership__slug="oxfordshire", history_change_reason=DEMO_REASON).count()
+        == RatingUpdate.objects.filter(action__plan__partnership__slug="oxfordshire").count()
+        > 30
+    )
 
 
 def test_the_demo_meetings_show_real_differences(oxfordshire):

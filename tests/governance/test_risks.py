@@ -113,10 +113,10 @@ def test_only_the_owners_officers_and_administrators_rescore(make_risk, other_of
     for user in (other_officer, scrutiny_member):
         with pytest.raises(PermissionDenied):
             rescore_risk(risk_id=risk.pk, user=user, **arguments)
-    assert RiskReview.objects.count() == 0 and Risk.objects.get().version == 1
+    assert RiskReview.objects.filter(risk=risk).count() == 0 and Risk.objects.get(pk=risk.pk).version == 1
 
     rescore_risk(risk_id=risk.pk, user=administrator, **arguments)
-    assert Risk.objects.get().score_after == 1
+    assert Risk.objects.get(pk=risk.pk).score_after == 1
 
 
 def test_a_stale_rescore_is_refused(make_risk, officer, administrator, client_for):
@@ -156,7 +156,7 @@ def test_a_stale_rescore_is_refused(make_risk, officer, administrator, client_fo
     page = response.content.decode()
     assert "Someone else re-scored this risk" in page and "My view: better." in page
     assert re.search(r'name="version" value="2"', page)
-    assert Risk.objects.get().score_after == 25
+    assert Risk.objects.get(pk=risk.pk).score_after == 25
 
 
 @pytest.mark.parametrize(

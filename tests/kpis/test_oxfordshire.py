@@ -55,20 +55,28 @@ def oxfordshire() -> Partnership:
 
 def test_the_seeds_indicators_load_once_with_owners_links_and_demo_flags(oxfordshire):
     first = load_oxfordshire_kpis(oxfordshire)
-    counts = (Indicator.objects.count(), Target.objects.count(), IndicatorValue.objects.count())
-    history = IndicatorValue.history.count()  # type: ignore[attr-defined]
+    counts = (
+        Indicator.objects.filter(partnership=oxfordshire).count(),
+        Target.objects.filter(indicator__partnership=oxfordshire).count(),
+        IndicatorValue.objects.filter(indicator__partnership=oxfordshire).count(),
+    )
+    history = IndicatorValue.history.filter(indicator__partnership=oxfordshire).count()
 
     second = load_oxfordshire_kpis(oxfordshire)
 
-    assert (Indicator.objects.count(), Target.objects.count(), IndicatorValue.objects.count()) == counts
-    assert IndicatorValue.history.count() == history  # type: ignore[attr-defined]
+    assert (
+        Indicator.objects.filter(partnership=oxfordshire).count(),
+        Target.objects.filter(indicator__partnership=oxfordshire).count(),
+        IndicatorValue.objects.filter(indicator__partnership=oxfordshire).count(),
+    ) == counts
+    assert IndicatorValue.history.filter(indicator__partnership=oxfordshire).count() == history
     assert counts[0] == len(oxfordshire_case().indicators) == 7
     assert first.startswith("KPIs: 7 indicators (7 new)") and "rows imported: 970, updated: 0, skipped: 0" in first
     assert second.startswith("KPIs: 7 indicators (0 new), 0 demo targets and 0 demo values added")
     assert "rows imported: 0, updated: 0, skipped: 0" in second
     assert EhcpTimeliness.objects.count() == 970
-    assert not IndicatorValue.objects.filter(is_demo=False).exists()
-    assert not Target.objects.filter(is_demo=False).exists()
+    assert not IndicatorValue.objects.filter(indicator__partnership=oxfordshire, is_demo=False).exists()
+    assert not Target.objects.filter(indicator__partnership=oxfordshire, is_demo=False).exists()
 
     timeliness = Indicator.objects.get(name="New EHC plans issued within 20 weeks (excluding exceptions)")
     assert timeliness.owner.name == "Oxfordshire County Council"

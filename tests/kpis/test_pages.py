@@ -135,7 +135,7 @@ def test_another_partnership_gets_404_and_does_not_see_the_indicator(rated, outs
     for url in change_urls(rated):
         assert client.get(url).status_code == 404, url
         assert client.post(url, {"period": "2024-06", "value": "1"}).status_code == 404, url
-    assert IndicatorValue.objects.count() == 2
+    assert IndicatorValue.objects.filter(indicator=rated).count() == 2
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(rated, client_for):
@@ -161,7 +161,10 @@ def test_read_only_users_get_403_on_every_form_and_nothing_changes(rated, person
         == 403
     )
 
-    assert IndicatorValue.objects.count() == 2 and Target.objects.count() == 1
+    assert (
+        IndicatorValue.objects.filter(indicator=rated).count() == 2
+        and Target.objects.filter(indicator=rated).count() == 1
+    )
     assert "Enter a value" not in text(client.get(rated.get_absolute_url()))
 
 
@@ -248,7 +251,7 @@ def test_bad_input_is_a_400_with_the_problem_named_and_the_input_kept(rated, off
     assert "“June” is not a valid period" in page
     assert "Enter the denominator too" in page
     assert 'value="27"' in page
-    assert IndicatorValue.objects.count() == 2
+    assert IndicatorValue.objects.filter(indicator=rated).count() == 2
 
 
 def test_an_upload_is_all_or_nothing_with_errors_by_line(rated, officer, client_for):
@@ -261,13 +264,13 @@ def test_an_upload_is_all_or_nothing_with_errors_by_line(rated, officer, client_
     page = text(response)
     assert "The file has 1 problem, listed below; nothing was saved." in page
     assert "line 3: value: The value must be a number, like 45.3; “abc” is not." in page
-    assert IndicatorValue.objects.count() == 2
+    assert IndicatorValue.objects.filter(indicator=rated).count() == 2
 
     good = SimpleUploadedFile("june.csv", b"period,value,numerator,denominator,note\n2024-06,60,,,\n2024-07,66,,,\n")
     response = client.post(reverse("kpis:values_upload", args=[rated.pk]), {"file": good})
 
     assert response.status_code == 302
-    assert IndicatorValue.objects.count() == 4
+    assert IndicatorValue.objects.filter(indicator=rated).count() == 4
     assert "values uploaded (2 new, 0 revised, 0 unchanged)" in text(client.get(rated.get_absolute_url()))
 
 

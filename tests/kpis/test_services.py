@@ -84,7 +84,7 @@ def test_a_context_measure_takes_no_target(make_indicator, officer):
     with pytest.raises(ValidationError, match="context measure"):
         target(plans, officer, value="7000")
 
-    assert not Target.objects.exists()
+    assert not Target.objects.filter(indicator=plans).exists()
 
 
 def test_setting_a_target_rates_the_values_already_entered_and_says_why(indicator, officer, administrator):
@@ -99,7 +99,7 @@ def test_setting_a_target_rates_the_values_already_entered_and_says_why(indicato
     assert latest.rating == Rating.WITHIN_TOLERANCE
     assert latest.history_user == administrator
     assert latest.history_change_reason == "Rated against the target for April 2024 to March 2025"
-    target_row = Target.objects.get()
+    target_row = Target.objects.get(indicator=indicator)
     assert target_row.set_by == administrator
     assert target_row.history.latest().history_change_reason == "Agreed by the board, March 2024"
 
@@ -113,8 +113,11 @@ def test_setting_the_same_periods_again_revises_the_target_and_re_rates(indicato
 
     value.refresh_from_db()
     assert value.rating == Rating.MET
-    assert Target.objects.count() == 1
-    assert [h.value for h in Target.objects.get().history.order_by("history_date")] == [Decimal("60"), Decimal("55")]
+    assert Target.objects.filter(indicator=indicator).count() == 1
+    assert [h.value for h in Target.objects.get(indicator=indicator).history.order_by("history_date")] == [
+        Decimal("60"),
+        Decimal("55"),
+    ]
 
 
 def test_an_overlapping_target_is_refused(indicator, officer):
@@ -126,7 +129,7 @@ def test_an_overlapping_target_is_refused(indicator, officer):
     assert (
         "overlap the target already set for April 2024 to March 2025" in refused.value.message_dict["first_period"][0]
     )
-    assert Target.objects.count() == 1
+    assert Target.objects.filter(indicator=indicator).count() == 1
 
 
 @pytest.mark.parametrize(
@@ -144,7 +147,7 @@ def test_bad_targets_are_refused_with_the_field_named(indicator, officer, fields
         target(indicator, officer, **fields)
 
     assert message in refused.value.message_dict[field][0]
-    assert not Target.objects.exists()
+    assert not Target.objects.filter(indicator=indicator).exists()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -175,7 +178,7 @@ def test_entering_a_period_again_revises_it_and_keeps_the_old_figure_in_the_hist
 
     record_value(indicator_id=indicator.pk, user=administrator, period="2024-03", value="42", note="Late returns added")
 
-    value = IndicatorValue.objects.get()
+    value = IndicatorValue.objects.get(indicator=indicator)
     assert value.value == Decimal("42") and value.entered_by == administrator
     history = list(value.history.order_by("history_date"))
     assert [h.value for h in history] == [Decimal("40"), Decimal("42")]
@@ -208,7 +211,7 @@ def test_bad_values_are_refused_with_the_field_named_and_nothing_saved(indicator
         record_value(indicator_id=indicator.pk, user=officer, **fields)
 
     assert message in refused.value.message_dict[field][0]
-    assert not IndicatorValue.objects.exists()
+    assert not IndicatorValue.objects.filter(indicator=indicator).exists()
 
 
 @pytest.mark.parametrize("persona", ["scrutiny_member", "partner_user", "other_officer", "outsider"])
@@ -220,7 +223,10 @@ def test_only_the_owning_organisation_and_administrators_enter_values(indicator,
     with pytest.raises(PermissionDenied):
         target(indicator, user)
 
-    assert not IndicatorValue.objects.exists() and not Target.objects.exists()
+    assert (
+        not IndicatorValue.objects.filter(indicator=indicator).exists()
+        and not Target.objects.filter(indicator=indicator).exists()
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -246,7 +252,7 @@ def test_an_upload_writes_every_line_rated_with_its_source(indicator, officer):
     )
 
     assert (result.created, result.updated) == (2, 1)
-    values = {v.period_start.month: v for v in IndicatorValue.objects.all()}
+    values = {v.period_start.month: v for v in IndicatorValue.objects.filter(indicator=indicator)}
     assert (values[4].value, values[4].rating) == (Decimal("58"), Rating.WITHIN_TOLERANCE)
     assert (values[5].value, values[5].numerator, values[5].rating) == (Decimal("57.5"), 46, Rating.WITHIN_TOLERANCE)
     assert values[6].rating == Rating.MET
@@ -277,7 +283,7 @@ def test_an_upload_with_bad_lines_writes_nothing_and_names_each_line(indicator, 
     assert problems[2].startswith("line 6: denominator: Enter the denominator too")
     assert problems[3] == "line 7: period 2024-06 is already on line 4"
     assert len(problems) == 4
-    assert [v.value for v in IndicatorValue.objects.all()] == [Decimal("30")]
+    assert [v.value for v in IndicatorValue.objects.filter(indicator=indicator)] == [Decimal("30")]
 
 
 @pytest.mark.parametrize(
@@ -297,14 +303,14 @@ def test_an_upload_with_a_bad_header_is_refused(indicator, officer, text, messag
         upload(indicator, officer, text)
 
     assert message in refused.value.problems[0]
-    assert not IndicatorValue.objects.exists()
+    assert not IndicatorValue.objects.filter(indicator=indicator).exists()
 
 
 def test_an_upload_from_a_read_only_user_is_refused(indicator, scrutiny_member):
     with pytest.raises(PermissionDenied):
         upload(indicator, scrutiny_member, "period,value\n2024-03,4\n")
 
-    assert not IndicatorValue.objects.exists()
+    assert not IndicatorValue.objects.filter(indicator=indicator).exists()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ def test_an_officer_records_a_rejection_with_reasons_after_the_error_summary(pag
     page.get_by_role("button", name="Save response").click()
     summary = page.locator(".govuk-error-summary")
     assert summary.get_by_text("Give the reasons for rejecting the recommendation.").is_visible()
-    assert not Response.objects.exists()
+    assert not Response.objects.filter(recommendation=recommendation).exists()
 
     summary.get_by_role("link", name="Give the reasons for rejecting the recommendation.").click()
     page.get_by_label("Reasons").fill("Members in task and finish groups would blur the political boundary.")
