@@ -116,6 +116,8 @@ def read_value_entry(
     note = (note or "").strip()
     if len(note) > NOTE_MAX_LENGTH:
         errors["note"] = f"The note must be {NOTE_MAX_LENGTH} characters or fewer."
+    elif "\x00" in note:  # A CSV cell can hold one; PostgreSQL cannot store it.
+        errors["note"] = "The note contains a null character, which cannot be saved. Remove it and try again."
     figure, top, bottom = numbers.get("value"), numbers.get("numerator"), numbers.get("denominator")
     if "numerator" not in errors and "denominator" not in errors:
         if (top is None) != (bottom is None):

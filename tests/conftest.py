@@ -19,6 +19,8 @@ from django.core.cache import cache
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import DatabaseError, connection
 from django.test import Client
+from hypothesis import HealthCheck, Phase
+from hypothesis import settings as hypothesis_settings
 
 from actions.models import Action, Objective, Plan, PriorityArea, Theme, Workstream
 from send_tracker.accounts.choices import OrganisationKind, Role
@@ -29,6 +31,18 @@ from tests.world import World, build_elsewhere
 # simultaneous partners of the concurrency test, whose connections would be reset before Django
 # saw them. Production runs gunicorn, whose backlog is 2048.
 ThreadedWSGIServer.request_queue_size = 128
+
+# The property-based tests of the write paths (tests/*/test_write_properties.py) drive the whole
+# request through PostgreSQL for each example: few examples, and no deadline on a busy machine.
+# Their fixtures build rows once per test, which each example then rolls back to.
+hypothesis_settings.register_profile(
+    "ci",
+    max_examples=30,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],  # no slow "explain" re-runs
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 CI = os.environ.get("CI", "").strip().lower() == "true"
 PASSWORD = "correct-horse-battery-staple"
