@@ -27,6 +27,7 @@ application (a restored backup, SQL by hand) is followed by `manage.py bump_data
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from collections.abc import Callable, Iterable
 from functools import cache as memoise
@@ -46,9 +47,29 @@ NOT_SHOWN = frozenset({"accounts.apikey"})
 SHARED_KEY = "freshness:v1:shared"
 PARTNERSHIP_KEY = "freshness:v1:partnership:{id}"
 
+logger = logging.getLogger(__name__)
+
 
 def _key(partnership_id: int | None) -> str:
     return SHARED_KEY if partnership_id is None else PARTNERSHIP_KEY.format(id=partnership_id)
+
+
+def cached(key: str) -> Any | None:
+    """What the cache holds under `key`; None when it holds nothing or does not answer. A cache
+    that does not answer costs a page its speed, never the page."""
+    try:
+        return cache.get(key)
+    except Exception:
+        logger.exception("The cache did not answer; the page is built uncached")
+        return None
+
+
+def keep(key: str, value: Any, seconds: int) -> None:
+    """Stores a built page's content, unless the cache does not answer."""
+    try:
+        cache.set(key, value, seconds)
+    except Exception:
+        logger.exception("The cache did not answer; the page was not stored")
 
 
 def _new_token() -> str:
@@ -71,7 +92,17 @@ def data_version(partnership_id: int) -> str:
 def bump(partnership_id: int | None) -> None:
     """Replaces a partnership's data version (None: the shared version) when the current
     transaction commits; at once outside one."""
-    transaction.on_commit(lambda: cache.set(_key(partnership_id), _new_token(), timeout=None))
+    transaction.on_commit(lambda: _replace(partnership_id))
+
+
+def _replace(partnership_id: int | None) -> None:
+    # A cache that does not answer must not turn a committed change into an error: the change
+    # stands and is logged. Content cached before it can then be served until it expires, which
+    # is why cached pages keep for minutes, not hours (see the dashboard's CONTENT_CACHE_SECONDS).
+    try:
+        cache.set(_key(partnership_id), _new_token(), timeout=None)
+    except Exception:
+        logger.exception("Could not replace the data version of partnership %s in the cache", partnership_id)
 
 
 def bump_many(partnership_ids: Iterable[int | None]) -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -27,6 +26,7 @@ from actions import reports as actions_reports
 from actions.models import Plan
 from kpis import reports as kpis_reports
 from recommendations import reports as recommendations_reports
+from send_tracker import freshness
 from send_tracker.accounts.models import Partnership
 
 PUBLIC_CACHE_SECONDS = 300
@@ -48,13 +48,13 @@ def _public_for_anonymous(request: HttpRequest, response: HttpResponse) -> HttpR
 
 @require_GET
 def public_index(request: HttpRequest) -> HttpResponse:
-    partnerships = cache.get(INDEX_CACHE_KEY)
+    partnerships = freshness.cached(INDEX_CACHE_KEY)
     if partnerships is None:
         partnerships = [
             {"slug": p.slug, "area_name": p.area_name}
             for p in Partnership.objects.filter(plans__is_public=True).distinct().order_by("name")
         ]
-        cache.set(INDEX_CACHE_KEY, partnerships, PUBLIC_CACHE_SECONDS)
+        freshness.keep(INDEX_CACHE_KEY, partnerships, PUBLIC_CACHE_SECONDS)
     if len(partnerships) == 1:
         return _public_for_anonymous(request, redirect("public_partnership", slug=partnerships[0]["slug"]))
     return _public_for_anonymous(request, render(request, "public/index.html", {"partnerships": partnerships}))
@@ -63,10 +63,10 @@ def public_index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def public_partnership(request: HttpRequest, slug: str) -> HttpResponse:
     key = PAGE_CACHE_KEY.format(slug=slug)
-    context = cache.get(key)
+    context = freshness.cached(key)
     if context is None:
         context = public_context(slug)
-        cache.set(key, context, PUBLIC_CACHE_SECONDS)
+        freshness.keep(key, context, PUBLIC_CACHE_SECONDS)
     return _public_for_anonymous(request, render(request, "public/partnership.html", context))
 
 
