@@ -21,7 +21,10 @@ def test_an_officer_adds_an_action_arising_on_the_meeting_page(page, history, of
     page.get_by_text("Add an action arising").click()
     page.get_by_label("What is to be done").fill("Report EHCP timeliness to every meeting.")
     page.get_by_label("Who will do it").fill("Head of SEND")
-    page.get_by_label("Due date").fill("22/5/2024")
+    due = page.get_by_role("group", name="Due date")
+    due.get_by_label("Day").fill("22")
+    due.get_by_label("Month").fill("5")
+    due.get_by_label("Year").fill("2024")
     page.get_by_role("button", name="Add action arising").click()
 
     page.wait_for_url(f"**{meeting.get_absolute_url()}#actions-arising")
