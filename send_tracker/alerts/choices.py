@@ -2,8 +2,8 @@ from django.db import models
 
 
 class AlertKind(models.TextChoices):
-    """What an alert is about. Each kind is raised by one source in send_tracker.alerts.sources, and
-    each person chooses per kind whether it is emailed at once, in a daily digest, or not at all."""
+    """What an alert is about. Each kind is raised by one source in an app's alerts.py, and each
+    person chooses per kind whether it is emailed at once, in a daily digest, or not at all."""
 
     ACTION_DUE_14 = "action_due_14", "Plan action due within 14 days"
     ACTION_DUE_7 = "action_due_7", "Plan action due within 7 days"
