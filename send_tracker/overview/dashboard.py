@@ -54,6 +54,7 @@ SECTIONS = (
 def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     partnerships = access.partnership_ids_for(request.user)
+    content: str
     if partnerships is None or len(partnerships) != 1:
         content = dashboard_content(request, today)
     else:
