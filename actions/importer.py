@@ -5,8 +5,10 @@ is a committee report with the PAP table pasted in: tab-separated, its header `P
 Theme, Project(s), Comment, Date, BRAG` repeated on every page, with the priority areas and Areas
 for Improvement as bullets above it and the quarterly transformation roadmap below it. The table
 is messy, as real ones are: target dates like `Apr 24`, `Sept 24`, `TBC` and `On go`; refs written
-`2B:1` beside `2A1`; themes abbreviated (`Right Support Right Provis'n`). Everything published is
-kept as printed beside a clean form.
+`2B:1` beside `2A1`; themes abbreviated (`Right Support Right Provis'n`), named through the
+partnership's aliases file (`PlanAliases`; Oxfordshire's is
+send_tracker/sample_data/oxfordshire/plan_aliases.toml). Everything published is kept as printed
+beside a clean form.
 
 Two steps, so that a file with one bad row writes nothing:
 
@@ -21,7 +23,9 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
+import tomllib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models, transaction
@@ -60,49 +64,6 @@ MONTHS: dict[str, int] = {
 }  # fmt: skip
 TBC_WORDS = frozenset({"tbc", "to be confirmed"})
 ONGOING_WORDS = frozenset({"on go", "ongoing", "on-going", "on going"})
-
-# The published Theme cells and the programme themes they mean, keyed by the cell in lower case
-# with its spaces normalised. "Right Support" alone is the short form of "Right Support, Right
-# Time": the two actions printed that way (2B:1 and 4D1) are both Graduated Approach work, which
-# is the Right Support, Right Time theme. "Right Support Cross-cutting" (4A1) names two themes.
-# A cell not listed here is taken as a new theme of that name.
-THEME_ALIASES: dict[str, tuple[str, ...]] = {
-    "cross-cutting": ("Cross-cutting",),
-    "right support, right time": ("Right Support, Right Time",),
-    "right support right time": ("Right Support, Right Time",),
-    "right support": ("Right Support, Right Time",),
-    "right plan": ("Right Plan",),
-    "all themes": ("All themes",),
-    "workforce, od & culture": ("Workforce, OD & Culture",),
-    "right support, right provision": ("Right Support, Right Provision",),
-    "right support right provision": ("Right Support, Right Provision",),
-    "right support right provis'n": ("Right Support, Right Provision",),
-    "right support provision": ("Right Support, Right Provision",),
-    "right support cross-cutting": ("Right Support, Right Time", "Cross-cutting"),
-}
-
-# The published Project(s) cells and the programme workstreams they name, keyed the same way.
-# "n/a" means the action sits in no single workstream; "Combination" is kept as the programme's
-# own name for work spread across several.
-WORKSTREAM_ALIASES: dict[str, tuple[str, ...]] = {
-    "voice, views & co-pro": ("Voice, Views & Co-pro",),
-    "data, insights & dashboards": ("Data, Insights & Dashboards",),
-    "comms & engagement": ("Comms & Engagement",),
-    "governance": ("Governance",),
-    "graduated approach": ("Graduated Approach",),
-    "ehcp improvement": ("EHCP Improvement",),
-    "maqa framework": ("MAQA Framework",),
-    "maqa framework ehcp improvement": ("MAQA Framework", "EHCP Improvement"),
-    "commission'g": ("Commissioning",),
-    "commissioning": ("Commissioning",),
-    "combination": ("Combination",),
-    "specialist service path": ("Specialist Service Pathway",),
-    "specialist service pathway": ("Specialist Service Pathway",),
-    "strategy & leadership": ("Strategy & Leadership",),
-    "sufficiency": ("Sufficiency",),
-    "strategy": ("Strategy",),
-    "n/a": (),
-}
 
 # The BRAG cell: the DfE's five words, or their initials as a board's RAG column prints them.
 BRAG_WORDS: dict[str, Brag] = {
@@ -272,23 +233,61 @@ def parse_due_date(text: str) -> tuple[datetime.date | None, DueDateKind]:
     return datetime.date(year, month, calendar.monthrange(year, month)[1]), DueDateKind.DATE
 
 
-def theme_names(cell: str) -> tuple[str, ...]:
-    """The programme themes a published Theme cell names (see THEME_ALIASES)."""
-    return _names(cell, THEME_ALIASES)
+@dataclass(frozen=True)
+class PlanAliases:
+    """How a partnership's published plan abbreviates its programme themes (the Theme column) and
+    workstreams (the Project(s) column): each cell, keyed as `_alias_key` makes it, and the names
+    it means. A cell not listed is a new theme or workstream of that name."""
+
+    themes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    workstreams: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def theme_names(self, cell: str) -> tuple[str, ...]:
+        """The programme themes a published Theme cell names."""
+        return self._names(cell, self.themes)
+
+    def workstream_names(self, cell: str) -> tuple[str, ...]:
+        """The programme workstreams a published Project(s) cell names."""
+        return self._names(cell, self.workstreams)
+
+    @staticmethod
+    def _names(cell: str, aliases: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+        key = _alias_key(cell)
+        if not key:
+            return ()
+        if key in aliases:
+            return aliases[key]
+        return (_clean(cell),)
 
 
-def workstream_names(cell: str) -> tuple[str, ...]:
-    """The programme workstreams a published Project(s) cell names (see WORKSTREAM_ALIASES)."""
-    return _names(cell, WORKSTREAM_ALIASES)
+NO_ALIASES = PlanAliases()
 
 
-def _names(cell: str, aliases: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
-    key = _alias_key(cell)
-    if not key:
-        return ()
-    if key in aliases:
-        return aliases[key]
-    return (_clean(cell),)
+def read_aliases(path: Path) -> PlanAliases:
+    """A partnership's aliases file (TOML: a `[themes]` and a `[workstreams]` table, each mapping a
+    cell as published to the list of names it means). Raises ValueError naming the file and key of
+    anything it cannot read."""
+    try:
+        with path.open("rb") as file:
+            tables = tomllib.load(file)
+    except FileNotFoundError:
+        raise ValueError(f"{path}: no such file") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"{path.name}: not valid TOML: {error}") from None
+    unknown = sorted(set(tables) - {"themes", "workstreams"})
+    if unknown:
+        raise ValueError(f"{path.name}: unknown table {', '.join(repr(key) for key in unknown)}")
+    read: dict[str, dict[str, tuple[str, ...]]] = {}
+    for table in ("themes", "workstreams"):
+        cells = tables.get(table, {})
+        if not isinstance(cells, dict):
+            raise ValueError(f"{path.name}: '{table}' must be a table")
+        read[table] = {}
+        for cell, names in cells.items():
+            if not isinstance(names, list) or not all(isinstance(name, str) and name.strip() for name in names):
+                raise ValueError(f"{path.name} [{table}] {cell!r}: must be a list of names, not {names!r}")
+            read[table][_alias_key(cell)] = tuple(_clean(name) for name in names)
+    return PlanAliases(themes=read["themes"], workstreams=read["workstreams"])
 
 
 def parse_brag(cell: str) -> Brag | None:
@@ -322,10 +321,11 @@ def priority_area_title(bullet_text: str) -> str:
 # The file
 
 
-def parse_plan_table(text: str) -> ParsedPlan:
+def parse_plan_table(text: str, aliases: PlanAliases = NO_ALIASES) -> ParsedPlan:
     """Reads a published Priority Action Plan: the table, the priority areas, the Areas for
-    Improvement and the roadmap. Raises PlanImportError listing every problem found."""
-    return _PlanReader().read(text)
+    Improvement and the roadmap, naming themes and workstreams through `aliases`. Raises
+    PlanImportError listing every problem found."""
+    return _PlanReader(aliases).read(text)
 
 
 class _PlanReader:
@@ -333,7 +333,8 @@ class _PlanReader:
     first line of prose after its first row (page furniture between the header and the first row
     is skipped); the roadmap starts at its heading and runs to the next appendix or table."""
 
-    def __init__(self) -> None:
+    def __init__(self, aliases: PlanAliases) -> None:
+        self.aliases = aliases
         self.parsed = ParsedPlan()
         self.problems: list[ImportProblem] = []
         self.mode = "prose"  # "prose", "table" or "roadmap"
@@ -564,9 +565,9 @@ class _PlanReader:
                 objective_code=objective_code,
                 description=description,
                 themes_text=themes_text,
-                themes=theme_names(themes_text),
+                themes=self.aliases.theme_names(themes_text),
                 workstreams_text=workstreams_text,
-                workstreams=workstream_names(workstreams_text),
+                workstreams=self.aliases.workstream_names(workstreams_text),
                 comment=comment,
                 due_date=due_date,
                 due_date_kind=due_date_kind,

@@ -284,6 +284,12 @@ def replace(path: Path, old: str, new: str) -> None:
             "'refused'",
         ),
         (
+            "plan_aliases.toml",
+            '"n/a" = []',
+            '"n/a" = "none"',
+            "partnership.toml [plan]: 'aliases': plan_aliases.toml [workstreams] 'n/a': must be a list of names",
+        ),
+        (
             "demo_meetings.toml",
             "date = 2024-02-21",
             'date = "21 February 2024"',

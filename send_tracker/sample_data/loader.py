@@ -40,7 +40,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from actions.choices import EVIDENCE_REQUIRED, Brag, PlanKind
-from actions.importer import ImportResult, import_plan, parse_plan_table
+from actions.importer import NO_ALIASES, ImportResult, PlanAliases, import_plan, parse_plan_table, read_aliases
 from actions.models import Action, Plan, PriorityArea, RatingUpdate
 from actions.services import Evidence, write_rating
 from governance.choices import AgendaPurpose, BoardKind, EventKind, MeetingStatus, MemberRole
@@ -137,6 +137,7 @@ class PlanSpec:
     approved_date: datetime.date | None
     is_current: bool
     is_public: bool
+    aliases: PlanAliases
 
 
 @dataclass(frozen=True)
@@ -375,6 +376,7 @@ def read_case(directory: Path) -> Case:
         approved_date=plan_entry.day("approved_date", None),
         is_current=plan_entry.flag("is_current", True),
         is_public=plan_entry.flag("is_public", False),
+        aliases=_plan_aliases(directory, plan_entry),
     )
     plan_entry.done()
     owners = top.table("owners")
@@ -861,8 +863,19 @@ def load_plan(case: Case, partnership: Partnership) -> tuple[Plan, ImportResult]
             is_public=spec.is_public,
         )
         _new(plan, "partnership.toml [plan]")
-    parsed = parse_plan_table(spec.paper.read_text(encoding="utf-8"))
+    parsed = parse_plan_table(spec.paper.read_text(encoding="utf-8"), spec.aliases)
     return plan, import_plan(plan=plan, parsed=parsed)
+
+
+def _plan_aliases(directory: Path, plan_entry: Entry) -> PlanAliases:
+    """The aliases file the plan names: how its published table abbreviates themes and projects."""
+    name = plan_entry.text("aliases", "")
+    if not name:
+        return NO_ALIASES
+    try:
+        return read_aliases(directory / name)
+    except ValueError as error:
+        raise plan_entry.error(f"'aliases': {error}") from None
 
 
 def assign_owners(case: Case, plan: Plan, organisations: dict[str, Organisation]) -> int:

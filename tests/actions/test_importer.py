@@ -22,9 +22,9 @@ from actions.importer import (
     parse_due_date,
     parse_plan_table,
     priority_area_title,
-    theme_names,
-    workstream_names,
+    read_aliases,
 )
+from actions.management.commands.import_pap import OXFORDSHIRE_ALIASES
 from actions.models import (
     Action,
     AreaForImprovement,
@@ -42,6 +42,7 @@ from send_tracker.accounts.models import Organisation, Partnership, User
 
 SEED = Path(settings.BASE_DIR) / "send_tracker" / "seed_data" / "2024-05-20-eyp-scrutiny-pap-update.txt"
 SEED_TEXT = SEED.read_text(encoding="utf-8")
+ALIASES = read_aliases(OXFORDSHIRE_ALIASES)
 HEADER = "PAP Ref\tObjective\tTheme\tProject(s)\tComment\tDate\tBRAG"
 
 # Every action of the published plan: the ref as printed, and as stored.
@@ -74,7 +75,7 @@ def oxfordshire(db: None) -> Partnership:
 
 @pytest.fixture
 def seed_plan() -> dict[str, object]:
-    return {action.published_ref: action for action in parse_plan_table(SEED_TEXT).actions}
+    return {action.published_ref: action for action in parse_plan_table(SEED_TEXT, ALIASES).actions}
 
 
 def counts() -> dict[str, int]:
@@ -117,7 +118,7 @@ def problems_in(text: str) -> list[ImportProblem]:
 
 
 def test_the_real_plan_has_34_actions_under_13_objectives():
-    parsed = parse_plan_table(SEED_TEXT)
+    parsed = parse_plan_table(SEED_TEXT, ALIASES)
 
     assert len(parsed.actions) == 34
     assert [objective.code for objective in parsed.objectives] == [
@@ -128,7 +129,7 @@ def test_the_real_plan_has_34_actions_under_13_objectives():
 
 
 def test_the_five_priority_areas_get_short_titles_from_their_bold_words():
-    parsed = parse_plan_table(SEED_TEXT)
+    parsed = parse_plan_table(SEED_TEXT, ALIASES)
 
     assert {area.number: area.title for area in parsed.priority_areas} == {
         1: "Voice and views",
@@ -143,14 +144,14 @@ def test_the_five_priority_areas_get_short_titles_from_their_bold_words():
 
 
 def test_the_four_areas_for_improvement_are_read():
-    parsed = parse_plan_table(SEED_TEXT)
+    parsed = parse_plan_table(SEED_TEXT, ALIASES)
 
     assert [afi.number for afi in parsed.areas_for_improvement] == [1, 2, 3, 4]
     assert parsed.areas_for_improvement[3].text.startswith("Address the long waiting times for CYP")
 
 
 def test_the_roadmap_milestones_fall_in_six_quarters():
-    parsed = parse_plan_table(SEED_TEXT)
+    parsed = parse_plan_table(SEED_TEXT, ALIASES)
 
     per_quarter = Counter(milestone.quarter_start for milestone in parsed.milestones)
     assert per_quarter == {
@@ -229,12 +230,12 @@ def test_themes_and_projects_are_split_into_the_programmes_names(seed_plan):
     ],
 )
 def test_theme_cells_with_curly_quotes_or_unknown_names(cell, names):
-    assert theme_names(cell) == names
+    assert ALIASES.theme_names(cell) == names
 
 
 def test_an_unknown_project_is_a_new_workstream_not_an_error():
-    assert workstream_names("Post 16  pathways") == ("Post 16 pathways",)
-    assert workstream_names("N/A") == ()
+    assert ALIASES.workstream_names("Post 16  pathways") == ("Post 16 pathways",)
+    assert ALIASES.workstream_names("N/A") == ()
 
 
 @pytest.mark.parametrize(
@@ -413,6 +414,21 @@ def test_import_pap_loads_the_real_plan_into_the_partnerships_current_pap(oxford
 
 
 @pytest.mark.django_db
+def test_import_pap_names_themes_through_the_aliases_file_it_is_given(oxfordshire, tmp_path):
+    aliases = write(tmp_path, '[themes]\n"Right  Support" = ["Graduated approach"]\n', "aliases.toml")
+    bad = write(tmp_path, '[themes]\n"right support" = "Graduated approach"\n', "bad.toml")
+
+    with pytest.raises(CommandError, match=r"bad.toml \[themes\] 'right support': must be a list of names"):
+        import_file(SEED, "--aliases", str(bad))
+    assert not Action.objects.filter(plan__partnership=oxfordshire).exists()
+    import_file(SEED, "--aliases", str(aliases))
+
+    themes = dict(Action.objects.filter(plan__partnership=oxfordshire).values_list("ref", "themes__name"))
+    assert themes["4D1"] == "Graduated approach"
+    assert themes["4C1"] == "Right Support Provision"  # not in this file: the cell as published
+
+
+@pytest.mark.django_db
 def test_importing_the_same_file_twice_writes_nothing_the_second_time(oxfordshire):
     import_file(SEED)
     before = counts()
@@ -502,7 +518,7 @@ def test_a_failure_while_writing_rolls_everything_back(oxfordshire, monkeypatch)
     # Milestones are written last: everything before them must be undone.
     monkeypatch.setattr(RoadmapMilestone.objects, "create", fail)
     with pytest.raises(RuntimeError):
-        import_plan(plan=plan, parsed=parse_plan_table(SEED_TEXT))
+        import_plan(plan=plan, parsed=parse_plan_table(SEED_TEXT, ALIASES))
 
     assert counts() == before
 

@@ -5,15 +5,26 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from actions.choices import PlanKind
-from actions.importer import PlanImportError, import_plan, parse_plan_table, plural
+from actions.importer import (
+    NO_ALIASES,
+    PlanAliases,
+    PlanImportError,
+    import_plan,
+    parse_plan_table,
+    plural,
+    read_aliases,
+)
 from actions.models import Plan
 from send_tracker.accounts.models import Partnership
 
 DEFAULT_PLAN_TITLE = "Priority Action Plan"
+# Oxfordshire's published plan abbreviates its themes and projects; its aliases are sample data.
+OXFORDSHIRE_ALIASES = Path(settings.BASE_DIR) / "send_tracker" / "sample_data" / "oxfordshire" / "plan_aliases.toml"
 
 
 class Command(BaseCommand):
@@ -33,6 +44,13 @@ class Command(BaseCommand):
             help="The plan to import into, created if missing (default: the partnership's current Priority Action "
             f"Plan, or a new one called {DEFAULT_PLAN_TITLE!r}).",
         )
+        parser.add_argument(
+            "--aliases",
+            type=Path,
+            help="A TOML file naming the themes and projects the plan abbreviates (default: Oxfordshire's, "
+            "send_tracker/sample_data/oxfordshire/plan_aliases.toml, when importing into 'oxfordshire'; "
+            "none for any other partnership).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["path"])
@@ -43,8 +61,9 @@ class Command(BaseCommand):
                 f"there is no partnership {options['partnership']!r}: create it in the admin first, or for "
                 "Oxfordshire run `python manage.py load_oxfordshire`"
             )
+        aliases = plan_aliases(options["aliases"], partnership)
         try:
-            parsed = parse_plan_table(text)
+            parsed = parse_plan_table(text, aliases)
         except PlanImportError as error:
             for problem in error.problems:
                 where = f"{path}:{problem.line_number}" if problem.line_number else str(path)
@@ -76,6 +95,18 @@ def read_plan_file(path: Path) -> str:
             f"{path}: not a UTF-8 text file (byte {error.start + 1} cannot be read); save the table as "
             "UTF-8 text, not as a Word or Excel file"
         ) from None
+
+
+def plan_aliases(path: Path | None, partnership: Partnership) -> PlanAliases:
+    """The aliases file named, else Oxfordshire's for Oxfordshire's partnership, else none."""
+    if path is None:
+        if partnership.slug != "oxfordshire":
+            return NO_ALIASES
+        path = OXFORDSHIRE_ALIASES
+    try:
+        return read_aliases(path)
+    except ValueError as error:
+        raise CommandError(str(error)) from None
 
 
 def target_plan(partnership: Partnership, title: str | None) -> Plan:
