@@ -4,7 +4,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from kpis.models import Indicator
 from recommendations.models import Recommendation
+from send_tracker.forms import after_stale_edit, submitted
 from send_tracker.numbers import whole_number
 
 from . import access
@@ -138,36 +138,32 @@ def rate_action(request: HttpRequest, action_id: int) -> HttpResponse:
     stale: StaleEditError | None = None
     if request.method == "POST":
         form = RatingUpdateForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                record_rating_update(
+        try:
+            saved = submitted(
+                request,
+                form,
+                lambda data: record_rating_update(
                     action_id=action.pk,
                     user=request.user,
-                    brag=form.cleaned_data["brag"],
-                    commentary=form.cleaned_data["commentary"],
-                    based_on_version=form.cleaned_data["version"],
+                    brag=data["brag"],
+                    commentary=data["commentary"],
+                    based_on_version=data["version"],
                     evidence=form.evidence(),
-                    commentary_is_public=form.cleaned_data["commentary_is_public"],
-                )
-            except StaleEditError as exc:
-                stale = exc
-                action = exc.action
-                # The editor's text stays in the form; the version moves on, so a second submit
-                # is a decision made having seen the other change.
-                data = request.POST.copy()
-                data["version"] = str(action.version)
-                form = RatingUpdateForm(data)
-                form.is_valid()
-                form.add_error(
-                    None,
-                    "Someone else updated this action while you were editing it. Your update has not been "
-                    "saved. Check their changes below; submit again to save yours on top of them.",
-                )
-            except ValidationError as exc:
-                for field, field_messages in exc.message_dict.items():
-                    for message in field_messages:
-                        form.add_error(field if field in form.fields else None, message)
-            else:
+                    commentary_is_public=data["commentary_is_public"],
+                ),
+            )
+        except StaleEditError as exc:
+            stale = exc
+            action = exc.action
+            form = after_stale_edit(
+                RatingUpdateForm,
+                request.POST,
+                action.version,
+                "Someone else updated this action while you were editing it. Your update has not been "
+                "saved. Check their changes below; submit again to save yours on top of them.",
+            )
+        else:
+            if saved:
                 messages.success(request, f"Rating for {action.published_ref} saved.")
                 return redirect(action)
     else:

@@ -5,7 +5,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Min, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from actions import access as action_access
 from actions.models import Plan
 from send_tracker.accounts.models import Organisation
-from send_tracker.forms import add_service_errors
+from send_tracker.forms import after_stale_edit, submitted
 
 from . import access, packs
 from .as_it_stood import plan_as_it_stood, read_meeting, risks_as_they_stood
@@ -102,27 +101,23 @@ def board_detail(request: HttpRequest, board_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_new(request: HttpRequest, board_id: int) -> HttpResponse:
     board = access.board_for_change(request.user, board_id)
-    if request.method == "POST":
-        form = MeetingForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                meeting = create_meeting(
-                    board_id=board.pk,
-                    user=request.user,
-                    date=data["date"],
-                    papers_deadline=data["papers_deadline"],
-                    status=data["status"],
-                    title=data["title"],
-                    location=data["location"],
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, f"Meeting of {meeting.date_label} added.")
-                return redirect(meeting)
-    else:
-        form = MeetingForm()
+    form = MeetingForm(request.POST if request.method == "POST" else None)
+    meeting = submitted(
+        request,
+        form,
+        lambda data: create_meeting(
+            board_id=board.pk,
+            user=request.user,
+            date=data["date"],
+            papers_deadline=data["papers_deadline"],
+            status=data["status"],
+            title=data["title"],
+            location=data["location"],
+        ),
+    )
+    if meeting:
+        messages.success(request, f"Meeting of {meeting.date_label} added.")
+        return redirect(meeting)
     return _form_page(
         request,
         form,
@@ -261,25 +256,24 @@ def agenda_item_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access.meeting_for_change(request.user, meeting_id)
     plan = meeting.reviewed_plan()
     form = AgendaItemForm(request.POST or None, meeting=meeting, plan=plan, prefix="agenda")
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            item = add_agenda_item(
-                meeting_id=meeting.pk,
-                user=request.user,
-                title=data["title"],
-                purpose=data["purpose"],
-                presenter=data["presenter"],
-                summary=data["summary"],
-                action_id=data["action"],
-                risk_id=data["risk"],
-                indicator_id=data["indicator"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Item {item.number}, {item.title}, added to the agenda.")
-            return redirect(f"{meeting.get_absolute_url()}#agenda")
+    item = submitted(
+        request,
+        form,
+        lambda data: add_agenda_item(
+            meeting_id=meeting.pk,
+            user=request.user,
+            title=data["title"],
+            purpose=data["purpose"],
+            presenter=data["presenter"],
+            summary=data["summary"],
+            action_id=data["action"],
+            risk_id=data["risk"],
+            indicator_id=data["indicator"],
+        ),
+    )
+    if item:
+        messages.success(request, f"Item {item.number}, {item.title}, added to the agenda.")
+        return redirect(f"{meeting.get_absolute_url()}#agenda")
     return _meeting_form_page(request, meeting, form, "Add an agenda item", "Add item")
 
 
@@ -300,19 +294,16 @@ def _meeting_form_page(request: HttpRequest, meeting: Meeting, form: Any, title:
 def decision_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access.meeting_for_change(request.user, meeting_id)
     form = DecisionForm(request.POST or None, meeting=meeting, prefix="decision")
-    if request.method == "POST" and form.is_valid():
-        try:
-            decision = record_decision(
-                meeting_id=meeting.pk,
-                user=request.user,
-                text=form.cleaned_data["text"],
-                agenda_item_id=form.cleaned_data["agenda_item"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Decision {decision.number} recorded.")
-            return redirect(f"{meeting.get_absolute_url()}#decisions")
+    decision = submitted(
+        request,
+        form,
+        lambda data: record_decision(
+            meeting_id=meeting.pk, user=request.user, text=data["text"], agenda_item_id=data["agenda_item"]
+        ),
+    )
+    if decision:
+        messages.success(request, f"Decision {decision.number} recorded.")
+        return redirect(f"{meeting.get_absolute_url()}#decisions")
     return _meeting_form_page(request, meeting, form, "Record a decision", "Record decision")
 
 
@@ -321,23 +312,22 @@ def decision_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def action_arising_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access.meeting_for_change(request.user, meeting_id)
     form = ActionArisingForm(request.POST or None, meeting=meeting, prefix="arising")
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            add_action_arising(
-                meeting_id=meeting.pk,
-                user=request.user,
-                description=data["description"],
-                owner_name=data["owner_name"],
-                owner_organisation_id=data["owner_organisation"],
-                due_date=data["due_date"],
-                agenda_item_id=data["agenda_item"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Action arising recorded for {data['owner_name']}.")
-            return redirect(f"{meeting.get_absolute_url()}#actions-arising")
+    arising = submitted(
+        request,
+        form,
+        lambda data: add_action_arising(
+            meeting_id=meeting.pk,
+            user=request.user,
+            description=data["description"],
+            owner_name=data["owner_name"],
+            owner_organisation_id=data["owner_organisation"],
+            due_date=data["due_date"],
+            agenda_item_id=data["agenda_item"],
+        ),
+    )
+    if arising:
+        messages.success(request, f"Action arising recorded for {arising.owner_name}.")
+        return redirect(f"{meeting.get_absolute_url()}#actions-arising")
     return _meeting_form_page(request, meeting, form, "Add an action arising", "Add action arising")
 
 
@@ -347,19 +337,16 @@ def action_arising_done(request: HttpRequest, meeting_id: int, action_arising_id
     arising = access.action_arising_for_change(request.user, meeting_id, action_arising_id)
     meeting = arising.meeting
     form = CompleteActionArisingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            complete_action_arising(
-                action_arising_id=arising.pk,
-                user=request.user,
-                done_on=form.cleaned_data["done_on"],
-                note=form.cleaned_data["done_note"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Marked done: {arising.description[:80]}")
-            return redirect(f"{meeting.get_absolute_url()}#actions-arising")
+    done = submitted(
+        request,
+        form,
+        lambda data: complete_action_arising(
+            action_arising_id=arising.pk, user=request.user, done_on=data["done_on"], note=data["done_note"]
+        ),
+    )
+    if done:
+        messages.success(request, f"Marked done: {arising.description[:80]}")
+        return redirect(f"{meeting.get_absolute_url()}#actions-arising")
     return _form_page(
         request,
         form,
@@ -476,10 +463,11 @@ def risk_rescore(request: HttpRequest, risk_id: int) -> HttpResponse:
     if request.method == "POST":
         form = RiskRescoreForm(request.POST, risk=risk)
         status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                review = rescore_risk(
+        try:
+            review = submitted(
+                request,
+                form,
+                lambda data: rescore_risk(
                     risk_id=risk.pk,
                     user=request.user,
                     scores=Scores(
@@ -490,21 +478,20 @@ def risk_rescore(request: HttpRequest, risk_id: int) -> HttpResponse:
                     next_review_date=data["next_review_date"],
                     mitigations=data["mitigations"],
                     meeting_id=data["meeting"],
-                )
-            except StaleRiskError as exc:
-                status = 409
-                data_copy = request.POST.copy()
-                data_copy["version"] = str(exc.risk.version)
-                form = RiskRescoreForm(data_copy, risk=exc.risk)
-                form.is_valid()
-                form.add_error(
-                    None,
-                    "Someone else re-scored this risk while you were editing it. Your scores have not been saved. "
-                    "Check the risk's history, then submit again to save yours on top of theirs.",
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
+                ),
+            )
+        except StaleRiskError as exc:
+            status = 409
+            form = after_stale_edit(
+                RiskRescoreForm,
+                request.POST,
+                exc.risk.version,
+                "Someone else re-scored this risk while you were editing it. Your scores have not been saved. "
+                "Check the risk's history, then submit again to save yours on top of theirs.",
+                risk=exc.risk,
+            )
+        else:
+            if review:
                 messages.success(
                     request,
                     f"{risk.reference} re-scored: {review.score_after} after mitigation ({review.get_trend_display()}).",

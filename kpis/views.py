@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from send_tracker.accounts.access import partnership_of
-from send_tracker.forms import add_service_errors
+from send_tracker.forms import submitted
 from send_tracker.spreadsheets import write_csv
 
 from . import access
@@ -219,25 +218,24 @@ def value_new(request: HttpRequest, indicator_id: int) -> HttpResponse:
     indicator = access.indicator_for_change(request.user, indicator_id)
     if request.method == "POST":
         form = ValueForm(request.POST, indicator=indicator)
-        if form.is_valid():
-            try:
-                value = record_value(
-                    indicator_id=indicator.pk,
-                    user=request.user,
-                    period=form.cleaned_data["period"],
-                    value=form.cleaned_data["value"],
-                    numerator=form.cleaned_data["numerator"],
-                    denominator=form.cleaned_data["denominator"],
-                    note=form.cleaned_data["note"],
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    f"{indicator.name}: {value.period.label} saved as {value.formatted} ({value.rating_label}).",
-                )
-                return redirect(indicator)
+        value = submitted(
+            request,
+            form,
+            lambda data: record_value(
+                indicator_id=indicator.pk,
+                user=request.user,
+                period=data["period"],
+                value=data["value"],
+                numerator=data["numerator"],
+                denominator=data["denominator"],
+                note=data["note"],
+            ),
+        )
+        if value:
+            messages.success(
+                request, f"{indicator.name}: {value.period.label} saved as {value.formatted} ({value.rating_label})."
+            )
+            return redirect(indicator)
     else:
         latest = indicator.values.order_by("-period_start").first()
         form = ValueForm(indicator=indicator, initial={"period": following(latest.period).key} if latest else None)
@@ -293,29 +291,25 @@ def values_upload(request: HttpRequest, indicator_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def target_new(request: HttpRequest, indicator_id: int) -> HttpResponse:
     indicator = access.indicator_for_change(request.user, indicator_id)
-    if request.method == "POST":
-        form = TargetForm(request.POST, indicator=indicator)
-        if form.is_valid():
-            try:
-                target = set_target(
-                    indicator_id=indicator.pk,
-                    user=request.user,
-                    first_period=form.cleaned_data["first_period"],
-                    last_period=form.cleaned_data["last_period"],
-                    value=form.cleaned_data["value"],
-                    tolerance=form.cleaned_data["tolerance"],
-                    note=form.cleaned_data["note"],
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    f"{indicator.name}: target of {indicator.format(target.value)} set for {target.periods_label}.",
-                )
-                return redirect(indicator)
-    else:
-        form = TargetForm(indicator=indicator)
+    form = TargetForm(request.POST if request.method == "POST" else None, indicator=indicator)
+    target = submitted(
+        request,
+        form,
+        lambda data: set_target(
+            indicator_id=indicator.pk,
+            user=request.user,
+            first_period=data["first_period"],
+            last_period=data["last_period"],
+            value=data["value"],
+            tolerance=data["tolerance"],
+            note=data["note"],
+        ),
+    )
+    if target:
+        messages.success(
+            request, f"{indicator.name}: target of {indicator.format(target.value)} set for {target.periods_label}."
+        )
+        return redirect(indicator)
     return render(
         request,
         "kpis/target_form.html",

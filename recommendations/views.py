@@ -11,14 +11,13 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from send_tracker.forms import add_service_errors
+from send_tracker.forms import submitted
 
 from . import access, services
 from .choices import Status
@@ -141,25 +140,24 @@ def record_response(request: HttpRequest, recommendation_id: int) -> HttpRespons
     existing = recommendation.response_or_none
     if request.method == "POST":
         form = ResponseForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.record_response(
-                    recommendation_id=recommendation.pk,
-                    user=request.user,
-                    outcome=data["outcome"],
-                    proposed_action=data["proposed_action"],
-                    indicative_timescale=data["indicative_timescale"],
-                    reasons=data["reasons"],
-                    lead_cabinet_members=data["lead_cabinet_members"],
-                    given_on=data["given_on"],
-                    is_published=data["is_published"],
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, f"Response to {recommendation.reference} saved.")
-                return redirect(recommendation)
+        saved = submitted(
+            request,
+            form,
+            lambda data: services.record_response(
+                recommendation_id=recommendation.pk,
+                user=request.user,
+                outcome=data["outcome"],
+                proposed_action=data["proposed_action"],
+                indicative_timescale=data["indicative_timescale"],
+                reasons=data["reasons"],
+                lead_cabinet_members=data["lead_cabinet_members"],
+                given_on=data["given_on"],
+                is_published=data["is_published"],
+            ),
+        )
+        if saved:
+            messages.success(request, f"Response to {recommendation.reference} saved.")
+            return redirect(recommendation)
     else:
         initial: dict[str, object] = _date_initial("given_on", _today())
         if existing is not None:
@@ -192,22 +190,21 @@ def add_update(request: HttpRequest, recommendation_id: int) -> HttpResponse:
     recommendation = access.recommendation_for_change(request.user, recommendation_id)
     if request.method == "POST":
         form = UpdateForm(request.POST, recommendation=recommendation)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.add_implementation_update(
-                    recommendation_id=recommendation.pk,
-                    user=request.user,
-                    progress=data["progress"],
-                    reported_on=data["reported_on"],
-                    implemented=data["implemented"],
-                    action_ids=form.action_ids(),
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, f"Update to {recommendation.reference} saved.")
-                return redirect(recommendation)
+        saved = submitted(
+            request,
+            form,
+            lambda data: services.add_implementation_update(
+                recommendation_id=recommendation.pk,
+                user=request.user,
+                progress=data["progress"],
+                reported_on=data["reported_on"],
+                implemented=data["implemented"],
+                action_ids=form.action_ids(),
+            ),
+        )
+        if saved:
+            messages.success(request, f"Update to {recommendation.reference} saved.")
+            return redirect(recommendation)
     else:
         initial = {
             **_date_initial("reported_on", _today()),
@@ -226,20 +223,17 @@ def add_update(request: HttpRequest, recommendation_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def close(request: HttpRequest, recommendation_id: int) -> HttpResponse:
     recommendation = access.recommendation_for_change(request.user, recommendation_id)
-    if request.method == "POST":
-        form = CloseForm(request.POST)
-        if form.is_valid():
-            try:
-                services.close_recommendation(
-                    recommendation_id=recommendation.pk, user=request.user, reason=form.cleaned_data["reason"]
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, f"{recommendation.reference} closed.")
-                return redirect(recommendation)
-    else:
-        form = CloseForm()
+    form = CloseForm(request.POST if request.method == "POST" else None)
+    closed = submitted(
+        request,
+        form,
+        lambda data: services.close_recommendation(
+            recommendation_id=recommendation.pk, user=request.user, reason=data["reason"]
+        ),
+    )
+    if closed:
+        messages.success(request, f"{recommendation.reference} closed.")
+        return redirect(recommendation)
     return render(
         request,
         "recommendations/close_form.html",

@@ -1,5 +1,5 @@
-"""Form pieces every app uses: the one GOV.UK field layer, the date input, and how a service's
-ValidationError reaches a form.
+"""Form pieces every app uses: the one GOV.UK field layer, the date input, and how a posted form
+reaches its service and the service's ValidationError reaches the form (`submitted`).
 
 Every form field on a page is drawn by one template, templates/includes/field.html, through the
 `field` tag (`{% load govuk_forms %}{% field form.title %}`), which reads the bound field's widget:
@@ -11,10 +11,12 @@ what people type: "3" or "03" for a day or a month, "2025" or "25" for a year.""
 from __future__ import annotations
 
 import datetime
-from typing import Any, cast
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from django import forms, template
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, QueryDict
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
@@ -70,6 +72,39 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
                 form.add_error(None, message)
             elif not form.errors.get(field):
                 form.add_error(field, message)
+
+
+Saved = TypeVar("Saved")
+
+
+def submitted(request: HttpRequest, form: forms.Form, write: Callable[[dict[str, Any]], Saved]) -> Saved | None:
+    """What `write`, a call to a service, returns for a posted form's cleaned data; None when the
+    request is not a POST, the form is not valid, or the service refuses it with a ValidationError,
+    whose messages then go on the fields they name, for the page to be drawn again."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return write(form.cleaned_data)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+
+
+FormClass = TypeVar("FormClass", bound=forms.BaseForm)
+
+
+def after_stale_edit(
+    form_class: type[FormClass], posted: QueryDict, version: int, message: str, **kwargs: Any
+) -> FormClass:
+    """The form again after someone else saved first: the editor's text stays, the version moves on
+    to theirs, so that a second submit is a decision made having seen the other change; `message`
+    at the top says what happened."""
+    data = posted.copy()
+    data["version"] = str(version)
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    form.add_error(None, message)
+    return form
 
 
 # The bound field's widget (BoundField.widget_type) decides how the one field template draws it.
