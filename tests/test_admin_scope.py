@@ -411,6 +411,38 @@ def test_autocomplete_answers_only_the_partnerships_rows(
     assert "governance.AgendaItem.action" in answered
 
 
+def test_a_raw_id_box_sent_back_with_another_partnerships_id_does_not_name_that_row(
+    own: Rows, other: Rows, partnership_admin: User, client_for: Any
+) -> None:
+    # A meeting's agenda items take their action, risk and indicator as ids typed in a box, and
+    # Django's box names the row an id stands for: a form sent back with errors named any.
+    from governance.models import Meeting, Risk
+    from kpis.models import Indicator
+
+    meeting = own.of(Meeting)
+    theirs = {name: other.of(model) for name, model in (("action", Action), ("risk", Risk), ("indicator", Indicator))}
+    client = client_for(partnership_admin)
+    values = form_values(client.get(url(Meeting, "change", meeting.pk)))
+    row = int(values["agenda_items-TOTAL_FORMS"][0])
+    posted = {
+        **values,
+        "agenda_items-TOTAL_FORMS": [str(row + 1)],
+        f"agenda_items-{row}-meeting": [str(meeting.pk)],
+        f"agenda_items-{row}-number": ["9"],
+        f"agenda_items-{row}-title": ["Probe"],
+        **{f"agenda_items-{row}-{name}": [str(item.pk)] for name, item in theirs.items()},
+    }
+
+    response = client.post(url(Meeting, "change", meeting.pk), posted)
+
+    assert response.status_code == 200
+    assert response.text.count("Select a valid choice") == 3
+    for item in theirs.values():
+        assert url(type(item), "change", item.pk) not in response.text
+        assert str(item) not in response.text
+    assert not meeting.agenda_items.filter(title="Probe").exists()  # type: ignore[attr-defined]
+
+
 # ---------------------------------------------------------------------------------------------
 # People, shared data and the instance's machinery
 

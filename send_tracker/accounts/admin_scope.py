@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import (
@@ -123,7 +124,30 @@ class PartnershipChoicesMixin(_AdminBase):
         if isinstance(formfield, ModelChoiceField) and formfield.queryset is not None:
             path = partnership_path_of(db_field.related_model, self.admin_site)
             formfield.queryset = restrict(formfield.queryset, request.user, path)
+            raw = formfield.widget
+            if type(raw) is ForeignKeyRawIdWidget:
+                formfield.widget = ScopedRawIdWidget(raw.rel, raw.admin_site, formfield.queryset, raw.attrs, raw.db)
+                formfield.widget.is_required = raw.is_required
         return formfield
+
+
+class ScopedRawIdWidget(ForeignKeyRawIdWidget):
+    """A raw id box (`raw_id_fields`) that names, beside the id, only a row the select may offer:
+    Django's looks any id up, so a form sent back with another partnership's id named that row."""
+
+    def __init__(
+        self, rel: Any, admin_site: admin.AdminSite, rows: models.QuerySet[Any], attrs: Any = None, using: Any = None
+    ) -> None:
+        super().__init__(rel, admin_site, attrs, using)
+        self.rows = rows
+
+    def label_and_url_for_value(self, value: Any) -> tuple[str, str]:
+        key = self.rel.get_related_field().name
+        try:
+            offered = self.rows.filter(**{key: value}).exists()
+        except (ValueError, ValidationError):
+            offered = False
+        return super().label_and_url_for_value(value) if offered else ("", "")
 
 
 class PartnershipScopedMixin(PartnershipChoicesMixin):
