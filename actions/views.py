@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from kpis.models import Indicator
 from recommendations.models import Recommendation
-from send_tracker.forms import after_stale_edit, submitted
+from send_tracker.forms import after_stale_edit, form_page, submitted
 from send_tracker.numbers import whole_number
 
 from . import access
@@ -168,18 +168,17 @@ def rate_action(request: HttpRequest, action_id: int) -> HttpResponse:
                 return redirect(action)
     else:
         form = RatingUpdateForm(initial={"version": action.version, "brag": action.brag})
-    status = 409 if stale else (400 if request.method == "POST" else 200)
-    return render(
+    return form_page(
         request,
         "actions/rate_action.html",
-        {
-            "action": action,
-            "form": form,
-            "rating_options": RatingUpdateForm.rating_options(),
-            "stale": stale,
-            "stale_changes": stale.changes_since if stale else [],
-        },
-        status=status,
+        form,
+        back_url=action.get_absolute_url(),
+        back_label=f"Back to action {action.published_ref}",
+        status=409 if stale else None,
+        action=action,
+        rating_options=RatingUpdateForm.rating_options(),
+        stale=stale,
+        stale_changes=stale.changes_since if stale else [],
     )
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from actions import access as action_access
 from actions.models import Plan
 from send_tracker.accounts.models import Organisation
-from send_tracker.forms import after_stale_edit, submitted
+from send_tracker.forms import after_stale_edit, form_page, submitted
 
 from . import access, packs
 from .as_it_stood import plan_as_it_stood, read_meeting, risks_as_they_stood
@@ -141,21 +141,17 @@ def _form_page(
     intro: str = "",
     status: int | None = None,
 ) -> HttpResponse:
-    if status is None:
-        status = 400 if request.method == "POST" else 200
-    return render(
+    return form_page(
         request,
-        "governance/form_page.html",
-        {
-            "form": form,
-            "page_title": title,
-            "caption": caption,
-            "back_url": back_url,
-            "back_label": back_label,
-            "submit": submit,
-            "intro": intro,
-        },
+        "form_page.html",
+        form,
+        back_url=back_url,
+        back_label=back_label,
         status=status,
+        page_title=title,
+        caption=caption,
+        submit=submit,
+        intro=intro,
     )
 
 

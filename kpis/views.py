@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from send_tracker.accounts.access import partnership_of
-from send_tracker.forms import submitted
+from send_tracker.forms import form_page, submitted
 from send_tracker.spreadsheets import write_csv
 
 from . import access
@@ -239,11 +239,8 @@ def value_new(request: HttpRequest, indicator_id: int) -> HttpResponse:
     else:
         latest = indicator.values.order_by("-period_start").first()
         form = ValueForm(indicator=indicator, initial={"period": following(latest.period).key} if latest else None)
-    return render(
-        request,
-        "kpis/value_form.html",
-        {"indicator": indicator, "form": form, "is_rate": indicator.unit in (Unit.PERCENT, Unit.RATE_PER_100)},
-        status=400 if request.method == "POST" else 200,
+    return _indicator_form_page(
+        request, "kpis/value_form.html", indicator, form, is_rate=indicator.unit in (Unit.PERCENT, Unit.RATE_PER_100)
     )
 
 
@@ -272,18 +269,15 @@ def values_upload(request: HttpRequest, indicator_id: int) -> HttpResponse:
                 return redirect(indicator)
     else:
         form = UploadForm()
-    return render(
+    return _indicator_form_page(
         request,
         "kpis/upload_form.html",
-        {
-            "indicator": indicator,
-            "form": form,
-            "problems": problems[:100],
-            "more_problems": max(0, len(problems) - 100),
-            "columns": ",".join(CSV_COLUMNS),
-            "period_hint": PERIOD_HINTS[indicator.frequency],
-        },
-        status=400 if request.method == "POST" else 200,
+        indicator,
+        form,
+        problems=problems[:100],
+        more_problems=max(0, len(problems) - 100),
+        columns=",".join(CSV_COLUMNS),
+        period_hint=PERIOD_HINTS[indicator.frequency],
     )
 
 
@@ -310,11 +304,20 @@ def target_new(request: HttpRequest, indicator_id: int) -> HttpResponse:
             request, f"{indicator.name}: target of {indicator.format(target.value)} set for {target.periods_label}."
         )
         return redirect(indicator)
-    return render(
+    return _indicator_form_page(request, "kpis/target_form.html", indicator, form)
+
+
+def _indicator_form_page(
+    request: HttpRequest, template_name: str, indicator: Indicator, form: Any, **context: Any
+) -> HttpResponse:
+    return form_page(
         request,
-        "kpis/target_form.html",
-        {"indicator": indicator, "form": form},
-        status=400 if request.method == "POST" else 200,
+        template_name,
+        form,
+        back_url=indicator.get_absolute_url(),
+        back_label=f"Back to {indicator.name}",
+        indicator=indicator,
+        **context,
     )
 
 

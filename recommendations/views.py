@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from send_tracker.forms import submitted
+from send_tracker.forms import form_page, submitted
 
 from . import access, services
 from .choices import Status
@@ -171,16 +172,13 @@ def record_response(request: HttpRequest, recommendation_id: int) -> HttpRespons
                 **(_date_initial("given_on", existing.given_on) or initial),
             }
         form = ResponseForm(initial=initial)
-    return render(
+    return _recommendation_form_page(
         request,
         "recommendations/response_form.html",
-        {
-            "recommendation": recommendation,
-            "form": form,
-            "existing": existing,
-            "outcome_options": ResponseForm.outcome_options(),
-        },
-        status=400 if request.method == "POST" else 200,
+        recommendation,
+        form,
+        existing=existing,
+        outcome_options=ResponseForm.outcome_options(),
     )
 
 
@@ -211,12 +209,7 @@ def add_update(request: HttpRequest, recommendation_id: int) -> HttpResponse:
             "actions": [str(pk) for pk in recommendation.actions.values_list("pk", flat=True)],
         }
         form = UpdateForm(initial=initial, recommendation=recommendation)
-    return render(
-        request,
-        "recommendations/update_form.html",
-        {"recommendation": recommendation, "form": form},
-        status=400 if request.method == "POST" else 200,
-    )
+    return _recommendation_form_page(request, "recommendations/update_form.html", recommendation, form)
 
 
 @login_required
@@ -234,9 +227,18 @@ def close(request: HttpRequest, recommendation_id: int) -> HttpResponse:
     if closed:
         messages.success(request, f"{recommendation.reference} closed.")
         return redirect(recommendation)
-    return render(
+    return _recommendation_form_page(request, "recommendations/close_form.html", recommendation, form)
+
+
+def _recommendation_form_page(
+    request: HttpRequest, template_name: str, recommendation: Recommendation, form: Any, **context: Any
+) -> HttpResponse:
+    return form_page(
         request,
-        "recommendations/close_form.html",
-        {"recommendation": recommendation, "form": form},
-        status=400 if request.method == "POST" else 200,
+        template_name,
+        form,
+        back_url=recommendation.get_absolute_url(),
+        back_label=f"Back to {recommendation.reference}",
+        recommendation=recommendation,
+        **context,
     )

@@ -16,7 +16,8 @@ from typing import Any, TypeVar, cast
 
 from django import forms, template
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
@@ -88,6 +89,24 @@ def submitted(request: HttpRequest, form: forms.Form, write: Callable[[dict[str,
     except ValidationError as error:
         add_service_errors(form, error)
         return None
+
+
+def form_page(
+    request: HttpRequest,
+    template_name: str,
+    form: forms.BaseForm,
+    *,
+    back_url: str,
+    back_label: str,
+    status: int | None = None,
+    **context: Any,
+) -> HttpResponse:
+    """An officer's form page (templates/form_page.html, or a page extending it), with its back link
+    and Cancel going to `back_url`: 400 when a posted form is drawn again, else 200, unless `status`."""
+    if status is None:
+        status = 400 if request.method == "POST" else 200
+    context.update(form=form, back_url=back_url, back_label=back_label)
+    return render(request, template_name, context, status=status)
 
 
 FormClass = TypeVar("FormClass", bound=forms.BaseForm)
