@@ -38,14 +38,8 @@ class ValueForm(forms.Form):
         if self.errors:
             return cleaned
         try:
-            self.entry = read_value_entry(
-                self.indicator,
-                period=cleaned.get("period", ""),
-                value=cleaned.get("value"),
-                numerator=cleaned.get("numerator"),
-                denominator=cleaned.get("denominator"),
-                note=cleaned.get("note", ""),
-            )
+            # The fields are the service's: period, value, numerator, denominator, note.
+            self.entry = read_value_entry(self.indicator, **cleaned)
         except ValidationError as exc:
             add_service_errors(self, exc)
         return cleaned

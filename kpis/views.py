@@ -221,15 +221,8 @@ def value_new(request: HttpRequest, indicator_id: int) -> HttpResponse:
         value = submitted(
             request,
             form,
-            lambda data: record_value(
-                indicator_id=indicator.pk,
-                user=request.user,
-                period=data["period"],
-                value=data["value"],
-                numerator=data["numerator"],
-                denominator=data["denominator"],
-                note=data["note"],
-            ),
+            # The form's fields are the service's: period, value, numerator, denominator, note.
+            lambda data: record_value(indicator_id=indicator.pk, user=request.user, **data),
         )
         if value:
             messages.success(
@@ -289,15 +282,8 @@ def target_new(request: HttpRequest, indicator_id: int) -> HttpResponse:
     target = submitted(
         request,
         form,
-        lambda data: set_target(
-            indicator_id=indicator.pk,
-            user=request.user,
-            first_period=data["first_period"],
-            last_period=data["last_period"],
-            value=data["value"],
-            tolerance=data["tolerance"],
-            note=data["note"],
-        ),
+        # The form's fields are the service's: first and last period, value, tolerance, note.
+        lambda data: set_target(indicator_id=indicator.pk, user=request.user, **data),
     )
     if target:
         messages.success(
