@@ -13,7 +13,7 @@ import datetime
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from send_tracker.accounts.models import Partnership
 from send_tracker.support_links import SupportLinks, partnership_of, support_links
@@ -40,13 +40,13 @@ def _render(request: HttpRequest, links: SupportLinks, partnership: Partnership 
     )
 
 
-@require_GET
+@require_safe
 def statement(request: HttpRequest) -> HttpResponse:
     partnership = partnership_of(request)
     return _render(request, support_links(partnership), partnership, public=False)
 
 
-@require_GET
+@require_safe
 def public_statement(request: HttpRequest, slug: str) -> HttpResponse:
     # Only a partnership with a public page has a public statement, so a slug reveals no other.
     partnership = Partnership.objects.filter(slug=slug, plans__is_public=True).distinct().first()

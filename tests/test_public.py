@@ -166,3 +166,17 @@ def test_oxfordshire_publishes_its_plan_and_the_dfe_figures_beside_england(db):
     assert '<th scope="row" class="govuk-table__header">2022</th>' in page
     assert "4.0%" in page and "49.2%" in page
     assert "Demo figure" not in page
+
+
+def test_the_public_pages_answer_a_head_request(published, partnership):
+    # Link checkers and monitors ask with HEAD; a 405 would report the page as broken.
+    client = Client()
+    for address in (
+        "/public/",
+        f"/public/{partnership.slug}/",
+        f"/public/{partnership.slug}/accessibility/",
+        "/accessibility/",
+    ):
+        response = client.head(address)
+        assert response.status_code in (200, 302), address
+        assert response.content == b"", address

@@ -20,7 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from actions import reports as actions_reports
 from actions.models import Plan
@@ -46,7 +46,7 @@ def _public_for_anonymous(request: HttpRequest, response: HttpResponse) -> HttpR
     return response
 
 
-@require_GET
+@require_safe
 def public_index(request: HttpRequest) -> HttpResponse:
     partnerships = freshness.cached(INDEX_CACHE_KEY)
     if partnerships is None:
@@ -60,7 +60,7 @@ def public_index(request: HttpRequest) -> HttpResponse:
     return _public_for_anonymous(request, render(request, "public/index.html", {"partnerships": partnerships}))
 
 
-@require_GET
+@require_safe
 def public_partnership(request: HttpRequest, slug: str) -> HttpResponse:
     key = PAGE_CACHE_KEY.format(slug=slug)
     context = freshness.cached(key)

@@ -30,6 +30,14 @@ def test_healthz_names_the_state_of_the_database_and_the_broker(db):
     assert body["database_engine"] == connection.vendor
 
 
+def test_healthz_answers_a_monitors_head_request(db):
+    # Uptime monitors and load balancers often ask with HEAD: a 405 reads as the service being down.
+    response = Client().head("/healthz")
+
+    assert response.status_code == 200
+    assert response.content == b""
+
+
 def test_healthz_uses_redis_when_redis_url_is_set(db):
     need_redis()
 
