@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection, models
 from django.db.models import OuterRef, Q, Subquery
@@ -19,8 +19,8 @@ from django.db.models import OuterRef, Q, Subquery
 from actions.choices import BRAG_DEFINITIONS, BRAG_DISPLAY_ORDER, NOT_YET_RATED, Brag
 from actions.models import Action, Objective, Plan, RatingUpdate
 
-from .choices import RiskLevel, RiskTrend, risk_level
-from .models import Meeting, Risk, end_of_day
+from .choices import RiskTrend
+from .models import Meeting, Risk, RiskScores, end_of_day
 
 # How far each rating has got, for "up" and "down". Grey (not begun) and no rating at all both
 # mean nothing has started; going from no rating to any rating is "first rated", not "up".
@@ -172,25 +172,7 @@ def plan_as_it_stood(plan: Plan | None, on: datetime.date) -> PlanAsItStood:
         )
     }
     rows = [
-        ActionAsItStood(
-            action_id=r.id,
-            objective_id=r.objective_id,
-            ref=r.ref,
-            published_ref=r.published_ref,
-            description=r.description,
-            themes_text=r.themes_text,
-            workstreams_text=r.workstreams_text,
-            comment=r.comment,
-            brag=r.brag,
-            brag_commentary=r.brag_commentary,
-            due_date=r.due_date,
-            due_date_text=r.due_date_text,
-            owner_id=r.owner_id,
-            version=r.version,
-            rated_at=r.rated_at,
-            position=r.position,
-            recorded_at=r.history_date,
-        )
+        _from_record(ActionAsItStood, r, action_id=r.id, recorded_at=r.history_date)
         for r in records
         if r.objective_id in objectives
     ]
@@ -199,7 +181,7 @@ def plan_as_it_stood(plan: Plan | None, on: datetime.date) -> PlanAsItStood:
 
 
 @dataclass(frozen=True)
-class RiskAsItStood:
+class RiskAsItStood(RiskScores):
     """One risk of the register as its history row recorded it at a moment."""
 
     risk_id: int
@@ -220,22 +202,6 @@ class RiskAsItStood:
     is_demo_scores: bool
 
     @property
-    def score_before(self) -> int:
-        return self.likelihood_before * self.impact_before
-
-    @property
-    def score_after(self) -> int:
-        return self.likelihood_after * self.impact_after
-
-    @property
-    def level_before(self) -> RiskLevel:
-        return risk_level(self.score_before)
-
-    @property
-    def level_after(self) -> RiskLevel:
-        return risk_level(self.score_after)
-
-    @property
     def trend_label(self) -> str:
         return RiskTrend(self.trend).label if self.trend in RiskTrend.values else self.trend
 
@@ -247,31 +213,21 @@ class RiskAsItStood:
         return bool(self.status == "open" and self.next_review_date and self.next_review_date < on)
 
 
+AsItStood = TypeVar("AsItStood", ActionAsItStood, RiskAsItStood)
+
+
+def _from_record(kind: type[AsItStood], record: models.Model, **named: Any) -> AsItStood:
+    """A row as it stood from its history record: each field the record's column of the same name,
+    but for those `named`."""
+    columns = {name: getattr(record, name) for name in kind.__dataclass_fields__ if name not in named}
+    return kind(**columns, **named)
+
+
 def risks_as_they_stood(partnership_id: int, on: datetime.date) -> list[RiskAsItStood]:
     """The register at the end of the day `on`, in reference order. One query."""
     history_model = Risk.history.model
     records = latest_rows_as_of(history_model, end_of_day(on), partnership_id=partnership_id)
-    rows = [
-        RiskAsItStood(
-            risk_id=r.id,
-            reference=r.reference,
-            title=r.title,
-            cause=r.cause,
-            consequence=r.consequence,
-            owner_id=r.owner_id,
-            owner_role=r.owner_role,
-            likelihood_before=r.likelihood_before,
-            impact_before=r.impact_before,
-            likelihood_after=r.likelihood_after,
-            impact_after=r.impact_after,
-            mitigations=r.mitigations,
-            trend=r.trend,
-            next_review_date=r.next_review_date,
-            status=r.status,
-            is_demo_scores=r.is_demo_scores,
-        )
-        for r in records
-    ]
+    rows = [_from_record(RiskAsItStood, r, risk_id=r.id) for r in records]
     rows.sort(key=_reference_key)
     return rows
 

@@ -246,7 +246,33 @@ class RiskQuerySet(PartnershipScopedQuerySet):
         return self.open().filter(next_review_date__lt=today)
 
 
-class Risk(models.Model):
+class RiskScores:
+    """A risk's scores, likelihood times impact, before and after mitigation, and their levels: the
+    same for a risk on the register and for a risk as it stood at a meeting."""
+
+    likelihood_before: int
+    impact_before: int
+    likelihood_after: int
+    impact_after: int
+
+    @property
+    def score_before(self) -> int:
+        return self.likelihood_before * self.impact_before
+
+    @property
+    def score_after(self) -> int:
+        return self.likelihood_after * self.impact_after
+
+    @property
+    def level_before(self) -> RiskLevel:
+        return risk_level(self.score_before)
+
+    @property
+    def level_after(self) -> RiskLevel:
+        return risk_level(self.score_after)
+
+
+class Risk(RiskScores, models.Model):
     """A risk on the partnership's SEND risk register: what might go wrong, its cause and what it
     would mean for children and families; the partner that owns it; how likely and how serious it is
     (1 to 5 each) before and after the mitigations; which way it is moving; and when the board
@@ -303,22 +329,6 @@ class Risk(models.Model):
     def clean(self) -> None:
         if self.owner is not None and self.partnership_id and self.owner.partnership_id != self.partnership_id:
             raise ValidationError({"owner": "The owner must be an organisation of this partnership."})
-
-    @property
-    def score_before(self) -> int:
-        return self.likelihood_before * self.impact_before
-
-    @property
-    def score_after(self) -> int:
-        return self.likelihood_after * self.impact_after
-
-    @property
-    def level_before(self) -> RiskLevel:
-        return risk_level(self.score_before)
-
-    @property
-    def level_after(self) -> RiskLevel:
-        return risk_level(self.score_after)
 
     @property
     def owner_label(self) -> str:
