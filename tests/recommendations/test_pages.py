@@ -177,6 +177,7 @@ def test_the_recommendation_and_the_tracker_say_whether_the_response_came_in_tim
 
     assert '<strong class="govuk-tag govuk-tag--red">Received 6 days late</strong>' in detail
     assert "Due by 22 June 2024 when it was recorded" in detail
+    assert '<dt class="govuk-summary-list__key">Timeliness</dt>' in detail  # not "On time", above "6 days late"
     assert '<strong class="govuk-tag govuk-tag--red">Received 6 days late</strong>' in tracker
     assert '<strong class="govuk-tag govuk-tag--green">Received on time</strong>' in tracker
 
