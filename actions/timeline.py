@@ -46,8 +46,8 @@ class TimelineEntry:
 
 
 def _display(field_name: str, value: object, names: dict[str, dict[object, str]]) -> str:
-    if value in (None, ""):
-        return NOT_YET_RATED if field_name == "brag" else "(none)"
+    if value in (None, ""):  # the page says "set to" or "removed" rather than quoting nothing
+        return NOT_YET_RATED if field_name == "brag" else ""
     if field_name == "brag":
         return Brag(str(value)).label
     if field_name in names:

@@ -296,3 +296,27 @@ def test_the_action_page_shows_no_recommendation_or_kpi_of_another_partnership(
     assert foreign.get_absolute_url() not in page and foreign_kpi.get_absolute_url() not in page
     assert "No scrutiny recommendation is linked to this action." in page
     assert "No key performance indicator is linked to this action or its priority area." in page
+
+
+def test_the_timeline_says_a_detail_was_set_or_removed_rather_than_quoting_nothing(
+    make_action, council, administrator, officer, client_for
+):
+    from send_tracker.history import stamp
+
+    action = make_action("3A9", owner=None, comment="")
+    action.owner = council
+    stamp(action, by=administrator, reason="Owner assigned")
+    action.save()
+    action.comment = "Workshops in May."
+    stamp(action, by=administrator, reason="Comment published")
+    action.save()
+    action.comment = ""
+    stamp(action, by=administrator, reason="Comment withdrawn")
+    action.save()
+
+    page = client_for(officer).get(action.get_absolute_url()).content.decode()
+
+    assert "(none)" not in page and "“”" not in page
+    assert f"Owner set to “{council}”" in page
+    assert "Published comment set to “Workshops in May.”" in page
+    assert "Published comment “Workshops in May.” removed" in page
