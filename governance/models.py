@@ -248,7 +248,7 @@ class RiskQuerySet(PartnershipScopedQuerySet):
 
 class RiskScores:
     """A risk's scores, likelihood times impact, before and after mitigation, and their levels: the
-    same for a risk on the register and for a risk as it stood at a meeting."""
+    same for a risk on the register, a re-score of it, and a risk as it stood at a meeting."""
 
     likelihood_before: int
     impact_before: int
@@ -351,7 +351,7 @@ def describe_scores(likelihood: int, impact: int) -> str:
     )
 
 
-class RiskReview(models.Model):
+class RiskReview(RiskScores, models.Model):
     """One review of a risk, usually at a board meeting: the scores agreed, the direction of travel
     and why. The register shows the latest scores; this keeps every review beside them."""
 
@@ -374,14 +374,6 @@ class RiskReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.risk.reference} reviewed {long_date(self.reviewed_on)}"
-
-    @property
-    def score_before(self) -> int:
-        return self.likelihood_before * self.impact_before
-
-    @property
-    def score_after(self) -> int:
-        return self.likelihood_after * self.impact_after
 
 
 class AgendaItemQuerySet(PartnershipScopedQuerySet):
