@@ -39,17 +39,4 @@ class EhcpTimelinessSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = EhcpTimeliness
-        fields = [
-            "area_code",
-            "area_name",
-            "level",
-            "year",
-            "plans_issued",
-            "plans_issued_ex",
-            "within_20_weeks",
-            "within_20_weeks_ex",
-            "pc_within_20_weeks",
-            "pc_within_20_weeks_ex",
-            "avg_weeks",
-            "avg_weeks_ex",
-        ]
+        fields = ["area_code", "area_name", "level", "year", *EhcpTimeliness.FIGURE_FIELDS]

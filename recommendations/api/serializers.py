@@ -6,6 +6,7 @@ one query and no model construction. Each field's `source` is the row's column.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -13,6 +14,21 @@ from rest_framework import serializers
 
 from recommendations.choices import DeadlineRule, Outcome, Respondent, Status
 from recommendations.models import days_late
+
+# The response's timeliness, the same in a recommendation and in a response.
+DUE_ON_RECEIPT_HELP = (
+    "The statutory due date as it stood when the response was recorded, kept whatever changes later; "
+    "null when no statutory period ran."
+)
+DAYS_LATE_HELP = (
+    "Days after due_on_receipt that the response is dated: 0 when on time; null when either date is missing."
+)
+RECEIVED_ON_TIME_HELP = "true when dated on or before due_on_receipt; null when either date is missing."
+
+
+def _on_time(given_on: datetime.date | None, due_on_receipt: datetime.date | None) -> bool | None:
+    late = days_late(given_on, due_on_receipt)
+    return None if late is None else late == 0
 
 
 class ResponseSummarySerializer(serializers.Serializer):
@@ -25,17 +41,10 @@ class ResponseSummarySerializer(serializers.Serializer):
     due_on_receipt = serializers.DateField(
         source="response__due_on_receipt",
         allow_null=True,
-        help_text=(
-            "The statutory due date as it stood when the response was recorded, kept whatever changes later; "
-            "null when no statutory period ran."
-        ),
+        help_text=DUE_ON_RECEIPT_HELP,
     )
-    days_late = serializers.SerializerMethodField(
-        help_text="Days after due_on_receipt that the response is dated: 0 when on time; null when either date is missing."
-    )
-    received_on_time = serializers.SerializerMethodField(
-        help_text="true when dated on or before due_on_receipt; null when either date is missing."
-    )
+    days_late = serializers.SerializerMethodField(help_text=DAYS_LATE_HELP)
+    received_on_time = serializers.SerializerMethodField(help_text=RECEIVED_ON_TIME_HELP)
 
     @extend_schema_field(serializers.IntegerField(allow_null=True, min_value=0))
     def get_days_late(self, row: dict[str, Any]) -> int | None:
@@ -43,8 +52,7 @@ class ResponseSummarySerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.BooleanField(allow_null=True))
     def get_received_on_time(self, row: dict[str, Any]) -> bool | None:
-        late = days_late(row["response__given_on"], row["response__due_on_receipt"])
-        return None if late is None else late == 0
+        return _on_time(row["response__given_on"], row["response__due_on_receipt"])
 
     def to_representation(self, instance: dict[str, Any]) -> dict[str, Any] | None:  # type: ignore[override]
         if instance["response__outcome"] is None:
@@ -106,17 +114,10 @@ class ResponseSerializer(serializers.Serializer):
     given_on = serializers.DateField(allow_null=True)
     due_on_receipt = serializers.DateField(
         allow_null=True,
-        help_text=(
-            "The statutory due date as it stood when the response was recorded, kept whatever changes later; "
-            "null when no statutory period ran."
-        ),
+        help_text=DUE_ON_RECEIPT_HELP,
     )
-    days_late = serializers.SerializerMethodField(
-        help_text="Days after due_on_receipt that the response is dated: 0 when on time; null when either date is missing."
-    )
-    received_on_time = serializers.SerializerMethodField(
-        help_text="true when dated on or before due_on_receipt; null when either date is missing."
-    )
+    days_late = serializers.SerializerMethodField(help_text=DAYS_LATE_HELP)
+    received_on_time = serializers.SerializerMethodField(help_text=RECEIVED_ON_TIME_HELP)
     is_published = serializers.BooleanField()
     recorded_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
@@ -131,8 +132,7 @@ class ResponseSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.BooleanField(allow_null=True))
     def get_received_on_time(self, row: dict[str, Any]) -> bool | None:
-        late = days_late(row["given_on"], row["due_on_receipt"])
-        return None if late is None else late == 0
+        return _on_time(row["given_on"], row["due_on_receipt"])
 
 
 RESPONSE_COLUMNS = (
