@@ -61,18 +61,8 @@ class ActionSerializer(serializers.ModelSerializer):
         return action.owner.name if action.owner else None
 
 
-SERVER_OWNED = {
-    "id",
-    "ref",
-    "objective",
-    "themes",
-    "workstreams",
-    "due_date",
-    "due_date_text",
-    "owner",
-    "version",
-    "updated_at",
-}
+# Every field of an action but its rating is the server's to set.
+SERVER_OWNED = set(ActionSerializer.Meta.fields) - {"brag"}
 
 
 class ActionRatingSerializer(serializers.Serializer):
