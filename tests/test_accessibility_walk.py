@@ -75,7 +75,13 @@ PAGE_WIDTH = """() => {
     .filter(el => ![...el.children].some(child => child.getBoundingClientRect().right > edge + 1))
     .slice(0, 3)
     .map(el => el.tagName.toLowerCase() + [...el.classList].map(name => "." + name).join(""));
-  return {width, edge, culprits};
+  // A table's caption is as wide as the table unless told otherwise, and is then cut off at the
+  // edge of the table's scrolling region.
+  const captions = [...document.querySelectorAll(".app-table-scroll caption")]
+    .filter(caption => caption.getBoundingClientRect().width > caption.closest(".app-table-scroll").clientWidth + 1)
+    .slice(0, 3)
+    .map(caption => caption.innerText.slice(0, 40));
+  return {width, edge, culprits, captions};
 }"""
 
 
@@ -88,6 +94,8 @@ def reflow_problem(tab: Any, url: str) -> str | None:
         measured = tab.evaluate(PAGE_WIDTH)
     finally:
         tab.set_viewport_size(wide)
+    if measured["captions"]:
+        return f"{url}: at {REFLOW_WIDTH} CSS pixels a table's caption is cut off: {measured['captions']}"
     if measured["width"] <= measured["edge"]:
         return None
     return (
