@@ -54,6 +54,20 @@ def _key(partnership_id: int | None) -> str:
     return SHARED_KEY if partnership_id is None else PARTNERSHIP_KEY.format(id=partnership_id)
 
 
+def current_version(partnership_id: int) -> str | None:
+    """`data_version`, or None when the cache does not answer (then nothing is to be stored)."""
+    try:
+        return data_version(partnership_id)
+    except Exception:
+        logger.exception("The cache did not answer; the page is built uncached")
+        return None
+
+
+def is_current(partnership_id: int, version: str) -> bool:
+    """Whether content built under `version` still shows the partnership's data as it is."""
+    return current_version(partnership_id) == version
+
+
 def cached(key: str) -> Any | None:
     """What the cache holds under `key`; None when it holds nothing or does not answer. A cache
     that does not answer costs a page its speed, never the page."""

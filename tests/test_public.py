@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from actions.models import Plan
+from actions.models import Action, Plan
 from actions.services import Evidence, record_rating_update
 from kpis.models import Indicator, IndicatorValue
 
@@ -140,7 +140,7 @@ def test_a_signed_in_person_gets_their_own_header_after_an_anonymous_visit(publi
     assert "Olivia Officer" in page and "Sign out" in page
 
 
-def test_the_index_is_cached_without_the_header(published, other_partnership, officer, client_for):
+def test_the_index_never_shows_a_visitor_another_visitors_header(published, other_partnership, officer, client_for):
     Plan.objects.update_or_create(
         partnership=other_partnership, title="Elsewhere Priority Action Plan", defaults={"is_public": True}
     )
@@ -180,3 +180,26 @@ def test_the_public_pages_answer_a_head_request(published, partnership):
         response = client.head(address)
         assert response.status_code in (200, 302), address
         assert response.content == b"", address
+
+
+def test_withdrawing_a_plan_or_a_commentary_shows_on_the_next_visit(
+    published, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    """The cached content is kept under the partnership's data version, so a change made in the
+    admin or a service is public at once, not five minutes later."""
+    url = f"/public/{published.partnership.slug}/"
+    action = Action.objects.get(plan=published, ref="3A2")
+    assert action.brag_commentary_is_public
+    assert action.brag_commentary in Client().get(url).content.decode()
+    with django_assert_max_num_queries(0):
+        Client().get(url)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        action.brag_commentary_is_public = False
+        action.save()
+    assert action.brag_commentary not in Client().get(url).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        published.is_public = False
+        published.save()
+    assert Client().get(url).status_code == 404

@@ -16,7 +16,6 @@ who may read every partnership, is served uncached.
 from __future__ import annotations
 
 import datetime
-import logging
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -37,7 +36,6 @@ from send_tracker.accounts import access
 # Exact while the cache answers (every change replaces the version). The expiry only bounds how
 # long content can outlive a change whose new version the cache did not take (an outage).
 CONTENT_CACHE_SECONDS = 10 * 60
-logger = logging.getLogger(__name__)
 CONTENT_KEY = "dashboard:v1:{code}:{partnership}:{version}:{today}:{board}"
 
 # Each app's section, in the page's order: the plan, the KPIs, recommendations owed a response,
@@ -63,10 +61,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _cached_content(request: HttpRequest, today: datetime.date, partnership_id: int) -> str:
-    try:
-        version = freshness.data_version(partnership_id)  # before the content is built
-    except Exception:
-        logger.exception("The cache did not answer; the dashboard is built uncached")
+    version = freshness.current_version(partnership_id)  # before the content is built
+    if version is None:
         return dashboard_content(request, today)
     key = CONTENT_KEY.format(
         code=freshness.code_version(),

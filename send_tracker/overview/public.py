@@ -6,8 +6,9 @@ with their trend and the England figure, and recommendations with published resp
 internal commentary and officers' names never appear. Each page costs the same few queries whatever
 the number of partnerships in the instance.
 
-What is cached (for five minutes) is the page's content, the same for everyone; the page around it
-is rendered for each request, since its header names whoever is signed in. A cached whole page
+What is cached is the page's content, the same for everyone, under its partnership's data version
+(send_tracker.freshness), so a change shows on the next visit; the page around it is rendered for
+each request, since its header names whoever is signed in. A cached whole page
 would show one visitor's name and Sign out button to the next. Anonymous visitors' answers say
 `Cache-Control: public`; a signed-in person's get send_tracker.middleware's `private, no-store`.
 """
@@ -30,8 +31,7 @@ from send_tracker import freshness
 from send_tracker.accounts.models import Partnership
 
 PUBLIC_CACHE_SECONDS = 300
-INDEX_CACHE_KEY = "public:index:v1"
-PAGE_CACHE_KEY = "public:partnership:v1:{slug}"
+PAGE_CACHE_KEY = "public:partnership:v2:{slug}"
 
 # Each app's public section, in the page's order: the plan, the KPIs, scrutiny's recommendations and
 # the published responses. Each takes (the published plan, today) and returns its part of the context.
@@ -48,26 +48,42 @@ def _public_for_anonymous(request: HttpRequest, response: HttpResponse) -> HttpR
 
 @require_safe
 def public_index(request: HttpRequest) -> HttpResponse:
-    partnerships = freshness.cached(INDEX_CACHE_KEY)
-    if partnerships is None:
-        partnerships = [
-            {"slug": p.slug, "area_name": p.area_name}
-            for p in Partnership.objects.filter(plans__is_public=True).distinct().order_by("name")
-        ]
-        freshness.keep(INDEX_CACHE_KEY, partnerships, PUBLIC_CACHE_SECONDS)
+    # One small query, not cached: publishing or withdrawing a plan shows here at once.
+    partnerships = list(Partnership.objects.filter(plans__is_public=True).distinct().order_by("name"))
     if len(partnerships) == 1:
-        return _public_for_anonymous(request, redirect("public_partnership", slug=partnerships[0]["slug"]))
+        return _public_for_anonymous(request, redirect("public_partnership", slug=partnerships[0].slug))
     return _public_for_anonymous(request, render(request, "public/index.html", {"partnerships": partnerships}))
 
 
 @require_safe
 def public_partnership(request: HttpRequest, slug: str) -> HttpResponse:
+    return _public_for_anonymous(request, render(request, "public/partnership.html", _public_content(slug)))
+
+
+def _public_content(slug: str) -> dict[str, Any]:
+    """The page's content from the cache while its partnership's data version is the one it was
+    built under (send_tracker.freshness): withdrawing a plan, or a commentary from publication,
+    shows on the next visit. A warm page asks the database nothing."""
     key = PAGE_CACHE_KEY.format(slug=slug)
-    context = freshness.cached(key)
-    if context is None:
-        context = public_context(slug)
-        freshness.keep(key, context, PUBLIC_CACHE_SECONDS)
-    return _public_for_anonymous(request, render(request, "public/partnership.html", context))
+    entry = freshness.cached(key)
+    if entry is not None and freshness.is_current(entry["partnership"], entry["version"]):
+        return dict(entry["context"])
+    partnership_id = entry["partnership"] if entry is not None else _partnership_id(slug)
+    # The version is read before the content is built, as the dashboard does.
+    version = freshness.current_version(partnership_id)
+    context = public_context(slug)
+    if version is not None:
+        freshness.keep(
+            key, {"partnership": partnership_id, "version": version, "context": context}, PUBLIC_CACHE_SECONDS
+        )
+    return context
+
+
+def _partnership_id(slug: str) -> int:
+    found = Partnership.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    if found is None:
+        raise Http404("No published plan for this partnership.")
+    return found
 
 
 def public_context(slug: str) -> dict[str, Any]:
