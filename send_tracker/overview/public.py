@@ -31,6 +31,9 @@ from send_tracker import freshness
 from send_tracker.accounts.models import Partnership
 
 PUBLIC_CACHE_SECONDS = 300
+# How long browsers and proxies may keep an anonymous visitor's page: the server's copy is exact,
+# theirs cannot be told of a change, so it is kept short.
+PUBLIC_MAX_AGE_SECONDS = 60
 PAGE_CACHE_KEY = "public:partnership:v2:{slug}"
 
 # Each app's public section, in the page's order: the plan, the KPIs, scrutiny's recommendations and
@@ -42,7 +45,7 @@ def _public_for_anonymous(request: HttpRequest, response: HttpResponse) -> HttpR
     """Lets browsers and proxies keep the page for anonymous visitors only; a signed-in person's
     page carries their name, and the middleware marks it private."""
     if not request.user.is_authenticated:
-        patch_cache_control(response, public=True, max_age=PUBLIC_CACHE_SECONDS)
+        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE_SECONDS)
     return response
 
 
