@@ -107,7 +107,7 @@ def test_a_missing_page_is_a_govuk_page(officer, client_for, other_partnership):
 
 
 @override_settings(DEBUG=False)
-def test_a_failure_is_a_govuk_page_without_the_details(db, monkeypatch):
+def test_a_failure_is_a_govuk_page_without_the_details(partnership, monkeypatch):
     monkeypatch.setattr(public, "public_context", _explode)
 
     response = production_client().get("/public/testshire/")
@@ -178,7 +178,7 @@ def test_a_refusal_is_logged_in_one_line_without_a_traceback(scrutiny_member, ac
     assert refusals[0].exc_info is None and "Traceback" not in caplog.text
 
 
-def test_a_failure_is_still_logged_with_its_traceback(db, monkeypatch, caplog):
+def test_a_failure_is_still_logged_with_its_traceback(partnership, monkeypatch, caplog):
     monkeypatch.setattr(public, "public_context", _explode)
 
     with caplog.at_level(logging.ERROR, logger="django.request"):
