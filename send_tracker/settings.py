@@ -51,7 +51,7 @@ def env_url(name: str) -> str:
     raw = os.environ.get(name, "").strip()
     if raw:
         try:
-            URLValidator(schemes=["https", "http"])(raw)
+            URLValidator(schemes=["https"])(raw)
         except ValidationError:
             raise ImproperlyConfigured(f"{name} must be a web address beginning https://, not {raw!r}") from None
     return raw

@@ -185,7 +185,10 @@ def test_a_partnership_administrator_sets_the_links_in_the_admin(client_for, adm
     assert 'href="https://testshire.example.gov.uk/send-contact">Contact' in links
 
 
-def test_the_admin_refuses_an_address_that_is_not_a_web_address(client_for, administrator, partnership):
+@pytest.mark.parametrize(
+    "address", ["javascript:alert(1)", "http://testshire.example.gov.uk/privacy", "ftp://testshire.example.gov.uk/"]
+)
+def test_the_admin_refuses_an_address_that_is_not_a_secure_web_address(client_for, administrator, partnership, address):
     administrator.user_permissions.add(
         *Permission.objects.filter(codename__in=["view_partnership", "change_partnership"])
     )
@@ -195,12 +198,15 @@ def test_the_admin_refuses_an_address_that_is_not_a_web_address(client_for, admi
             "name": partnership.name,
             "slug": partnership.slug,
             "area_name": partnership.area_name,
-            "privacy_url": "javascript:alert(1)",
+            "privacy_url": address,
+            "contact_url": address,
             "contact_email": "not an email",
         },
     )
 
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors.keys() >= {"privacy_url", "contact_email"}
+    assert response.context["adminform"].form.errors.keys() >= {"privacy_url", "contact_url", "contact_email"}
+    if address.startswith(("http:", "ftp:")):
+        assert "Enter a web address beginning https://" in str(response.context["adminform"].form.errors["privacy_url"])
     partnership.refresh_from_db()
-    assert partnership.privacy_url == ""
+    assert (partnership.privacy_url, partnership.contact_url) == ("", "")

@@ -63,9 +63,13 @@ def test_the_deployment_checks_ask_for_redis():
 def test_a_footer_link_that_is_not_an_address_fails_loudly():
     # A javascript: or mistyped link would reach every page's footer; an email must be an email.
     bad_link = run_manage("check", env={**PRODUCTION, "PRIVACY_URL": "javascript:alert(1)"})
+    insecure_link = run_manage("check", env={**PRODUCTION, "CONTACT_URL": "http://example.gov.uk/contact"})
     bad_email = run_manage("check", env={**PRODUCTION, "ACCESSIBILITY_CONTACT_EMAIL": "accessibility team"})
 
     assert bad_link.returncode != 0 and "PRIVACY_URL must be a web address" in bad_link.stderr
+    assert (
+        insecure_link.returncode != 0 and "CONTACT_URL must be a web address beginning https://" in insecure_link.stderr
+    )
     assert bad_email.returncode != 0 and "ACCESSIBILITY_CONTACT_EMAIL must be an email address" in bad_email.stderr
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.core.cache import cache
+from django.core.validators import URLValidator
 from django.db import models, transaction
 from simple_history.models import HistoricalRecords
 
@@ -50,6 +51,10 @@ def _forget(entries: dict[str, str]) -> None:
         logger.exception("Could not drop %d API key(s) from the cache", len(entries))
 
 
+# A link in every page's footer: never to a page that could be changed on its way to the reader.
+HTTPS_ONLY = URLValidator(schemes=["https"], message="Enter a web address beginning https://", code="not_https")
+
+
 class Partnership(models.Model):
     """A local area partnership (LAP): the bodies jointly responsible for SEND in one area.
 
@@ -67,10 +72,18 @@ class Partnership(models.Model):
     # Shown in the footer of the partnership's pages (its people's and its public page) and in its
     # accessibility statement. Left blank, the instance's settings (PRIVACY_URL and the rest) apply.
     privacy_url = models.URLField(
-        "privacy notice", max_length=500, blank=True, help_text="Address of the privacy notice for this service."
+        "privacy notice",
+        max_length=500,
+        blank=True,
+        validators=[HTTPS_ONLY],
+        help_text="Address of the privacy notice for this service, beginning https://.",
     )
     contact_url = models.URLField(
-        "contact page", max_length=500, blank=True, help_text="Address of a page saying how to contact the partnership."
+        "contact page",
+        max_length=500,
+        blank=True,
+        validators=[HTTPS_ONLY],
+        help_text="Address of a page saying how to contact the partnership, beginning https://.",
     )
     contact_email = models.EmailField(
         blank=True, help_text="Used for the footer's Contact link when there is no contact page."
