@@ -1,11 +1,12 @@
-"""The plan in a real browser: Debian's Chromium driven by Playwright, checked by axe-core."""
+"""The plan in a real browser: Debian's Chromium driven by Playwright.
+axe-core checks every page as every role in tests/test_accessibility_walk.py."""
 
 from __future__ import annotations
 
 import pytest
 
 from actions.models import Action, RatingUpdate
-from tests.conftest import axe_violations, sign_in
+from tests.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,27 +59,3 @@ def test_the_rating_form_can_be_completed_with_the_keyboard_alone(page, action, 
     page.wait_for_url(f"**{action.get_absolute_url()}")
     action.refresh_from_db()
     assert action.brag == "amber"
-
-
-@pytest.mark.parametrize(
-    "path",
-    ["plan", "list", "filtered list", "action", "form", "form with errors", "sign in"],
-)
-def test_plan_pages_have_no_wcag_22_aa_violations(page, action, officer, path):
-    if path != "sign in":
-        sign_in(page, officer.username)
-    urls = {
-        "plan": action.plan.get_absolute_url(),
-        "list": "/plan/actions/",
-        "filtered list": "/plan/actions/?rating=red&overdue=yes",
-        "action": action.get_absolute_url(),
-        "form": f"/plan/actions/{action.pk}/rate/",
-        "form with errors": f"/plan/actions/{action.pk}/rate/",
-        "sign in": "/accounts/login/",
-    }
-    page.goto(urls[path])
-    if path == "form with errors":
-        page.get_by_role("button", name="Save rating").click()
-        page.wait_for_selector(".govuk-error-summary")
-
-    assert axe_violations(page) == []

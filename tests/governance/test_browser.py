@@ -1,4 +1,5 @@
-"""The governance pages in a real browser: Debian's Chromium driven by Playwright, checked by axe-core."""
+"""The governance pages in a real browser: Debian's Chromium driven by Playwright.
+axe-core checks every page as every role in tests/test_accessibility_walk.py."""
 
 from __future__ import annotations
 
@@ -6,9 +7,8 @@ import datetime
 
 import pytest
 
-from governance.choices import EventKind
-from governance.models import ActionArising, InspectionEvent
-from tests.conftest import axe_violations, sign_in
+from governance.models import ActionArising
+from tests.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -68,59 +68,3 @@ def test_an_empty_action_arising_shows_the_error_summary(page, meeting, officer)
     summary = page.locator(".govuk-error-summary")
     assert summary.get_by_text("Enter what is to be done.").is_visible()
     assert ActionArising.objects.filter(meeting=meeting).count() == 0
-    assert axe_violations(page) == []
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        "timeline",
-        "meeting",
-        "meeting as scrutiny",
-        "register",
-        "risk",
-        "meeting plan",
-        "index",
-        "board",
-        "plan as at",
-        "plan as at, bad date",
-    ],
-)
-def test_governance_pages_have_no_wcag_22_aa_violations(page, history, officer, scrutiny_member, path):
-    InspectionEvent.objects.create(
-        partnership=history.second.board.partnership,
-        kind=EventKind.IMPROVEMENT_NOTICE,
-        title="Improvement Notice issued",
-        date=datetime.date(2023, 11, 9),
-        bodies="Department for Education",
-        outcome="Issued to the council.",
-        follow_up="Stocktakes and deep dives.",
-    )
-    InspectionEvent.objects.create(
-        partnership=history.second.board.partnership,
-        kind=EventKind.MONITORING_INSPECTION,
-        title="Monitoring inspection",
-        date=datetime.date(2025, 3, 1),
-        is_expected=True,
-    )
-    ActionArising.objects.create(meeting=history.first, description="Open from January.", owner_name="Head of SEND")
-    sign_in(page, scrutiny_member.username if path == "meeting as scrutiny" else officer.username)
-    urls = {
-        "timeline": "/governance/timeline/",
-        "plan as at": "/governance/plan-as-at/?on_day=17&on_month=1&on_year=2024",
-        "plan as at, bad date": "/governance/plan-as-at/?on_day=31&on_month=2&on_year=2024",
-        "meeting": history.second.get_absolute_url(),
-        "meeting as scrutiny": history.second.get_absolute_url(),
-        "register": "/governance/risks/",
-        "risk": history.risks["R1"].get_absolute_url(),
-        "meeting plan": f"/governance/meetings/{history.second.pk}/plan/",
-        "index": "/governance/",
-        "board": history.second.board.get_absolute_url(),
-    }
-    page.goto(urls[path])
-    if path == "meeting":
-        # Open every disclosure, so the forms inside are checked too.
-        for summary in page.locator("details summary").all():
-            summary.click()
-
-    assert axe_violations(page) == []

@@ -1,4 +1,5 @@
-"""The KPI and benchmarking pages in a real browser: Debian's Chromium through Playwright, axe-core."""
+"""The KPI and benchmarking pages in a real browser: Debian's Chromium through Playwright.
+axe-core checks every page as every role in tests/test_accessibility_walk.py."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 from kpis.dfe_timeliness import import_timeliness_file
 from kpis.models import IndicatorValue
 from kpis.services import record_value, set_target
-from tests.conftest import axe_violations, sign_in
+from tests.conftest import sign_in
 from tests.kpis.conftest import REAL_2025
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -47,7 +48,6 @@ def test_the_benchmark_page_shows_oxfordshire_against_england_the_south_east_and
         "img", name="Line chart of the percentage of EHC plans issued within 20 weeks", exact=False
     )
     assert chart.is_visible()
-    assert axe_violations(page) == []
 
 
 def test_a_reader_chooses_another_comparator_without_javascript_help(page, oxfordshire_area, scrutiny_member):
@@ -77,27 +77,3 @@ def test_an_officer_enters_a_value_and_sees_its_rating(page, figures, officer):
     page.wait_for_url(f"**{figures.get_absolute_url()}")
     assert page.get_by_text("June 2024 saved as 62.0% (Met)").is_visible()
     assert IndicatorValue.objects.get(indicator=figures, period_start__month=6).entered_by == officer
-
-
-@pytest.mark.parametrize(
-    "path", ["list", "indicator", "value form", "value form with errors", "upload form", "target form", "benchmark"]
-)
-def test_kpi_pages_have_no_wcag_22_aa_violations(page, figures, oxfordshire_area, officer, path):
-    import_timeliness_file(REAL_2025)
-    sign_in(page, officer.username)
-    urls = {
-        "list": "/kpis/",
-        "indicator": figures.get_absolute_url(),
-        "value form": f"/kpis/{figures.pk}/values/new/",
-        "value form with errors": f"/kpis/{figures.pk}/values/new/",
-        "upload form": f"/kpis/{figures.pk}/values/upload/",
-        "target form": f"/kpis/{figures.pk}/targets/new/",
-        "benchmark": "/kpis/benchmark/",
-    }
-    page.goto(urls[path])
-    if path == "value form with errors":
-        page.get_by_label("Period").fill("June")
-        page.get_by_role("button", name="Save value").click()
-        page.wait_for_selector(".govuk-error-summary")
-
-    assert axe_violations(page) == []
