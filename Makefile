@@ -16,14 +16,16 @@ PYTEST_ARGS ?=
 # A throwaway key, long and varied enough for Django's deploy check, used for that check only.
 CHECK_SECRET_KEY := check-deploy-only-NOT-A-REAL-SECRET-7f3c9a1e5b2d8f4a6c0e9b7d5a3f1c8e2b6d4a0f
 
-.PHONY: help venv assets run test check check-deploy bench clean
+.PHONY: help venv assets run test test-quick check check-deploy bench clean
 
 help:
 	@echo "send-tracker: make TARGET"
 	@echo ""
 	@echo "  run     set up, migrate, load Oxfordshire's plan and the demo accounts, then start the"
 	@echo "          web server (http://127.0.0.1:8000, PORT=... to change), worker and beat; Ctrl-C stops"
-	@echo "  test    set up and run the test suite (PYTEST_ARGS='-k rating -x' passes arguments on)"
+	@echo "  test    set up and run the whole test suite, as CI does (PYTEST_ARGS='-k rating -x' passes"
+	@echo "          arguments on; TEST_WORKERS=1 runs it in one process)"
+	@echo "  test-quick  the tests without the browser, the Celery workers and the slow ones"
 	@echo "  check   ruff, ruff format --check, mypy, Django's system, migration and deploy checks"
 	@echo "  bench   run the benchmarks in scripts/bench.py, if any"
 	@echo "  assets  install the front-end packages (npm ci) and build static/build/"
@@ -83,8 +85,20 @@ run: venv assets $(DEV_ENV_FILE)
 	$(PY) manage.py demo_accounts
 	$(PY) scripts/run.py
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist), each with a test database of its own,
+# handed whole files, the slow ones first (tests/conftest.py). Under CI the test databases are made
+# afresh; elsewhere they are kept between runs (--reuse-db) and only migrated, which saves the first
+# seconds of every run. `make test-quick` leaves out the browser, the Celery worker and the slow
+# tests, for the run after each change; `make test` runs everything, as CI does.
+TEST_WORKERS ?= 2
+TEST_DATABASE := $(if $(filter true TRUE True,$(CI)),--create-db,--reuse-db)
+TEST_PARALLEL = $(if $(filter-out 0 1,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder)
+
 test: venv assets
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(TEST_PARALLEL) $(TEST_DATABASE) $(PYTEST_ARGS)
+
+test-quick: venv
+	$(PY) -m pytest -m "not browser and not celery and not slow" $(TEST_PARALLEL) $(TEST_DATABASE) $(PYTEST_ARGS)
 
 # The plain checks run with DEBUG on (so no real SECRET_KEY is needed), the deploy check as
 # production runs: DEBUG off, a long key, a real host name, a Redis (named, not connected to).

@@ -6,16 +6,20 @@ they skip with a message naming what they need; under CI=true a missing service 
 
 from __future__ import annotations
 
+import copy
 import datetime
+import io
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.management import call_command
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import DatabaseError, connection
 from django.test import Client
@@ -25,6 +29,7 @@ from hypothesis import settings as hypothesis_settings
 from actions.models import Action, Objective, Plan, PriorityArea, Theme, Workstream
 from send_tracker.accounts.choices import OrganisationKind, Role
 from send_tracker.accounts.models import Organisation, Partnership, User
+from tests.world import SLUG as ELSEWHERE_SLUG
 from tests.world import World, build_elsewhere
 
 # The live server's listen backlog is 10 by default: enough for a browser, not for the fifty
@@ -32,19 +37,24 @@ from tests.world import World, build_elsewhere
 # saw them. Production runs gunicorn, whose backlog is 2048.
 ThreadedWSGIServer.request_queue_size = 128
 
+CI = os.environ.get("CI", "").strip().lower() == "true"
+
 # The property-based tests of the write paths (tests/*/test_write_properties.py) drive the whole
 # request through PostgreSQL for each example: few examples, and no deadline on a busy machine.
-# Their fixtures build rows once per test, which each example then rolls back to.
-hypothesis_settings.register_profile(
-    "ci",
-    max_examples=30,
-    deadline=None,
-    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],  # no slow "explain" re-runs
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+# Their fixtures build rows once per test, which each example then rolls back to. Under CI the
+# examples are the same on every run (derandomize), so a failure there fails again when re-run
+# and no example database is kept; on a developer's machine ("dev") each run tries new examples
+# and replays the ones that failed before. HYPOTHESIS_PROFILE chooses another.
+PROPERTY_TESTS: dict[str, Any] = {
+    "max_examples": 30,
+    "deadline": None,
+    "phases": [Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],  # no slow "explain" re-runs
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+}
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True, **PROPERTY_TESTS)
+hypothesis_settings.register_profile("dev", derandomize=False, **PROPERTY_TESTS)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if CI else "dev"))
 
-CI = os.environ.get("CI", "").strip().lower() == "true"
 PASSWORD = "correct-horse-battery-staple"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
@@ -69,6 +79,14 @@ def need_postgres() -> None:
 
 def need_redis() -> None:
     need(bool(settings.REDIS_URL), "Redis (set REDIS_URL=redis://127.0.0.1:6379/0)")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow modules first, after pytest-django has put the tests that empty the database last:
+    `make test` hands whole files to two workers in this order, so that each worker starts with one
+    of the longest and they finish together."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -109,26 +127,75 @@ def partnership(db: None) -> Partnership:
 
 
 # Every test that touches the database holds a second, fully populated partnership (tests/world.py),
-# so that anything shown, exported or sent across partnerships fails a test. Tests without the
-# database are left alone.
-DATABASE_FIXTURES = frozenset(
-    {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
-)
+# so that anything shown, exported or sent across partnerships fails a test. It is built once, when
+# the test database is made, and committed: each test's transaction rolls back to it. A test that
+# empties the database (a transactional one, or the accessibility walk's module) is followed by a
+# fresh build before the next test starts. (A build takes a few tenths of a second, which every test
+# paid when it was built per test.)
+@dataclass
+class Elsewhere:
+    """The committed Elsewhere world of this test session, and how to reach the database for it."""
+
+    world: World | None = None
+    blocker: Any = None
+
+    def build(self) -> None:
+        with self.blocker.unblock():
+            if Partnership.objects.filter(slug=ELSEWHERE_SLUG).exists():
+                # Left by an earlier run of a database kept with --reuse-db: start from empty.
+                call_command("flush", interactive=False, verbosity=0)
+            self.world = build_elsewhere()
+
+    def rebuild_if_emptied(self) -> None:
+        assert self.world is not None
+        with self.blocker.unblock():
+            if not Partnership.objects.filter(pk=self.world.partnership.pk).exists():
+                self.world = build_elsewhere()
 
 
-@pytest.fixture(autouse=True)
-def elsewhere(request: pytest.FixtureRequest) -> World | None:
-    """The Elsewhere partnership, built afresh inside each test that uses the database."""
-    if not (DATABASE_FIXTURES & set(request.fixturenames) or request.node.get_closest_marker("django_db")):
-        return None
-    request.getfixturevalue("_django_db_helper")
-    return build_elsewhere()
+ELSEWHERE = Elsewhere()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The test database, with Elsewhere built and committed in it."""
+    ELSEWHERE.blocker = django_db_blocker
+    ELSEWHERE.build()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    try:
+        return (yield)
+    finally:
+        # After the last test the database is being dropped.
+        if nextitem is not None and ELSEWHERE.world is not None:
+            ELSEWHERE.rebuild_if_emptied()
 
 
 @pytest.fixture
-def elsewhere_world(db: None, elsewhere: World | None) -> World:
-    assert elsewhere is not None
-    return elsewhere
+def elsewhere_world(db: None) -> World:
+    """Elsewhere's rows; a copy, so that a test changing one in memory leaves the next test's alone."""
+    assert ELSEWHERE.world is not None
+    return copy.deepcopy(ELSEWHERE.world)
+
+
+@pytest.fixture(scope="module")
+def oxfordshire_committed(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """The real Oxfordshire case, loaded once for the module as `make run` loads it and committed:
+    each of the module's tests reads it in a transaction that is rolled back, so it may change it.
+    The database is emptied after the module's last test (and Elsewhere built again)."""
+    with django_db_blocker.unblock():
+        # A guard: the database is flushed at the end, so it must be the test database.
+        name = str(connection.settings_dict["NAME"])
+        assert name.startswith("test_") or name.startswith("file:memorydb_"), name
+        call_command("load_oxfordshire", stdout=io.StringIO())
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0)
+            cache.clear()
 
 
 @pytest.fixture

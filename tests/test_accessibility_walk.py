@@ -1,11 +1,12 @@
 """Every page of the product walked in Chromium as each role, checked by axe-core (WCAG 2.2 A and AA).
 
 The data is the real Oxfordshire plan and the demo accounts, loaded once for the module as `make run`
-loads them (about 25 seconds). That is why the module runs its own live server instead of using the
-`live_server` fixture: pytest-django makes every test that asks for `live_server` transactional, and
-a transactional test empties the database when it ends. Here each test runs in a transaction that
-is rolled back, as any `django_db` test does, while the data the server reads was committed before
-the first test and is removed by flushing the database after the last one.
+loads them (`oxfordshire_committed`), beside the Elsewhere partnership every test database holds.
+That is why the module runs its own live server instead of using the `live_server` fixture:
+pytest-django makes every test that asks for `live_server` transactional, and a transactional test
+empties the database when it ends. Here each test runs in a transaction that is rolled back, as any
+`django_db` test does, while the data the server reads was committed before the first test and is
+removed by flushing the database after the last one.
 
 Each walk starts at "/" (and, for the anonymous visitor, the public pages and sign-in) and follows
 same-origin links, visiting at most two URLs of each Django route, so the walk covers every kind of
@@ -14,6 +15,7 @@ data, since some are reached only through a button; the administrator's forms ar
 to check the error summary and the fields in error. Two browser tabs take turns, so that one page
 loads while axe-core checks the other.
 
+Every disclosure (`<details>`) is opened before axe-core runs, so the forms inside are checked too.
 Each page is also narrowed to 320 CSS pixels (WCAG 2.2 reflow, 1.4.10: 1280 pixels at 400% zoom),
 where it must not scroll sideways as a whole: a wide table scrolls inside its own region instead.
 """
@@ -30,7 +32,6 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection
 from django.test.utils import override_settings
 from django.urls import Resolver404, resolve, reverse
 from pytest_django.live_server_helper import LiveServer
@@ -45,7 +46,7 @@ from send_tracker.accounts.models import Partnership, User
 from send_tracker.sample_data.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from tests.conftest import AXE_JS, WCAG_TAGS, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db]
 
 # The demo accounts, the anonymous visitor, and an administrator of the whole instance (a superuser,
 # who compares partnerships side by side).
@@ -58,8 +59,10 @@ SKIPPED_PREFIXES = ("/admin/", "/api/", "/accounts/logout/", "/static/", "/media
 DOWNLOAD_SUFFIXES = (".docx", ".csv", ".xlsx", ".pdf")
 TABS = 2
 # axe-core is in every page from its first script (an init script of the browser context); this
-# starts its WCAG 2.2 A and AA rules without waiting, and `window.axeViolations` awaits the result.
+# opens every disclosure, so that the forms and text inside are checked too, then starts axe-core's
+# WCAG 2.2 A and AA rules without waiting; `window.axeViolations` awaits the result.
 START_AXE = """tags => {
+  document.querySelectorAll("details").forEach(details => { details.open = true; });
   window.axeViolations = axe
     .run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})
     .then(result => result.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes})));
@@ -117,18 +120,13 @@ class Walk:
 
 
 @pytest.fixture(scope="module")
-def oxfordshire_server(django_db_setup: None, django_db_blocker: Any) -> Iterator[LiveServer]:
+def oxfordshire_server(oxfordshire_committed: None, django_db_blocker: Any) -> Iterator[LiveServer]:
     with django_db_blocker.unblock():
-        # A guard: the module flushes the database it loads into, so it must be the test database.
-        name = str(connection.settings_dict["NAME"])
-        assert name.startswith("test_") or name.startswith("file:memorydb_"), name
         cache.clear()
-        call_command("load_oxfordshire", stdout=io.StringIO())
         with override_settings(DEBUG=True):  # the demo accounts are refused without DEBUG
             call_command("demo_accounts", stdout=io.StringIO())
-        # A second partnership with a published plan, as on a regional instance: the public index
-        # lists the partnerships only when there is more than one (with one it goes straight to it).
-        # (Not "Elsewhere": every test builds that partnership afresh, tests/world.py.)
+        # A third partnership with a published plan, beside Oxfordshire and Elsewhere (tests/world.py),
+        # as on a regional instance.
         neighbour = Partnership.objects.create(
             name="Neighbouring Partnership", slug="neighbouring", area_name="Neighbouring"
         )
@@ -141,8 +139,6 @@ def oxfordshire_server(django_db_setup: None, django_db_blocker: Any) -> Iterato
         finally:
             server._live_server_modified_settings.disable()
             server.stop()
-            call_command("flush", interactive=False, verbosity=0)
-            cache.clear()
 
 
 @pytest.fixture
@@ -296,8 +292,10 @@ def test_every_page_a_role_reaches_answers_200_with_no_axe_violations(browser_co
         start = [
             "/",
             reverse("password_change_done"),
-            # The plan as it stood is shown after its own GET form is sent, which no link does.
+            # The plan as it stood is shown after its own GET form is sent, which no link does;
+            # a date that does not exist shows the form's error instead.
             reverse("governance:plan_as_at") + "?on_day=1&on_month=6&on_year=2025",
+            reverse("governance:plan_as_at") + "?on_day=31&on_month=2&on_year=2024",
             *form_pages_for(User.objects.get(username=role)),
         ]
 

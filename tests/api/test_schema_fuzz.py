@@ -10,7 +10,7 @@ import pytest
 
 from send_tracker.api.keys import create_api_key
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def test_schemathesis_finds_no_server_error_and_no_response_that_breaks_the_schema(

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from actions.models import Action, RatingUpdate
@@ -28,11 +26,9 @@ def load_oxfordshire_governance(partnership: Partnership) -> str:
 
 
 @pytest.fixture
-def oxfordshire() -> Partnership:
-    call_command("load_oxfordshire", stdout=io.StringIO())
-    partnership = Partnership.objects.get(slug="oxfordshire")
-    load_oxfordshire_governance(partnership)
-    return partnership
+def oxfordshire(oxfordshire_committed: None) -> Partnership:
+    """The whole case, loaded once for the module; each test reads it and rolls back what it changes."""
+    return Partnership.objects.get(slug="oxfordshire")
 
 
 def counts() -> dict[str, int]:
