@@ -12,8 +12,10 @@ import csv
 import io
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from django.db.models import Model
 
 from actions.models import Action, Theme
 from governance.models import Meeting, Risk
@@ -28,64 +30,38 @@ pytestmark = pytest.mark.django_db
 FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r"]
 
 
-def _action_objective(owner: Organisation, text: str) -> tuple[str, str]:
-    action = world.actions(owner, 1)[0]
-    Action.objects.filter(pk=action.pk).update(description=text)
-    return "/api/v1/actions/", "objective"
-
-
 def _action_commentary(owner: Organisation, text: str) -> tuple[str, str]:
+    # Saved, not updated: a rating's commentary is written with its rating.
     action = world.actions(owner, 1)[0]
     action.brag, action.brag_commentary = "amber", text
     action.save()
     return f"/api/v1/actions/{action.pk}/history/", "commentary"
 
 
-def _recommendation_text(owner: Organisation, text: str) -> tuple[str, str]:
-    recommendation = world.recommendations(owner, 1)[0]
-    Recommendation.objects.filter(pk=recommendation.pk).update(text=text)
-    return "/api/v1/recommendations/", "text"
+def _planted(
+    make: Callable[[Organisation, int], list[Any]], model: type[Model], field: str, path: str, column: str
+) -> Callable[[Organisation, str], tuple[str, str]]:
+    """Makes one row of `model` for the owner with `field` set to the text; the API path and the
+    CSV column that show it."""
 
+    def plant(owner: Organisation, text: str) -> tuple[str, str]:
+        row = make(owner, 1)[0]
+        model._default_manager.filter(pk=row.pk).update(**{field: text})
+        return path, column
 
-def _response_proposed_action(owner: Organisation, text: str) -> tuple[str, str]:
-    response = world.responses(owner, 1)[0]
-    Response.objects.filter(pk=response.pk).update(proposed_action=text)
-    return "/api/v1/responses/", "proposed_action"
-
-
-def _response_reasons(owner: Organisation, text: str) -> tuple[str, str]:
-    response = world.responses(owner, 1)[0]
-    Response.objects.filter(pk=response.pk).update(reasons=text)
-    return "/api/v1/responses/", "reasons"
-
-
-def _meeting_title(owner: Organisation, text: str) -> tuple[str, str]:
-    meeting = world.meetings(owner, 1)[0]
-    Meeting.objects.filter(pk=meeting.pk).update(title=text)
-    return "/api/v1/meetings/", "title"
-
-
-def _kpi_note(owner: Organisation, text: str) -> tuple[str, str]:
-    value = world.kpi_values(owner, 1)[0]
-    IndicatorValue.objects.filter(pk=value.pk).update(note=text)
-    return "/api/v1/kpi-values/", "note"
-
-
-def _risk_mitigations(owner: Organisation, text: str) -> tuple[str, str]:
-    risk = world.risks(owner, 1)[0]
-    Risk.objects.filter(pk=risk.pk).update(mitigations=text)
-    return "/api/v1/risks/", "mitigations"
+    plant.__name__ = f"{model._meta.model_name}_{field}"
+    return plant
 
 
 FIELDS: list[Callable[[Organisation, str], tuple[str, str]]] = [
-    _action_objective,
+    _planted(world.actions, Action, "description", "/api/v1/actions/", "objective"),
     _action_commentary,
-    _recommendation_text,
-    _response_proposed_action,
-    _response_reasons,
-    _meeting_title,
-    _kpi_note,
-    _risk_mitigations,
+    _planted(world.recommendations, Recommendation, "text", "/api/v1/recommendations/", "text"),
+    _planted(world.responses, Response, "proposed_action", "/api/v1/responses/", "proposed_action"),
+    _planted(world.responses, Response, "reasons", "/api/v1/responses/", "reasons"),
+    _planted(world.meetings, Meeting, "title", "/api/v1/meetings/", "title"),
+    _planted(world.kpi_values, IndicatorValue, "note", "/api/v1/kpi-values/", "note"),
+    _planted(world.risks, Risk, "mitigations", "/api/v1/risks/", "mitigations"),
 ]
 
 
