@@ -44,3 +44,16 @@ class DueDateKind(models.TextChoices):
     TBC = "tbc", "To be confirmed"
     ONGOING = "ongoing", "Ongoing"
     NONE = "none", "No date given"
+
+
+class ActionStatus(models.TextChoices):
+    """An action is never deleted: one that is no longer pursued is retired, with a reason."""
+
+    OPEN = "open", "Open"
+    RETIRED = "retired", "Retired"
+
+
+class RetirementReason(models.TextChoices):
+    SUPERSEDED = "superseded", "Superseded by another action"
+    MERGED = "merged", "Merged into another action"
+    NO_LONGER_NEEDED = "no_longer_needed", "No longer needed"

@@ -15,7 +15,7 @@ from send_tracker.accounts.models import Organisation, Partnership
 from send_tracker.accounts.tenancy import PartnershipScopedQuerySet
 from send_tracker.history import ChangeActor
 
-from .choices import BRAG_DEFINITIONS, NOT_YET_RATED, Brag, DueDateKind, PlanKind
+from .choices import BRAG_DEFINITIONS, NOT_YET_RATED, ActionStatus, Brag, DueDateKind, PlanKind, RetirementReason
 
 if TYPE_CHECKING:
     from send_tracker.accounts.access import AnyUser
@@ -36,7 +36,9 @@ class Plan(models.Model):
         null=True, blank=True, help_text="When the inspection report was published."
     )
     approved_date = models.DateField(
-        null=True, blank=True, help_text="When Ofsted/CQC confirmed the plan met the criteria."
+        null=True,
+        blank=True,
+        help_text="When the plan was signed off: the day Ofsted and the CQC confirmed it met the criteria. Its baseline is the plan as it stood at the end of that day.",
     )
     is_current = models.BooleanField(default=True, help_text="The plan the partnership is working to now.")
     is_public = models.BooleanField(
@@ -213,6 +215,24 @@ class Action(models.Model):
     )
     lead_officer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="led_actions"
+    )
+    lead_officer_name = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The lead officer as the plan names them, when they have no account here.",
+    )
+    success_measure = models.TextField(blank=True, help_text="How the partnership will know the action worked.")
+    status = models.CharField(max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN, db_index=True)
+    retired_reason = models.CharField(max_length=20, choices=RetirementReason.choices, blank=True)
+    retired_note = models.TextField(blank=True, help_text="Why the action was retired, in the words of who retired it.")
+    retired_on = models.DateField(null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+        help_text="The action this one was merged into or superseded by.",
     )
     brag = models.CharField(max_length=10, choices=Brag.choices, null=True, blank=True, db_index=True)
     brag_commentary = models.TextField(blank=True)
