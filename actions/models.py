@@ -73,6 +73,8 @@ class PriorityArea(models.Model):
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200, help_text="A short name, e.g. 'Voice and views'.")
     description = models.TextField(blank=True, help_text="The area for priority action as the report words it.")
+    # Optimistic locking, as on Action: an edit names the version it started from.
+    version = models.PositiveIntegerField(default=1)
 
     objects = PriorityAreaQuerySet.as_manager()
     history = HistoricalRecords(bases=[ChangeActor])
@@ -92,6 +94,8 @@ class Objective(models.Model):
     code = models.CharField(max_length=10)
     text = models.TextField()
     position = models.PositiveIntegerField(default=0)
+    # Optimistic locking, as on Action: an edit names the version it started from.
+    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords(bases=[ChangeActor])
 
     class Meta:
@@ -206,6 +210,12 @@ class Action(models.Model):
     themes_text = models.CharField(max_length=200, blank=True, help_text="The theme as published.")
     workstreams = models.ManyToManyField(Workstream, blank=True, related_name="actions")
     workstreams_text = models.CharField(max_length=200, blank=True, help_text="The project(s) as published.")
+    areas_for_improvement = models.ManyToManyField(
+        AreaForImprovement,
+        blank=True,
+        related_name="actions",
+        help_text="The inspection's Areas for Improvement this action also addresses.",
+    )
     comment = models.TextField(blank=True, help_text="The progress comment as published in the plan.")
     due_date = models.DateField(null=True, blank=True, db_index=True)
     due_date_kind = models.CharField(max_length=10, choices=DueDateKind.choices, default=DueDateKind.NONE)
