@@ -39,12 +39,7 @@ def action_for_reading(user: AnyUser, action_id: int) -> Action:
 
 
 def action_for_change(user: AnyUser, action_id: int) -> Action:
-    action = action_for_reading(user, action_id)
-    access.require(
-        action.can_be_changed_by(user),
-        "Only officers of the organisation that owns this action, or an administrator, can change it.",
-    )
-    return action
+    return access.for_change(user, action_for_reading(user, action_id), access.owners_only("action"))
 
 
 def rating_update_for_reading(user: AnyUser, update_id: int) -> RatingUpdate:

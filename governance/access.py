@@ -22,9 +22,7 @@ def board_for_reading(user: AnyUser, board_id: int) -> Board:
 
 
 def board_for_change(user: AnyUser, board_id: int) -> Board:
-    board = board_for_reading(user, board_id)
-    access.require(board.can_be_changed_by(user), READ_ONLY_MEETING)
-    return board
+    return access.for_change(user, board_for_reading(user, board_id), READ_ONLY_MEETING)
 
 
 def meeting_for_reading(user: AnyUser, meeting_id: int) -> Meeting:
@@ -34,9 +32,7 @@ def meeting_for_reading(user: AnyUser, meeting_id: int) -> Meeting:
 
 
 def meeting_for_change(user: AnyUser, meeting_id: int) -> Meeting:
-    meeting = meeting_for_reading(user, meeting_id)
-    access.require(meeting.can_be_changed_by(user), READ_ONLY_MEETING)
-    return meeting
+    return access.for_change(user, meeting_for_reading(user, meeting_id), READ_ONLY_MEETING)
 
 
 def action_arising_for_change(user: AnyUser, meeting_id: int, action_arising_id: int) -> ActionArising:
@@ -56,9 +52,19 @@ def risk_for_reading(user: AnyUser, risk_id: int) -> Risk:
 
 
 def risk_for_change(user: AnyUser, risk_id: int) -> Risk:
+    return access.for_change(user, risk_for_reading(user, risk_id), access.owners_only("risk", verb="re-score"))
+
+
+def risk_for_closing(user: AnyUser, risk_id: int) -> Risk:
     risk = risk_for_reading(user, risk_id)
-    access.require(
-        risk.can_be_changed_by(user),
-        "Only officers of the organisation that owns this risk, or an administrator, can re-score it.",
-    )
+    access.require(access.may_change_in_partnership(user, risk.partnership_id), "Only an administrator can close a risk.")
     return risk
+
+
+def board_for_membership(user: AnyUser, board_id: int) -> Board:
+    board = board_for_reading(user, board_id)
+    access.require(
+        access.may_change_in_partnership(user, board.partnership_id),
+        "Only an administrator can change a board's members.",
+    )
+    return board

@@ -20,9 +20,4 @@ def indicator_for_reading(user: AnyUser, indicator_id: int) -> Indicator:
 
 
 def indicator_for_change(user: AnyUser, indicator_id: int) -> Indicator:
-    indicator = indicator_for_reading(user, indicator_id)
-    access.require(
-        indicator.can_be_changed_by(user),
-        "Only officers of the organisation that owns this indicator, or an administrator, can change it.",
-    )
-    return indicator
+    return access.for_change(user, indicator_for_reading(user, indicator_id), access.owners_only("indicator"))

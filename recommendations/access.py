@@ -28,9 +28,6 @@ def recommendation_for_reading(user: AnyUser, recommendation_id: int) -> Recomme
 
 
 def recommendation_for_change(user: AnyUser, recommendation_id: int) -> Recommendation:
-    recommendation = recommendation_for_reading(user, recommendation_id)
-    access.require(
-        recommendation.can_be_changed_by(user),
-        "Only officers of the organisation that answers this recommendation, or an administrator, can change it.",
+    return access.for_change(
+        user, recommendation_for_reading(user, recommendation_id), access.owners_only("recommendation", owns="answers")
     )
-    return recommendation

@@ -12,7 +12,7 @@ The rules, in one place:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -105,3 +105,32 @@ def may_change_owned_by(user: AnyUser | None, partnership_id: int, owner_organis
 def require(allowed: bool, message: str = "You can read this but not change it.") -> None:
     if not allowed:
         raise PermissionDenied(message)
+
+
+class Changeable(Protocol):
+    def can_be_changed_by(self, user: AnyUser) -> bool: ...
+
+
+Fetched = TypeVar("Fetched", bound=Changeable)
+
+
+def for_change(user: AnyUser, fetched: Fetched, message: str) -> Fetched:
+    """`fetched`, already fetched for reading (404 outside the user's partnership), if the user may
+    change it; 403 with `message` if they may only read it."""
+    require(fetched.can_be_changed_by(user), message)
+    return fetched
+
+
+def owners_only(what: str, *, owns: str = "owns", verb: str = "change") -> str:
+    """The 403 message of a thing that its owner's officers or an administrator change."""
+    return f"Only officers of the organisation that {owns} this {what}, or an administrator, can {verb} it."
+
+
+def administered_partnership(user: AnyUser | None, message: str) -> Partnership:
+    """The partnership in which the user adds things as its administrator (a new risk, board,
+    indicator or scrutiny report): their own. PermissionDenied, saying `message`, for anyone else,
+    an instance administrator who belongs to no partnership included (they add through the admin)."""
+    partnership = partnership_of(user)
+    require(partnership is not None and may_change_in_partnership(user, partnership.pk), message)
+    assert partnership is not None  # for the type checker: require refused None above
+    return partnership
