@@ -76,6 +76,8 @@ class AgendaItemForm(forms.Form):
     presenter = forms.CharField(label="Presented by", required=False, max_length=200, help_text="Optional.")
     summary = forms.CharField(label="Summary", required=False, max_length=5000, widget=TEXTAREA)
 
+    ARGUMENTS = {"action": "action_id", "risk": "risk_id", "indicator": "indicator_id"}
+
     def __init__(self, *args: Any, meeting: Meeting, plan: Plan | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         partnership_id = meeting.board.partnership_id
@@ -112,6 +114,8 @@ class DecisionForm(forms.Form):
         error_messages={"required": "Enter what the board decided."},
     )
 
+    ARGUMENTS = {"agenda_item": "agenda_item_id"}
+
     def __init__(
         self, *args: Any, meeting: Meeting, agenda_items: list[AgendaItem] | None = None, **kwargs: Any
     ) -> None:
@@ -137,6 +141,7 @@ class ActionArisingForm(forms.Form):
     due_date_year = date_part("year")
 
     DATE_INPUTS = {"due_date": ("Due date", "Optional. For example, 22 5 2024")}
+    ARGUMENTS = {"owner_organisation": "owner_organisation_id", "agenda_item": "agenda_item_id"}
 
     def __init__(
         self,
@@ -173,6 +178,7 @@ class CompleteActionArisingForm(forms.Form):
     done_note = forms.CharField(label="Note", required=False, max_length=5000, widget=TEXTAREA, help_text="Optional.")
 
     DATE_INPUTS = {"done_on": ("Date done", "Leave blank for today. For example, 21 5 2024")}
+    ARGUMENTS = {"done_note": "note"}
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -102,19 +102,8 @@ def board_detail(request: HttpRequest, board_id: int) -> HttpResponse:
 def meeting_new(request: HttpRequest, board_id: int) -> HttpResponse:
     board = access.board_for_change(request.user, board_id)
     form = MeetingForm(request.POST if request.method == "POST" else None)
-    meeting = submitted(
-        request,
-        form,
-        lambda data: create_meeting(
-            board_id=board.pk,
-            user=request.user,
-            date=data["date"],
-            papers_deadline=data["papers_deadline"],
-            status=data["status"],
-            title=data["title"],
-            location=data["location"],
-        ),
-    )
+    # The form's fields are the service's: date, papers deadline, status, title, location.
+    meeting = submitted(request, form, lambda data: create_meeting(board_id=board.pk, user=request.user, **data))
     if meeting:
         messages.success(request, f"Meeting of {meeting.date_label} added.")
         return redirect(meeting)
@@ -252,21 +241,7 @@ def agenda_item_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access.meeting_for_change(request.user, meeting_id)
     plan = meeting.reviewed_plan()
     form = AgendaItemForm(request.POST or None, meeting=meeting, plan=plan, prefix="agenda")
-    item = submitted(
-        request,
-        form,
-        lambda data: add_agenda_item(
-            meeting_id=meeting.pk,
-            user=request.user,
-            title=data["title"],
-            purpose=data["purpose"],
-            presenter=data["presenter"],
-            summary=data["summary"],
-            action_id=data["action"],
-            risk_id=data["risk"],
-            indicator_id=data["indicator"],
-        ),
-    )
+    item = submitted(request, form, lambda data: add_agenda_item(meeting_id=meeting.pk, user=request.user, **data))
     if item:
         messages.success(request, f"Item {item.number}, {item.title}, added to the agenda.")
         return redirect(f"{meeting.get_absolute_url()}#agenda")
@@ -290,13 +265,7 @@ def _meeting_form_page(request: HttpRequest, meeting: Meeting, form: Any, title:
 def decision_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access.meeting_for_change(request.user, meeting_id)
     form = DecisionForm(request.POST or None, meeting=meeting, prefix="decision")
-    decision = submitted(
-        request,
-        form,
-        lambda data: record_decision(
-            meeting_id=meeting.pk, user=request.user, text=data["text"], agenda_item_id=data["agenda_item"]
-        ),
-    )
+    decision = submitted(request, form, lambda data: record_decision(meeting_id=meeting.pk, user=request.user, **data))
     if decision:
         messages.success(request, f"Decision {decision.number} recorded.")
         return redirect(f"{meeting.get_absolute_url()}#decisions")
@@ -309,17 +278,7 @@ def action_arising_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access.meeting_for_change(request.user, meeting_id)
     form = ActionArisingForm(request.POST or None, meeting=meeting, prefix="arising")
     arising = submitted(
-        request,
-        form,
-        lambda data: add_action_arising(
-            meeting_id=meeting.pk,
-            user=request.user,
-            description=data["description"],
-            owner_name=data["owner_name"],
-            owner_organisation_id=data["owner_organisation"],
-            due_date=data["due_date"],
-            agenda_item_id=data["agenda_item"],
-        ),
+        request, form, lambda data: add_action_arising(meeting_id=meeting.pk, user=request.user, **data)
     )
     if arising:
         messages.success(request, f"Action arising recorded for {arising.owner_name}.")
@@ -334,11 +293,7 @@ def action_arising_done(request: HttpRequest, meeting_id: int, action_arising_id
     meeting = arising.meeting
     form = CompleteActionArisingForm(request.POST or None)
     done = submitted(
-        request,
-        form,
-        lambda data: complete_action_arising(
-            action_arising_id=arising.pk, user=request.user, done_on=data["done_on"], note=data["done_note"]
-        ),
+        request, form, lambda data: complete_action_arising(action_arising_id=arising.pk, user=request.user, **data)
     )
     if done:
         messages.success(request, f"Marked done: {arising.description[:80]}")

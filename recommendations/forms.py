@@ -99,14 +99,16 @@ class UpdateForm(forms.Form):
         required=False,
         help_text="Tick only when the whole recommendation has been carried out.",
     )
-    actions = forms.MultipleChoiceField(
+    actions = forms.TypedMultipleChoiceField(
         label="Priority Action Plan actions",
+        coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Optional. The plan's actions that carry this work; each action's page will list this recommendation.",
     )
 
     DATE_INPUTS = {"reported_on": ("Date of the update", "For example, 30 9 2024")}
+    ARGUMENTS = {"actions": "action_ids"}
 
     def __init__(self, *args: Any, recommendation: Recommendation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -124,9 +126,6 @@ class UpdateForm(forms.Form):
         cleaned = super().clean() or {}
         cleaned["reported_on"] = DateParts.read(self, "reported_on", "The date of the update")
         return cleaned
-
-    def action_ids(self) -> list[int]:
-        return [int(value) for value in self.cleaned_data.get("actions") or []]
 
 
 class CloseForm(forms.Form):

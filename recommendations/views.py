@@ -141,20 +141,12 @@ def record_response(request: HttpRequest, recommendation_id: int) -> HttpRespons
     existing = recommendation.response_or_none
     if request.method == "POST":
         form = ResponseForm(request.POST)
+        # The form's fields are the service's: outcome, proposed action, timescale, reasons,
+        # lead Cabinet members, the date given and whether it is published.
         saved = submitted(
             request,
             form,
-            lambda data: services.record_response(
-                recommendation_id=recommendation.pk,
-                user=request.user,
-                outcome=data["outcome"],
-                proposed_action=data["proposed_action"],
-                indicative_timescale=data["indicative_timescale"],
-                reasons=data["reasons"],
-                lead_cabinet_members=data["lead_cabinet_members"],
-                given_on=data["given_on"],
-                is_published=data["is_published"],
-            ),
+            lambda data: services.record_response(recommendation_id=recommendation.pk, user=request.user, **data),
         )
         if saved:
             messages.success(request, f"Response to {recommendation.reference} saved.")
@@ -192,12 +184,7 @@ def add_update(request: HttpRequest, recommendation_id: int) -> HttpResponse:
             request,
             form,
             lambda data: services.add_implementation_update(
-                recommendation_id=recommendation.pk,
-                user=request.user,
-                progress=data["progress"],
-                reported_on=data["reported_on"],
-                implemented=data["implemented"],
-                action_ids=form.action_ids(),
+                recommendation_id=recommendation.pk, user=request.user, **data
             ),
         )
         if saved:
@@ -220,9 +207,7 @@ def close(request: HttpRequest, recommendation_id: int) -> HttpResponse:
     closed = submitted(
         request,
         form,
-        lambda data: services.close_recommendation(
-            recommendation_id=recommendation.pk, user=request.user, reason=data["reason"]
-        ),
+        lambda data: services.close_recommendation(recommendation_id=recommendation.pk, user=request.user, **data),
     )
     if closed:
         messages.success(request, f"{recommendation.reference} closed.")

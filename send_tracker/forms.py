@@ -58,14 +58,15 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     """Put a service's ValidationError on the fields it names, the rest at the top of the form.
 
     A date entered in the three boxes of a GOV.UK date input (the form's DATE_INPUTS) takes its
-    error on the day box; a form's ALIASES may name another field for a model field's error.
+    error on the day box; an error on a service argument that a form's ARGUMENTS gives another name
+    goes on the field that supplies it.
     """
     if not hasattr(error, "error_dict"):
         for message in error.messages:
             form.add_error(None, message)
         return
     aliases: dict[str, str] = {name: f"{name}_day" for name in getattr(form, "DATE_INPUTS", {})}
-    aliases.update(getattr(form, "ALIASES", {}))
+    aliases.update({argument: name for name, argument in getattr(form, "ARGUMENTS", {}).items()})
     for named, messages in error.message_dict.items():
         field = aliases.get(named, named)
         for message in messages:
@@ -78,14 +79,23 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
 Saved = TypeVar("Saved")
 
 
+def service_arguments(form: forms.Form) -> dict[str, Any]:
+    """A valid form's cleaned data as its service's keyword arguments: the day, month and year
+    boxes of each date input (DATE_INPUTS) left out for the date they make, and each field that
+    the form's ARGUMENTS maps ({"action": "action_id"}) under the argument's name."""
+    boxes = {f"{name}_{part}" for name in getattr(form, "DATE_INPUTS", {}) for part in ("day", "month", "year")}
+    renamed: dict[str, str] = getattr(form, "ARGUMENTS", {})
+    return {renamed.get(name, name): value for name, value in form.cleaned_data.items() if name not in boxes}
+
+
 def submitted(request: HttpRequest, form: forms.Form, write: Callable[[dict[str, Any]], Saved]) -> Saved | None:
-    """What `write`, a call to a service, returns for a posted form's cleaned data; None when the
-    request is not a POST, the form is not valid, or the service refuses it with a ValidationError,
-    whose messages then go on the fields they name, for the page to be drawn again."""
+    """What `write`, a call to a service, returns for a posted form's service_arguments(); None
+    when the request is not a POST, the form is not valid, or the service refuses it with a
+    ValidationError, whose messages then go on the fields they name, for the page to be drawn again."""
     if request.method != "POST" or not form.is_valid():
         return None
     try:
-        return write(form.cleaned_data)
+        return write(service_arguments(form))
     except ValidationError as error:
         add_service_errors(form, error)
         return None
