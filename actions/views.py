@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from kpis.models import Indicator
 from recommendations.models import Recommendation
-from send_tracker.forms import after_stale_edit, form_page, submitted
+from send_tracker.forms import after_stale_edit, object_form_page, submitted
 from send_tracker.numbers import whole_number
 
 from . import access
@@ -168,14 +168,13 @@ def rate_action(request: HttpRequest, action_id: int) -> HttpResponse:
                 return redirect(action)
     else:
         form = RatingUpdateForm(initial={"version": action.version, "brag": action.brag})
-    return form_page(
+    return object_form_page(
         request,
         "actions/rate_action.html",
         form,
-        back_url=action.get_absolute_url(),
-        back_label=f"Back to action {action.published_ref}",
+        action,
+        f"Back to action {action.published_ref}",
         status=409 if stale else None,
-        action=action,
         rating_options=RatingUpdateForm.rating_options(),
         stale=stale,
         stale_changes=stale.changes_since if stale else [],

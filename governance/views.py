@@ -118,30 +118,10 @@ def meeting_new(request: HttpRequest, board_id: int) -> HttpResponse:
     )
 
 
-def _form_page(
-    request: HttpRequest,
-    form: Any,
-    *,
-    title: str,
-    caption: str,
-    back_url: str,
-    back_label: str,
-    submit: str,
-    intro: str = "",
-    status: int | None = None,
-) -> HttpResponse:
-    return form_page(
-        request,
-        "form_page.html",
-        form,
-        back_url=back_url,
-        back_label=back_label,
-        status=status,
-        page_title=title,
-        caption=caption,
-        submit=submit,
-        intro=intro,
-    )
+def _form_page(request: HttpRequest, form: Any, *, title: str, **context: Any) -> HttpResponse:
+    """templates/form_page.html headed `title`, with the caption, submit, intro (optional),
+    back_url, back_label and status (optional) given."""
+    return form_page(request, "form_page.html", form, page_title=title, **context)
 
 
 @login_required
@@ -248,7 +228,9 @@ def agenda_item_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return _meeting_form_page(request, meeting, form, "Add an agenda item", "Add item")
 
 
-def _meeting_form_page(request: HttpRequest, meeting: Meeting, form: Any, title: str, submit: str) -> HttpResponse:
+def _meeting_form_page(
+    request: HttpRequest, meeting: Meeting, form: Any, title: str, submit: str, **context: Any
+) -> HttpResponse:
     return _form_page(
         request,
         form,
@@ -257,6 +239,7 @@ def _meeting_form_page(request: HttpRequest, meeting: Meeting, form: Any, title:
         back_url=meeting.get_absolute_url(),
         back_label="Back to the meeting",
         submit=submit,
+        **context,
     )
 
 
@@ -298,16 +281,8 @@ def action_arising_done(request: HttpRequest, meeting_id: int, action_arising_id
     if done:
         messages.success(request, f"Marked done: {arising.description[:80]}")
         return redirect(f"{meeting.get_absolute_url()}#actions-arising")
-    return _form_page(
-        request,
-        form,
-        title="Mark an action arising done",
-        caption=str(meeting),
-        back_url=meeting.get_absolute_url(),
-        back_label="Back to the meeting",
-        submit="Mark done",
-        intro=f"{arising.description} (owner: {arising.owner_name})",
-    )
+    intro = f"{arising.description} (owner: {arising.owner_name})"
+    return _meeting_form_page(request, meeting, form, "Mark an action arising done", "Mark done", intro=intro)
 
 
 # ---------------------------------------------------------------------------------------------

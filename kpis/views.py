@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from send_tracker.accounts.access import partnership_of
-from send_tracker.forms import form_page, submitted
+from send_tracker.forms import object_form_page, submitted
 from send_tracker.spreadsheets import write_csv
 
 from . import access
@@ -296,15 +296,7 @@ def target_new(request: HttpRequest, indicator_id: int) -> HttpResponse:
 def _indicator_form_page(
     request: HttpRequest, template_name: str, indicator: Indicator, form: Any, **context: Any
 ) -> HttpResponse:
-    return form_page(
-        request,
-        template_name,
-        form,
-        back_url=indicator.get_absolute_url(),
-        back_label=f"Back to {indicator.name}",
-        indicator=indicator,
-        **context,
-    )
+    return object_form_page(request, template_name, form, indicator, f"Back to {indicator.name}", **context)
 
 
 @login_required

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from send_tracker.forms import form_page, submitted
+from send_tracker.forms import object_form_page, submitted
 
 from . import access, services
 from .choices import Status
@@ -218,12 +218,6 @@ def close(request: HttpRequest, recommendation_id: int) -> HttpResponse:
 def _recommendation_form_page(
     request: HttpRequest, template_name: str, recommendation: Recommendation, form: Any, **context: Any
 ) -> HttpResponse:
-    return form_page(
-        request,
-        template_name,
-        form,
-        back_url=recommendation.get_absolute_url(),
-        back_label=f"Back to {recommendation.reference}",
-        recommendation=recommendation,
-        **context,
+    return object_form_page(
+        request, template_name, form, recommendation, f"Back to {recommendation.reference}", **context
     )

@@ -16,6 +16,7 @@ from typing import Any, TypeVar, cast
 
 from django import forms, template
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import get_template
@@ -117,6 +118,16 @@ def form_page(
         status = 400 if request.method == "POST" else 200
     context.update(form=form, back_url=back_url, back_label=back_label)
     return render(request, template_name, context, status=status)
+
+
+def object_form_page(
+    request: HttpRequest, template_name: str, form: forms.BaseForm, subject: Model, back_label: str, **context: Any
+) -> HttpResponse:
+    """form_page() for a form about one thing (an action, an indicator, a recommendation): back to
+    its page, and the thing in the context under its model's name."""
+    context[subject._meta.model_name or "subject"] = subject
+    back_url = subject.get_absolute_url()  # type: ignore[attr-defined]
+    return form_page(request, template_name, form, back_url=back_url, back_label=back_label, **context)
 
 
 FormClass = TypeVar("FormClass", bound=forms.BaseForm)
