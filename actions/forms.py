@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from send_tracker.accounts.models import Organisation
-from send_tracker.forms import add_service_errors
+from send_tracker.forms import add_service_errors, text_field
 
 from .choices import BRAG_DEFINITIONS, BRAG_DISPLAY_ORDER, EVIDENCE_REQUIRED, Brag, PlanKind  # noqa: F401
 from .models import Plan, PriorityArea, Theme, Workstream
@@ -25,10 +25,11 @@ class RatingUpdateForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select a rating.", "invalid_choice": "Select a rating from the list."},
     )
-    commentary = forms.CharField(
-        label="Commentary",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=5000,
+    commentary = text_field(
+        "Commentary",
+        5000,
+        rows=5,
+        required=True,
         error_messages={"required": "Enter a commentary saying why the rating is what it is."},
         help_text="Why the action has this rating now: what has happened, what is next. Required.",
     )
@@ -37,12 +38,7 @@ class RatingUpdateForm(forms.Form):
         required=False,
         help_text="Leave unticked if it names people or gives detail that is not for publication.",
     )
-    evidence_text = forms.CharField(
-        label="Describe the evidence",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-        max_length=5000,
-    )
+    evidence_text = text_field("Describe the evidence", 5000, rows=4)
     evidence_link = forms.CharField(
         label="Link to the evidence",
         required=False,

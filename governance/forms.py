@@ -10,7 +10,7 @@ from django import forms
 from actions.models import Action, Plan
 from kpis.models import Indicator
 from send_tracker.accounts.models import Organisation
-from send_tracker.forms import DateParts, date_part
+from send_tracker.forms import DateParts, date_part, text_field
 
 from .choices import IMPACT_WORDS, LIKELIHOOD_WORDS, AgendaPurpose, MeetingStatus
 from .models import AgendaItem, Meeting, Risk
@@ -107,11 +107,8 @@ def _agenda_choices(meeting: Meeting, items: list[AgendaItem] | None = None) -> 
 
 
 class DecisionForm(forms.Form):
-    text = forms.CharField(
-        label="Decision",
-        max_length=5000,
-        widget=TEXTAREA,
-        error_messages={"required": "Enter what the board decided."},
+    text = text_field(
+        "Decision", 5000, widget=TEXTAREA, required=True, error_messages={"required": "Enter what the board decided."}
     )
 
     ARGUMENTS = {"agenda_item": "agenda_item_id"}
@@ -124,10 +121,11 @@ class DecisionForm(forms.Form):
 
 
 class ActionArisingForm(forms.Form):
-    description = forms.CharField(
-        label="What is to be done",
-        max_length=5000,
+    description = text_field(
+        "What is to be done",
+        5000,
         widget=TEXTAREA,
+        required=True,
         error_messages={"required": "Enter what is to be done."},
     )
     owner_name = forms.CharField(

@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 
-from send_tracker.forms import add_service_errors
+from send_tracker.forms import add_service_errors, text_field
 
 from .benchmark import MAX_COMPARATORS, Authority
 from .choices import DfeMeasure
@@ -23,9 +23,7 @@ class ValueForm(forms.Form):
     value = forms.CharField(label="Value", max_length=40, required=False)
     numerator = forms.CharField(label="Numerator", max_length=40, required=False)
     denominator = forms.CharField(label="Denominator", max_length=40, required=False)
-    note = forms.CharField(
-        label="Note", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=NOTE_MAX_LENGTH
-    )
+    note = text_field("Note", NOTE_MAX_LENGTH, rows=3)
 
     def __init__(self, *args: Any, indicator: Indicator, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -70,12 +68,7 @@ class TargetForm(forms.Form):
     )
     value = forms.CharField(label="Target", max_length=40, error_messages={"required": "Enter the target."})
     tolerance = forms.CharField(label="Tolerance", max_length=40, required=False)
-    note = forms.CharField(
-        label="Where the target comes from",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        max_length=NOTE_MAX_LENGTH,
-    )
+    note = text_field("Where the target comes from", NOTE_MAX_LENGTH, rows=3)
 
     def __init__(self, *args: Any, indicator: Indicator, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -11,7 +11,7 @@ from actions.models import Action
 from governance.models import Board
 from send_tracker.accounts import access
 from send_tracker.accounts.access import AnyUser
-from send_tracker.forms import DateParts, date_part
+from send_tracker.forms import DateParts, date_part, text_field
 
 from .choices import Outcome, Respondent, Status
 from .models import SCRUTINY_BODY_KINDS, Recommendation, Report
@@ -33,31 +33,19 @@ class ResponseForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Select accepted, partially accepted or rejected."},
     )
-    proposed_action = forms.CharField(
-        label="Proposed action",
-        required=False,
-        max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="If different to that recommended.",
-    )
-    indicative_timescale = forms.CharField(
-        label="Indicative timescale",
-        required=False,
-        max_length=200,
+    proposed_action = text_field("Proposed action", 10000, rows=5, help_text="If different to that recommended.")
+    indicative_timescale = text_field(
+        "Indicative timescale",
+        200,
         help_text="For example, Autumn 2024. Leave blank if the recommendation is rejected.",
     )
-    reasons = forms.CharField(
-        label="Reasons",
-        required=False,
-        max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Required if the recommendation is rejected or only partially accepted.",
+    reasons = text_field(
+        "Reasons", 10000, rows=5, help_text="Required if the recommendation is rejected or only partially accepted."
     )
-    lead_cabinet_members = forms.CharField(
-        label="Lead Cabinet members",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    lead_cabinet_members = text_field(
+        "Lead Cabinet members",
+        2000,
+        rows=3,
         help_text="One a line, for example: Cllr Kate Gregory, Cabinet Member for SEND Improvement.",
     )
     given_on_day = date_part("day")
@@ -87,11 +75,10 @@ class UpdateForm(forms.Form):
     reported_on_day = date_part("day")
     reported_on_month = date_part("month")
     reported_on_year = date_part("year")
-    progress = forms.CharField(
-        label="Progress",
-        required=False,
-        max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 6}),
+    progress = text_field(
+        "Progress",
+        10000,
+        rows=6,
         help_text="What has been done since the response or the last update, and what is next.",
     )
     implemented = forms.BooleanField(
@@ -129,11 +116,10 @@ class UpdateForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    reason = forms.CharField(
-        label="Why is the recommendation being closed?",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    reason = text_field(
+        "Why is the recommendation being closed?",
+        2000,
+        rows=3,
         help_text="For example: implemented and the committee has stopped following it.",
     )
 

@@ -30,6 +30,14 @@ def date_part(part: str) -> forms.CharField:
     return forms.CharField(label=part.capitalize(), required=False, max_length=4 if part == "year" else 2)
 
 
+def text_field(
+    label: str, max_length: int, *, rows: int = 0, required: bool = False, **options: Any
+) -> forms.CharField:
+    """A text box, or a text area `rows` lines high (or the `widget` given); optional unless `required`."""
+    options.setdefault("widget", forms.Textarea(attrs={"rows": rows}) if rows else None)
+    return forms.CharField(label=label, max_length=max_length, required=required, **options)
+
+
 class DateParts:
     """The GOV.UK date input: a date entered as day, month and year, read into one date."""
 
