@@ -175,8 +175,9 @@ TEMPLATES = [
                 "send_tracker.context_processors.service",
                 "send_tracker.alerts.context_processors.unread_alerts",
             ],
-            # The one form layer: {% load govuk_forms %} then {% field form.title %} (send_tracker/forms.py).
-            "libraries": {"govuk_forms": "send_tracker.forms"},
+            # The one form layer: {% load govuk_forms %} then {% field form.title %} (send_tracker/forms.py);
+            # the one table layer: {% load govuk_tables %} then {% table "Heading" %} (send_tracker/tables.py).
+            "libraries": {"govuk_forms": "send_tracker.forms", "govuk_tables": "send_tracker.tables"},
         },
     },
 ]

@@ -21,6 +21,7 @@ BASE = (
     "send_tracker.history",
     "send_tracker.numbers",
     "send_tracker.forms",
+    "send_tracker.tables",
     "send_tracker.spreadsheets",
     "send_tracker.freshness",
     "send_tracker.settings",
