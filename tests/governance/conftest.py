@@ -15,7 +15,7 @@ import time_machine
 from actions.models import Action
 from actions.services import Evidence, record_rating_update
 from governance.choices import BoardKind, MemberRole
-from governance.models import Board, BoardMember, Meeting, Risk
+from governance.models import Board, BoardMember, Meeting, Risk, RiskReview
 from governance.services import Scores, rescore_risk
 from send_tracker.accounts.models import Organisation, Partnership, User
 
@@ -29,6 +29,38 @@ def at(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> date
 def date_boxes(name: str, day: object, month: object, year: object) -> dict[str, str]:
     """A GOV.UK date input's three boxes as a browser posts them (`name` with the form's prefix)."""
     return {f"{name}_day": str(day), f"{name}_month": str(month), f"{name}_year": str(year)}
+
+
+def rescore(
+    risk: Risk,
+    user: User,
+    scores: tuple[int, int, int, int],
+    comment: str,
+    version: int = 1,
+    next_review: datetime.date = datetime.date(2030, 1, 1),
+    **at_meeting: Any,
+) -> RiskReview:
+    """Re-scores through the service as a board would: (likelihood, impact) before, then after mitigation."""
+    return rescore_risk(
+        risk_id=risk.pk,
+        user=user,
+        scores=Scores(*scores),
+        comment=comment,
+        based_on_version=version,
+        next_review_date=next_review,
+        **at_meeting,
+    )
+
+
+def rescore_form(scores: tuple[int, int, int, int] = (3, 3, 2, 2), comment: str = "Better.") -> dict[str, str]:
+    """The re-score form as a browser posts it, started from a risk's first version."""
+    names = ("likelihood_before", "impact_before", "likelihood_after", "impact_after")
+    return {
+        **{name: str(score) for name, score in zip(names, scores, strict=True)},
+        **date_boxes("next_review_date", 1, 1, 2030),
+        "comment": comment,
+        "version": "1",
+    }
 
 
 @pytest.fixture
@@ -133,14 +165,7 @@ def history(make_action: Callable[..., Action], make_meeting: Callable[..., Meet
     with time_machine.travel(at(2024, 2, 10), tick=False):
         risks["R3"] = make_risk("R3", (2, 2, 1, 2))
     with time_machine.travel(at(2024, 3, 1), tick=False):
-        rescore_risk(
-            risk_id=risks["R1"].pk,
-            user=officer,
-            scores=Scores(4, 4, 3, 4),
-            comment="Caseworkers recruited.",
-            based_on_version=1,
-            next_review_date=datetime.date(2024, 6, 1),
-        )
+        rescore(risks["R1"], officer, (4, 4, 3, 4), "Caseworkers recruited.", next_review=datetime.date(2024, 6, 1))
     rate(actions["3A4"], officer, "red", at(2024, 3, 1))
     rate(actions["3A5"], officer, "amber", at(2024, 4, 17, 9))
     second = make_meeting(datetime.date(2024, 4, 17))

@@ -11,7 +11,7 @@ from django.urls import reverse
 from actions.models import Action, Objective, Plan, PriorityArea
 from governance.choices import EventKind
 from governance.models import ActionArising, AgendaItem, Decision, InspectionEvent, Meeting, Risk
-from tests.governance.conftest import date_boxes
+from tests.governance.conftest import date_boxes, rescore_form
 
 pytestmark = pytest.mark.django_db
 
@@ -49,18 +49,7 @@ def form_posts(meeting: Meeting, arising: ActionArising, risk) -> list[tuple[str
             {"arising-description": "Do it.", "arising-owner_name": "Head of SEND"},
         ),
         (reverse("governance:action_arising_done", args=[meeting.pk, arising.pk]), {}),
-        (
-            reverse("governance:risk_rescore", args=[risk.pk]),
-            {
-                "likelihood_before": "3",
-                "impact_before": "3",
-                "likelihood_after": "2",
-                "impact_after": "2",
-                **date_boxes("next_review_date", 1, 1, 2030),
-                "comment": "Better.",
-                "version": "1",
-            },
-        ),
+        (reverse("governance:risk_rescore", args=[risk.pk]), rescore_form()),
     ]
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from governance.choices import RiskLevel, RiskTrend, risk_level
 from governance.models import Risk, RiskReview
 from governance.services import Scores, StaleRiskError, rescore_risk
-from tests.governance.conftest import date_boxes
+from tests.governance.conftest import date_boxes, rescore, rescore_form
 
 pytestmark = pytest.mark.django_db
 
@@ -33,13 +33,12 @@ def test_scores_fall_into_the_bands_of_the_five_by_five_matrix(score, level):
 def test_a_rescore_at_a_meeting_keeps_the_review_the_trend_and_the_history(make_risk, meeting, officer):
     risk = make_risk("R1", (4, 4, 4, 4))
 
-    review = rescore_risk(
-        risk_id=risk.pk,
-        user=officer,
-        scores=Scores(4, 4, 3, 4),
-        comment="Caseworkers recruited.",
-        based_on_version=1,
-        next_review_date=datetime.date(2024, 7, 17),
+    review = rescore(
+        risk,
+        officer,
+        (4, 4, 3, 4),
+        "Caseworkers recruited.",
+        next_review=datetime.date(2024, 7, 17),
         meeting_id=meeting.pk,
         reviewed_on=meeting.date,
     )
@@ -62,24 +61,10 @@ def test_a_rescore_at_a_meeting_keeps_the_review_the_trend_and_the_history(make_
     )
     assert risk.history.count() == 2
 
-    rescore_risk(
-        risk_id=risk.pk,
-        user=officer,
-        scores=Scores(4, 4, 4, 4),
-        comment="Two caseworkers left.",
-        based_on_version=2,
-        next_review_date=datetime.date(2030, 1, 1),
-    )
+    rescore(risk, officer, (4, 4, 4, 4), "Two caseworkers left.", version=2)
     risk.refresh_from_db()
     assert risk.trend == RiskTrend.RISING
-    rescore_risk(
-        risk_id=risk.pk,
-        user=officer,
-        scores=Scores(5, 4, 4, 4),
-        comment="More demand, same residual risk.",
-        based_on_version=3,
-        next_review_date=datetime.date(2030, 1, 1),
-    )
+    rescore(risk, officer, (5, 4, 4, 4), "More demand, same residual risk.", version=3)
     risk.refresh_from_db()
     assert risk.trend == RiskTrend.STEADY
     assert [r.trend for r in RiskReview.objects.filter(risk=risk).order_by("pk")] == ["falling", "rising", "steady"]
@@ -88,14 +73,7 @@ def test_a_rescore_at_a_meeting_keeps_the_review_the_trend_and_the_history(make_
 def test_a_demo_score_becomes_real_when_a_person_rescores_it(make_risk, officer):
     risk = make_risk("R1", is_demo_scores=True)
 
-    rescore_risk(
-        risk_id=risk.pk,
-        user=officer,
-        scores=Scores(3, 3, 3, 3),
-        comment="Scored at the Board.",
-        based_on_version=1,
-        next_review_date=datetime.date(2030, 1, 1),
-    )
+    rescore(risk, officer, (3, 3, 3, 3), "Scored at the Board.")
 
     risk.refresh_from_db()
     assert risk.is_demo_scores is False
@@ -121,35 +99,13 @@ def test_only_the_owners_officers_and_administrators_rescore(make_risk, other_of
 
 def test_a_stale_rescore_is_refused(make_risk, officer, administrator, client_for):
     risk = make_risk("R1")
-    rescore_risk(
-        risk_id=risk.pk,
-        user=administrator,
-        scores=Scores(5, 5, 5, 5),
-        comment="Worse.",
-        based_on_version=1,
-        next_review_date=datetime.date(2030, 1, 1),
-    )
+    rescore(risk, administrator, (5, 5, 5, 5), "Worse.")
     with pytest.raises(StaleRiskError):
-        rescore_risk(
-            risk_id=risk.pk,
-            user=officer,
-            scores=Scores(1, 1, 1, 1),
-            comment="Better.",
-            based_on_version=1,
-            next_review_date=datetime.date(2030, 1, 1),
-        )
+        rescore(risk, officer, (1, 1, 1, 1), "Better.")
 
     response = client_for(officer).post(
         reverse("governance:risk_rescore", args=[risk.pk]),
-        {
-            "likelihood_before": "1",
-            "impact_before": "1",
-            "likelihood_after": "1",
-            "impact_after": "1",
-            **date_boxes("next_review_date", 1, 1, 2030),
-            "comment": "My view: better.",
-            "version": "1",
-        },
+        rescore_form((1, 1, 1, 1), "My view: better."),
     )
 
     assert response.status_code == 409
@@ -174,16 +130,7 @@ def test_a_stale_rescore_is_refused(make_risk, officer, administrator, client_fo
 )
 def test_bad_scores_are_a_clear_400_and_nothing_changes(make_risk, officer, client_for, change, message):
     risk = make_risk("R1")
-    data = {
-        "likelihood_before": "3",
-        "impact_before": "3",
-        "likelihood_after": "2",
-        "impact_after": "2",
-        **date_boxes("next_review_date", 1, 1, 2030),
-        "comment": "Better.",
-        "version": "1",
-    }
-    data.update(change)
+    data = {**rescore_form(), **change}
 
     response = client_for(officer).post(reverse("governance:risk_rescore", args=[risk.pk]), data)
 
@@ -197,14 +144,7 @@ def test_the_service_refuses_scores_outside_one_to_five(make_risk, officer):
     risk = make_risk("R1")
 
     with pytest.raises(ValidationError) as refused:
-        rescore_risk(
-            risk_id=risk.pk,
-            user=officer,
-            scores=Scores(0, 6, 3, 3),
-            comment="x",
-            based_on_version=1,
-            next_review_date=datetime.date(2030, 1, 1),
-        )
+        rescore(risk, officer, (0, 6, 3, 3), "x")
 
     assert set(refused.value.message_dict) == {"likelihood_before", "impact_before"}
 
@@ -224,13 +164,11 @@ def test_the_register_flags_overdue_reviews_in_words(make_risk, scrutiny_member,
 
 def test_the_risk_page_shows_its_reviews_and_history(make_risk, meeting, officer, client_for):
     risk = make_risk("R1")
-    rescore_risk(
-        risk_id=risk.pk,
-        user=officer,
-        scores=Scores(4, 4, 3, 4),
-        comment="Caseworkers recruited.",
-        based_on_version=1,
-        next_review_date=datetime.date(2030, 1, 1),
+    rescore(
+        risk,
+        officer,
+        (4, 4, 3, 4),
+        "Caseworkers recruited.",
         meeting_id=meeting.pk,
         reviewed_on=datetime.date(2024, 4, 17),
     )
