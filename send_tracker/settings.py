@@ -130,6 +130,12 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_celery_beat",
+    # Before the accounts app, whose admin keeps allauth's models to superusers.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "send_tracker.accounts",
     "send_tracker.operations",
     "send_tracker.alerts",
@@ -150,6 +156,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # Someone who must use a second factor and has none set up is sent to set it up first.
+    "send_tracker.accounts.second_factor.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks, so that it sees the outcome of authentication.
@@ -232,6 +241,27 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# A wrong code at the second step counts against the username as a wrong password does
+# (send_tracker.accounts.second_factor).
+
+# Sign-in (django-allauth). The password step is our own form at /accounts/login/ (the username is
+# the login; nobody registers themselves); allauth runs the second step and single sign-on.
+ACCOUNT_ADAPTER = "send_tracker.accounts.sign_in.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_REDIRECT_URL = "login"
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 600
+MFA_ADAPTER = "send_tracker.accounts.second_factor.SecondFactorAdapter"
+MFA_FORMS = {"authenticate": "send_tracker.accounts.second_factor.CodeForm"}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+MFA_TOTP_ISSUER = "SEND improvement tracker"
+# Administrators and superusers must use a second factor; so must everyone in a partnership whose
+# administrator requires it. The demo accounts (only ever made with DEBUG on) are let off, so that a
+# newcomer can try each role at once, unless this is turned off.
+SECOND_FACTOR_DEMO_EXEMPT = env_bool("SECOND_FACTOR_DEMO_EXEMPT", True)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from send_tracker import accessibility
 from send_tracker.accounts.admin_scope import view_on_site
@@ -22,6 +23,8 @@ urlpatterns = [
     path("kpis/", include("kpis.urls")),
     path("governance/", include("governance.urls")),
     path("alerts/", include("send_tracker.alerts.urls")),
+    # Everyone signs in at one page, which asks for the second factor; the admin's own would not.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     # Before the admin's own pattern of the same address, which would redirect to any partnership's row.
     path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
     path("admin/", admin.site.urls),

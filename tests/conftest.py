@@ -11,12 +11,19 @@ import datetime
 import io
 import os
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+import pyotp
 import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.mfa.utils import decrypt as mfa_decrypt
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
@@ -27,6 +34,7 @@ from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
 
 from actions.models import Action, Objective, Plan, PriorityArea, Theme, Workstream
+from send_tracker.accounts import second_factor
 from send_tracker.accounts.choices import OrganisationKind, Role
 from send_tracker.accounts.models import Organisation, Partnership, User
 from tests.world import SLUG as ELSEWHERE_SLUG
@@ -224,6 +232,8 @@ def other_council(elsewhere_world: World) -> Organisation:
 
 def make_user(username: str, organisation: Organisation | None, role: str, **extra: Any) -> User:
     user = User.objects.create_user(username=username, password=PASSWORD, organisation=organisation, role=role, **extra)
+    if second_factor.must_use_second_factor(user):
+        give_second_factor(user)
     return user
 
 
@@ -231,6 +241,28 @@ def make_user(username: str, organisation: Organisation | None, role: str, **ext
 def officer(council: Organisation) -> User:
     """An officer of the organisation that owns `action`."""
     return make_user("olivia", council, Role.OFFICER, first_name="Olivia", last_name="Officer")
+
+
+def give_second_factor(user: User) -> str:
+    """An authenticator app set up for the person, with its recovery codes, as an administrator has
+    before reaching any page; returns the app's secret (totp_code gives its code now)."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
+    return secret
+
+
+def totp_code(user: User, *, fresh: bool = True) -> str:
+    """The code the person's authenticator app shows now, computed as the app would (pyotp). A code
+    is good once: with `fresh`, waits for the next one when this one was used already."""
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    app = pyotp.TOTP(mfa_decrypt(authenticator.data["secret"]))
+    code = app.now()
+    used = f"allauth.mfa.totp.used?user={user.pk}&code={code}"
+    if fresh and cache.get(used):
+        time.sleep(app.interval - time.time() % app.interval + 0.5)
+        code = app.now()
+    return code
 
 
 @pytest.fixture
@@ -268,6 +300,14 @@ def client_for() -> Callable[[User | None], Client]:
         client = Client()
         if user is not None:
             client.force_login(user)
+            if second_factor.must_use_second_factor(user):
+                # Signed in as if through both steps: the second factor set up, and the session
+                # knowing it, as it does after the first page (so query counts are the same).
+                if not second_factor.has_second_factor(user):
+                    give_second_factor(user)
+                session = client.session
+                session[second_factor.SET_UP_SESSION_KEY] = user.pk
+                session.save()
         return client
 
     return build
@@ -369,10 +409,26 @@ def page(chromium: Any, live_server: Any) -> Iterator[Any]:
 
 
 def sign_in(page: Any, username: str, password: str = PASSWORD) -> None:
+    """Signs in at /accounts/login/, and through the second step where the person has one: with the
+    code of their authenticator app, or, for someone who must use one and has none, by setting one up
+    from the page's secret key as a person would with their phone."""
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    step = urlsplit(page.url).path
+    if step == "/accounts/2fa/authenticate/":
+        enter_code(page, totp_code(User.objects.get(username=username)))
+    elif step == "/accounts/2fa/totp/activate/":
+        enter_code(page, pyotp.TOTP(page.locator("#authenticator-secret").inner_text()).now())
+        page.get_by_role("link", name="Continue").click()  # past the recovery codes
+        page.wait_for_load_state()
+
+
+def enter_code(page: Any, code: str) -> None:
+    page.get_by_label("Code").fill(code)
+    page.get_by_role("button", name="Continue").click()
     page.wait_for_load_state()
 
 

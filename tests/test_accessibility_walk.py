@@ -43,8 +43,9 @@ from recommendations.choices import Outcome
 from recommendations.models import Recommendation
 from send_tracker.accounts.choices import Role
 from send_tracker.accounts.models import Partnership, User
+from send_tracker.accounts.services import may_reset_second_factor
 from send_tracker.sample_data.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
-from tests.conftest import AXE_JS, WCAG_TAGS, sign_in
+from tests.conftest import AXE_JS, WCAG_TAGS, enter_code, sign_in, totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db]
 
@@ -188,6 +189,12 @@ def form_pages_for(user: User) -> list[str]:
     risk = first_changeable(Risk.objects.order_by("pk"), user)
     if risk:
         paths.append(reverse("governance:risk_rescore", args=[risk.pk]))
+    colleague = next(
+        (person for person in User.objects.exclude(pk=user.pk).order_by("pk") if may_reset_second_factor(user, person)),
+        None,
+    )
+    if colleague:
+        paths.append(reverse("reset_second_factor", args=[colleague.pk]))
     return paths
 
 
@@ -376,10 +383,38 @@ def test_every_form_sent_empty_shows_its_errors_with_no_axe_violations(page):
             page.evaluate(SUBMIT_EMPTY)
         if not page.locator(".govuk-error-summary").is_visible():
             problems.append(f"{path}: no error summary after sending the form empty")
-        page.evaluate(START_AXE, WCAG_TAGS)
-        for violation in page.evaluate("() => window.axeViolations"):
-            problems += [f"{path}: {violation['id']} at {' '.join(node['target'])}" for node in violation["nodes"]]
-        if problem := reflow_problem(page, path):
-            problems.append(problem)
+        problems += axe_and_reflow_problems(page, path)
 
+    assert problems == []
+
+
+def axe_and_reflow_problems(page: Any, path: str) -> list[str]:
+    page.evaluate(START_AXE, WCAG_TAGS)
+    problems = [
+        f"{path}: {violation['id']} at {' '.join(node['target'])}"
+        for violation in page.evaluate("() => window.axeViolations")
+        for node in violation["nodes"]
+    ]
+    if problem := reflow_problem(page, path):
+        problems.append(problem)
+    return problems
+
+
+def test_the_second_step_of_signing_in_and_its_error_have_no_axe_violations(page):
+    """The page that asks an administrator for their code, which no link reaches: the walk signs in
+    through it without checking it."""
+    sign_in(page, "admin", DEMO_PASSWORD)  # sets up the authenticator app if the walk has not yet
+    page.get_by_role("button", name="Sign out").click()
+    page.goto(reverse("login"))
+    page.get_by_label("Username").fill("admin")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/accounts/2fa/authenticate/")
+    problems = axe_and_reflow_problems(page, "second step")
+    enter_code(page, "000000")
+    assert page.locator(".govuk-error-summary").is_visible()
+    problems += axe_and_reflow_problems(page, "second step, wrong code")
+    enter_code(page, totp_code(User.objects.get(username="admin")))
+
+    assert page.get_by_role("button", name="Sign out").is_visible()
     assert problems == []

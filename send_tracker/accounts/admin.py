@@ -1,17 +1,26 @@
 from typing import Any
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.db.models import QuerySet
+from django.forms import PasswordInput
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 
 from . import access
-from .admin_scope import PartnershipScopedAdmin, PartnershipScopedHistoryAdmin, keep_for_superusers
-from .models import ApiKey, Organisation, Partnership, User
+from .admin_scope import PartnershipScopedAdmin, PartnershipScopedHistoryAdmin, SuperuserOnlyMixin, keep_for_superusers
+from .models import ApiKey, Organisation, Partnership, SingleSignOnProvider, User
 
 # A permission group grants its permissions to whoever is in it, across the instance.
 keep_for_superusers(admin.site, Group)
+# Sign-in machinery (django-allauth): the single sign-on providers are an instance administrator's to
+# set; a person's second factor is reset by their partnership's administrator on the person's page.
+keep_for_superusers(admin.site, EmailAddress, Authenticator, SocialApp, SocialAccount, SocialToken)
 
 
 @admin.register(Partnership)
@@ -44,6 +53,23 @@ class UserAdmin(PartnershipScopedHistoryAdmin, BaseUserAdmin):
     list_filter = ["role", "organisation__partnership", "organisation", "is_active", "is_superuser"]
     fieldsets = (*BaseUserAdmin.fieldsets, ("Partnership", {"fields": ("organisation", "role", "job_title")}))  # type: ignore[misc]
     add_fieldsets = (*BaseUserAdmin.add_fieldsets, ("Partnership", {"fields": ("organisation", "role")}))
+    fieldsets = (*fieldsets, ("Sign-in security", {"fields": ("second_factor",)}))
+    readonly_fields = ["second_factor"]
+
+    @admin.display(description="Second factor")
+    def second_factor(self, obj: User) -> str:
+        if obj.pk is None:
+            return "-"
+        kinds = sorted(
+            str(Authenticator.Type(kind).label)
+            for kind in Authenticator.objects.filter(user=obj).values_list("type", flat=True)
+        )
+        state = ", ".join(kinds) if kinds else "None set up"
+        if not kinds:
+            return state
+        return format_html(
+            '{} <a href="{}">Reset second factor</a>', state, reverse("reset_second_factor", args=[obj.pk])
+        )
 
     # A partnership administrator manages their partnership's people, but neither sees nor changes
     # an administrator of the whole instance, and grants no one more than a role: superuser status,
@@ -87,3 +113,17 @@ class ApiKeyAdmin(PartnershipScopedAdmin):
 
         count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
         self.message_user(request, f"Revoked {count} key(s).")
+
+
+@admin.register(SingleSignOnProvider)
+class SingleSignOnProviderAdmin(SuperuserOnlyMixin, admin.ModelAdmin):
+    """An administrator of the whole instance sets up each organisation's own sign-in service."""
+
+    list_display = ["name", "slug", "issuer", "is_enabled"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["organisations"]
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "client_secret":
+            kwargs["widget"] = PasswordInput(render_value=True)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)

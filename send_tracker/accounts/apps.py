@@ -7,11 +7,16 @@ class AccountsConfig(AppConfig):
     verbose_name = "Partnerships, organisations and people"
 
     def ready(self) -> None:
+        from allauth.mfa.signals import authentication_failed
         from django.contrib import admin
 
         from send_tracker import freshness
 
-        from . import signals  # noqa: F401 - connects the receivers
+        from . import (
+            second_factor,
+            signals,  # noqa: F401 - connects the receivers
+        )
         from .admin_scope import partnership_path_of
 
         freshness.connect(lambda model: partnership_path_of(model, admin.site))
+        authentication_failed.connect(second_factor.count_failed_code, dispatch_uid="second-factor-axes")

@@ -94,9 +94,56 @@ class Partnership(models.Model):
         help_text="Where people report an accessibility problem or ask for information in another format. "
         "The contact email is used when this is blank.",
     )
+    # Administrators use a second factor whatever this says (send_tracker.accounts.second_factor).
+    require_second_factor = models.BooleanField(
+        "everyone uses a second factor",
+        default=False,
+        help_text="Everyone in the partnership must sign in with a code from an authenticator app as well as "
+        "their password. Administrators always must.",
+    )
 
     class Meta:
         ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SingleSignOnProvider(models.Model):
+    """An organisation's own sign-in service (Microsoft Entra ID, which NHSmail is too, Google
+    Workspace or any OpenID Connect provider), set up by an administrator of the whole instance, and
+    the organisations whose people may sign in with it instead of a password.
+
+    Someone signs in through it only to an account that already exists in one of those organisations,
+    found by the email address the provider vouches for (send_tracker.accounts.single_sign_on).
+    """
+
+    name = models.CharField(max_length=100, help_text="As the sign-in page shows it, e.g. ‘NHSmail’.")
+    slug = models.SlugField(
+        max_length=50,
+        unique=True,
+        help_text="Part of the address the provider sends people back to: /accounts/oidc/<slug>/login/callback/.",
+    )
+    issuer = models.URLField(
+        "issuer URL",
+        max_length=500,
+        help_text="e.g. https://login.microsoftonline.com/<tenant id>/v2.0 (its /.well-known/openid-configuration "
+        "is read from there).",
+    )
+    client_id = models.CharField("client ID", max_length=200)
+    client_secret = models.CharField(max_length=500)
+    emails_are_verified = models.BooleanField(
+        default=False,
+        help_text="The provider's email addresses belong to the organisations themselves (an organisation's own "
+        "Microsoft Entra ID, whose tokens carry no email_verified claim). Otherwise an address must be "
+        "marked verified in the token.",
+    )
+    organisations = models.ManyToManyField("Organisation", blank=True, related_name="single_sign_on_providers")
+    is_enabled = models.BooleanField("in use", default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "single sign-on provider"
 
     def __str__(self) -> str:
         return self.name

@@ -12,6 +12,15 @@ from . import access
 from .models import User
 from .principals import AnyUser
 
+REASON_REQUIRED = "Enter why the second factor is being reset"
+RESET_REFUSED = "Only an administrator of this person's partnership can reset their second factor."
+
+
+def may_reset_second_factor(by: AnyUser, person: User) -> bool:
+    if person.is_superuser or person.partnership_id is None:
+        return access.sees_all_partnerships(by)
+    return access.may_change_in_partnership(by, person.partnership_id)
+
 
 def reset_second_factor(person: User, *, by: AnyUser, reason: str) -> int:
     """Removes the person's authenticator app, recovery codes and passkeys, so that they set up a new
@@ -20,12 +29,8 @@ def reset_second_factor(person: User, *, by: AnyUser, reason: str) -> int:
     Returns how many authenticators were removed."""
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "Enter why the second factor is being reset"})
-    if person.is_superuser or person.partnership_id is None:
-        allowed = access.sees_all_partnerships(by)
-    else:
-        allowed = access.may_change_in_partnership(by, person.partnership_id)
-    access.require(allowed, "Only an administrator of this person's partnership can reset their second factor.")
+        raise ValidationError({"reason": REASON_REQUIRED})
+    access.require(may_reset_second_factor(by, person), RESET_REFUSED)
     with transaction.atomic():
         # The row as it is now, so that the history row records the person as they stand.
         locked = User.objects.select_for_update().get(pk=person.pk)
