@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from send_tracker.accounts import access
 from send_tracker.accounts.access import AnyUser
 
-from .models import Action, Plan, RatingUpdate
+from .models import Action, Objective, Plan, PriorityArea, RatingUpdate
 
 
 def plan_for_reading(user: AnyUser, plan_id: int) -> Plan:
@@ -32,7 +32,7 @@ def current_plan_for(user: AnyUser) -> Plan | None:
 def action_for_reading(user: AnyUser, action_id: int) -> Action:
     return get_object_or_404(
         Action.objects.visible_to(user).select_related(
-            "plan__partnership", "objective__priority_area", "owner", "lead_officer", "rated_by"
+            "plan__partnership", "objective__priority_area", "owner", "lead_officer", "rated_by", "merged_into"
         ),
         pk=action_id,
     )
@@ -50,3 +50,38 @@ def rating_update_for_reading(user: AnyUser, update_id: int) -> RatingUpdate:
     if not update.evidence_file:
         raise Http404("This update has no evidence file.")
     return update
+
+
+PLAN_EDITORS_ONLY = "Only an administrator of the partnership can change the plan's areas, objectives and actions."
+
+
+def plan_for_editing(user: AnyUser, plan_id: int) -> Plan:
+    """A plan whose areas, objectives and actions the user may add and edit: administrators."""
+    plan = plan_for_reading(user, plan_id)
+    access.require(access.may_change_in_partnership(user, plan.partnership_id), PLAN_EDITORS_ONLY)
+    return plan
+
+
+def action_for_editing(user: AnyUser, action_id: int) -> Action:
+    """An action whose every detail the user may edit, or retire: administrators."""
+    action = action_for_reading(user, action_id)
+    access.require(action.can_be_edited_by(user), PLAN_EDITORS_ONLY)
+    return action
+
+
+def priority_area_for_editing(user: AnyUser, area_id: int) -> PriorityArea:
+    area = get_object_or_404(PriorityArea.objects.visible_to(user).select_related("plan"), pk=area_id)
+    access.require(access.may_change_in_partnership(user, area.plan.partnership_id), PLAN_EDITORS_ONLY)
+    return area
+
+
+def objective_for_editing(user: AnyUser, objective_id: int) -> Objective:
+    objective = get_object_or_404(
+        Objective.objects.filter(priority_area__in=PriorityArea.objects.visible_to(user)).select_related(
+            "priority_area__plan"
+        ),
+        pk=objective_id,
+    )
+    plan = objective.priority_area.plan
+    access.require(access.may_change_in_partnership(user, plan.partnership_id), PLAN_EDITORS_ONLY)
+    return objective

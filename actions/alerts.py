@@ -1,6 +1,6 @@
-"""The plan's alerts: actions due within 14 days, within 7 days, or overdue, unless rated Green or
-Blue. Told to the officers of the action's owner organisation, its lead officer and its followers.
-Registered with the sweep in ActionsConfig.ready.
+"""The plan's alerts: open actions due within 14 days, within 7 days, or overdue, unless rated Green
+or Blue (a retired action raises none). Told to the officers of the action's owner organisation,
+its lead officer and its followers. Registered with the sweep in ActionsConfig.ready.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ def plan_actions(today: datetime.date) -> Iterator[Candidate]:
     link = path_for("actions:detail")
     rows = (
         Action.objects.filter(due_date__gte=lookback_start(today), due_date__lte=today + 14 * DAY)
+        .open()  # a retired action is no one's deadline
         .exclude(brag__in=[Brag.GREEN, Brag.BLUE])
         .values_list(
             "pk",

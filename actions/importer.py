@@ -43,6 +43,7 @@ from .models import (
     Theme,
     Workstream,
 )
+from .refs import ACTION_REF, canonical_ref
 from .services import write_rating
 
 if TYPE_CHECKING:
@@ -76,7 +77,6 @@ BRAG_WORDS: dict[str, Brag] = {
 # the letter (`2B:1`, `2A1`, `1.1`). Without a letter the separator is required: `11` could be
 # 1.1 or an eleventh area, so it is read as an objective and refused.
 OBJECTIVE_CODE = re.compile(r"(?P<area>\d+)(?P<letter>[A-Z]?)")
-ACTION_REF = re.compile(r"(?P<area>\d+)(?:(?P<letter>[A-Z])[:.]?|[:.])(?P<number>\d+)")
 
 BULLET = re.compile(r"^\s*[-*\u2022]\s+(?P<text>.*\S)\s*$")
 PRIORITY_AREA_BULLET = re.compile(r"^\s*[-*\u2022]\s*\*\*\s*PAP\s*(?P<number>\d+)\s*[.:]?\s*\*\*\s*(?P<text>.*)$", re.I)
@@ -198,18 +198,6 @@ def _clean(text: str) -> str:
 def _alias_key(text: str) -> str:
     # Word processors turn the apostrophe of "Provis'n" curly; the alias tables use a straight one.
     return _clean(text).lower().replace("\u2019", "'")
-
-
-def canonical_ref(published: str) -> str:
-    """The stored form of a published action ref: `2B:1` is `2B1`; `1.1` keeps its dot, which is
-    all that separates the area from the number when there is no letter. Raises ValueError for
-    text that is not an action ref."""
-    match = ACTION_REF.fullmatch(re.sub(r"\s+", "", published).upper())
-    if match is None:
-        raise ValueError(f"{published!r} is not an action ref like 2A1, 2B:1 or 1.1")
-    if match["letter"]:
-        return f"{match['area']}{match['letter']}{match['number']}"
-    return f"{match['area']}.{match['number']}"
 
 
 def parse_due_date(text: str) -> tuple[datetime.date | None, DueDateKind]:

@@ -173,8 +173,13 @@ class RoadmapMilestone(models.Model):
 
 def overdue_condition(today: datetime.date, path: str = "") -> Q:
     """Overdue: past the due date and not yet completed with evidence (Green) or embedded (Blue).
-    `path` reaches the action from another model, e.g. "objectives__actions__"."""
-    return Q(**{f"{path}due_date__lt": today}) & ~Q(**{f"{path}brag__in": [Brag.GREEN, Brag.BLUE]})
+    A retired action is never overdue. `path` reaches the action from another model, e.g.
+    "objectives__actions__"."""
+    return (
+        Q(**{f"{path}due_date__lt": today})
+        & ~Q(**{f"{path}brag__in": [Brag.GREEN, Brag.BLUE]})
+        & Q(**{f"{path}status": ActionStatus.OPEN})
+    )
 
 
 class ActionQuerySet(PartnershipScopedQuerySet):
@@ -182,6 +187,9 @@ class ActionQuerySet(PartnershipScopedQuerySet):
 
     def overdue(self, today: datetime.date) -> ActionQuerySet:
         return self.filter(overdue_condition(today))
+
+    def open(self) -> ActionQuerySet:
+        return self.filter(status=ActionStatus.OPEN)
 
     def not_overdue(self, today: datetime.date) -> ActionQuerySet:
         return self.exclude(pk__in=self.overdue(today).values("pk"))
@@ -298,7 +306,20 @@ class Action(models.Model):
         return BRAG_DEFINITIONS[self.brag] if self.brag else "This action has not been rated yet."
 
     def is_overdue(self, today: datetime.date) -> bool:
-        return bool(self.due_date and self.due_date < today and self.brag not in (Brag.GREEN, Brag.BLUE))
+        return bool(
+            self.due_date
+            and self.due_date < today
+            and self.brag not in (Brag.GREEN, Brag.BLUE)
+            and self.status == ActionStatus.OPEN
+        )
+
+    @property
+    def is_retired(self) -> bool:
+        return self.status == ActionStatus.RETIRED
+
+    def can_be_edited_by(self, user: AnyUser) -> bool:
+        """Whether the user may change what the plan says of the action (administrators)."""
+        return access.may_change_in_partnership(user, self.plan.partnership_id)
 
     def can_be_changed_by(self, user: AnyUser) -> bool:
         return access.may_change_owned_by(user, self.plan.partnership_id, self.owner_id)

@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.http import HttpRequest
 
-from .choices import BRAG_DEFINITIONS, BRAG_DISPLAY_ORDER, Brag
+from .choices import BRAG_DEFINITIONS, BRAG_DISPLAY_ORDER, ActionStatus, Brag
 from .models import Action, Plan, PriorityArea, overdue_condition
 
 NOT_RATED = "none"
@@ -23,6 +23,7 @@ class AreaRatings:
     area: PriorityArea
     counts: Counter[str] = field(default_factory=Counter)
     overdue: int = 0
+    retired: int = 0
 
     @property
     def total(self) -> int:
@@ -36,21 +37,27 @@ class AreaRatings:
 
 
 def ratings_by_area(plan: Plan, today: datetime.date) -> list[AreaRatings]:
-    """Counts of actions by rating for each priority area: one query for the whole plan."""
+    """Counts of open actions by rating for each priority area, and of retired ones: one query for
+    the whole plan. A retired action is in no rating's count."""
     overdue = overdue_condition(today, "objectives__actions__")
+    still_open = Q(objectives__actions__status=ActionStatus.OPEN)
     counts: dict[str, Any] = {
-        f"n_{value}": Count("objectives__actions", filter=Q(objectives__actions__brag=value))
+        f"n_{value}": Count("objectives__actions", filter=still_open & Q(objectives__actions__brag=value))
         for value in BRAG_DISPLAY_ORDER
     }
     counts[f"n_{NOT_RATED}"] = Count(
         "objectives__actions",
-        filter=Q(objectives__actions__isnull=False)
-        & (Q(objectives__actions__brag__isnull=True) | Q(objectives__actions__brag="")),
+        filter=still_open & (Q(objectives__actions__brag__isnull=True) | Q(objectives__actions__brag="")),
     )
-    areas = plan.priority_areas.annotate(**counts, n_overdue=Count("objectives__actions", filter=overdue))
+    retired = Q(objectives__actions__status=ActionStatus.RETIRED)
+    areas = plan.priority_areas.annotate(
+        **counts,
+        n_overdue=Count("objectives__actions", filter=overdue),
+        n_retired=Count("objectives__actions", filter=retired),
+    )
     result = []
     for area in areas:
-        summary = AreaRatings(area, overdue=area.n_overdue)
+        summary = AreaRatings(area, overdue=area.n_overdue, retired=area.n_retired)
         for value in [*BRAG_DISPLAY_ORDER, NOT_RATED]:
             if n := getattr(area, f"n_{value}"):
                 summary.counts[value] = n
@@ -86,6 +93,7 @@ def slipping_actions(
     due_soon = Q(due_date__gte=today, due_date__lte=soon) & (Q(brag__isnull=True) | ~Q(brag__in=on_track))
     actions = (
         Action.objects.filter(plan=plan)
+        .open()
         .filter(overdue | Q(brag=Brag.RED) | due_soon)
         .select_related("owner")
         .order_by("due_date", "position")[:limit]
@@ -113,13 +121,14 @@ def dashboard_section(request: HttpRequest, plan: Plan | None, today: datetime.d
         "totals": plan_totals(areas),
         "total_actions": sum(area.total for area in areas),
         "total_overdue": sum(area.overdue for area in areas),
+        "total_retired": sum(area.retired for area in areas),
         "slipping": slipping_actions(plan, today),
     }
 
 
 def public_section(plan: Plan, today: datetime.date) -> dict[str, Any]:
     """The published plan on the public page: each action's rating and target date, and its
-    commentary only where the officer marked it publishable."""
+    commentary only where the officer marked it publishable. A retired action stays, marked so."""
     # Only the public fields are read, so an internal one cannot reach the template by accident.
     actions = (
         Action.objects.filter(plan=plan)
@@ -133,6 +142,7 @@ def public_section(plan: Plan, today: datetime.date) -> dict[str, Any]:
             "brag",
             "brag_commentary",
             "brag_commentary_is_public",
+            "status",
             "objective__code",
             "objective__text",
             "objective__priority_area__number",
@@ -151,9 +161,8 @@ def public_section(plan: Plan, today: datetime.date) -> dict[str, Any]:
                 "text": action.description,
                 "brag": action.brag,
                 "due": action.due_date_text or action.get_due_date_kind_display(),
-                "overdue": bool(
-                    action.due_date and action.due_date < today and action.brag not in (Brag.GREEN, Brag.BLUE)
-                ),
+                "overdue": action.is_overdue(today),
+                "retired": action.is_retired,
                 "commentary": action.brag_commentary if action.brag_commentary_is_public else "",
             }
         )

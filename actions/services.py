@@ -6,7 +6,7 @@ import codecs
 import datetime
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,10 +17,21 @@ from django.utils import timezone
 
 from send_tracker import freshness
 from send_tracker.accounts import access
+from send_tracker.accounts.models import Organisation, User
 from send_tracker.history import person, stamp
 
-from .choices import EVIDENCE_REQUIRED, Brag
-from .models import Action, RatingUpdate
+from .choices import EVIDENCE_REQUIRED, ActionStatus, Brag, DueDateKind, RetirementReason
+from .models import (
+    Action,
+    AreaForImprovement,
+    Objective,
+    Plan,
+    PriorityArea,
+    RatingUpdate,
+    Theme,
+    Workstream,
+)
+from .refs import canonical_ref
 
 if TYPE_CHECKING:
     from send_tracker.accounts.access import AnyUser
@@ -160,6 +171,8 @@ def record_rating_update(
         access.require(action.can_be_changed_by(user), "Only the owning organisation's officers can rate this action.")
         if action.version != based_on_version:
             raise StaleEditError(action, based_on_version)
+        if action.status == ActionStatus.RETIRED:
+            raise ValidationError({"brag": "This action is retired: it is no longer rated."})
         return write_rating(
             action,
             brag=brag,
@@ -227,3 +240,369 @@ def write_rating(
         update.created_at = when
         freshness.bump(action.plan.partnership_id)  # an update() sends no signal
     return update
+
+
+# ---------------------------------------------------------------------------------------------
+# Editing the plan: priority areas, objectives and actions, and retiring an action. Nothing is
+# deleted: a retired action keeps its history and stays in the plan, marked retired.
+
+TEXT_LIMIT = 5000
+NUMBER_LIMIT = 99
+
+
+class StaleRowError(Exception):
+    """Someone else saved the priority area or objective after this editor opened it."""
+
+    def __init__(self, row: PriorityArea | Objective, based_on_version: int) -> None:
+        self.row = row
+        self.based_on_version = based_on_version
+        super().__init__(f"{row} was changed by someone else after you opened it.")
+
+    @property
+    def changes_since(self) -> list[object]:
+        return list(
+            self.row.history.filter(version__gt=self.based_on_version)
+            .select_related("history_user__organisation")
+            .order_by("history_date")
+        )
+
+
+@dataclass(frozen=True)
+class ActionDetails:
+    """Everything an administrator sets on an action: what the plan says of it."""
+
+    objective_id: int | None
+    published_ref: str
+    description: str
+    owner_id: int | None = None
+    lead_officer_id: int | None = None
+    lead_officer_name: str = ""
+    due_date: datetime.date | None = None
+    success_measure: str = ""
+    theme_ids: tuple[int, ...] = ()
+    workstream_ids: tuple[int, ...] = ()
+    area_for_improvement_ids: tuple[int, ...] = ()
+
+
+def _text(errors: dict[str, str], name: str, value: str, limit: int, missing: str = "") -> str:
+    """`value` trimmed; an error when it is missing (if `missing` says how) or longer than `limit`."""
+    value = (value or "").strip()
+    if not value and missing:
+        errors[name] = missing
+    elif len(value) > limit:
+        errors[name] = f"Keep it to {limit} characters or fewer (it has {len(value)})."
+    return value
+
+
+def _require_administrator(user: AnyUser, plan: Plan) -> None:
+    access.require(
+        access.may_change_in_partnership(user, plan.partnership_id),
+        "Only an administrator of the partnership can change the plan's areas, objectives and actions.",
+    )
+
+
+def _due_date_fields(due_date: datetime.date | None, current: Action | None) -> dict[str, object]:
+    """The target date and how it reads. A date set here is written out in full ('31 March 2025');
+    one left as it was keeps its published wording ('Sept 24'), and none at all is to be confirmed,
+    unless the plan had it as ongoing."""
+    if current is not None and current.due_date == due_date:
+        return {}
+    if due_date is None:
+        kind = current.due_date_kind if current is not None and current.due_date_kind != DueDateKind.DATE else None
+        kind = kind or DueDateKind.TBC
+        return {"due_date": None, "due_date_kind": kind, "due_date_text": DueDateKind(kind).label}
+    return {"due_date": due_date, "due_date_kind": DueDateKind.DATE, "due_date_text": long_date(due_date)}
+
+
+def long_date(day: datetime.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _check_officer(errors: dict[str, str], plan: Plan, lead_officer_id: int | None) -> None:
+    if (
+        lead_officer_id is not None
+        and not User.objects.filter(
+            pk=lead_officer_id, organisation__partnership_id=plan.partnership_id, is_active=True
+        ).exists()
+    ):
+        errors["lead_officer"] = "Choose the lead officer from the partnership's people."
+
+
+def _checked_details(plan: Plan, details: ActionDetails, action: Action | None) -> dict[str, object]:
+    """The action's columns from `details`, every reference checked to belong to `plan`."""
+    errors: dict[str, str] = {}
+    published_ref = _text(errors, "published_ref", details.published_ref, 20, "Enter the action's reference.")
+    ref = ""
+    if published_ref and "published_ref" not in errors:
+        try:
+            ref = canonical_ref(published_ref)
+        except ValueError:
+            errors["published_ref"] = "Enter the reference like 3A4, 3A:4 or 1.2."
+    if ref and Action.objects.filter(plan=plan, ref=ref).exclude(pk=action.pk if action else None).exists():
+        errors["published_ref"] = f"The plan already has an action {ref}."
+    description = _text(errors, "description", details.description, TEXT_LIMIT, "Enter what the action will do.")
+    success_measure = _text(errors, "success_measure", details.success_measure, TEXT_LIMIT)
+    lead_officer_name = _text(errors, "lead_officer_name", details.lead_officer_name, 200)
+    objective = Objective.objects.filter(pk=details.objective_id or 0, priority_area__plan=plan).first()
+    if objective is None:
+        errors["objective"] = "Choose the objective the action serves."
+    if (
+        details.owner_id is not None
+        and not Organisation.objects.filter(pk=details.owner_id, partnership_id=plan.partnership_id).exists()
+    ):
+        errors["owner"] = "Choose the owner from the partnership's organisations."
+    _check_officer(errors, plan, details.lead_officer_id)
+    for name, model, ids in (
+        ("themes", Theme, details.theme_ids),
+        ("workstreams", Workstream, details.workstream_ids),
+        ("areas_for_improvement", AreaForImprovement, details.area_for_improvement_ids),
+    ):
+        if model.objects.filter(plan=plan, pk__in=ids).count() != len(set(ids)):
+            errors[name] = "Choose from the plan's own list."
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "objective": objective,
+        "ref": ref,
+        "published_ref": published_ref,
+        "description": description,
+        "owner_id": details.owner_id,
+        "lead_officer_id": details.lead_officer_id,
+        "lead_officer_name": lead_officer_name,
+        "success_measure": success_measure,
+        **_due_date_fields(details.due_date, action),
+    }
+
+
+def _link(action: Action, details: ActionDetails) -> None:
+    action.themes.set(details.theme_ids)
+    action.workstreams.set(details.workstream_ids)
+    action.areas_for_improvement.set(details.area_for_improvement_ids)
+
+
+def add_action(*, plan_id: int, user: AnyUser, details: ActionDetails, reason: str = "") -> Action:
+    """An administrator adds an action to the plan, at the end of its objective's actions."""
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update().get(pk=plan_id)
+        _require_administrator(user, plan)
+        columns = _checked_details(plan, details, None)
+        errors: dict[str, str] = {}
+        why = _text(errors, "reason", reason, TEXT_LIMIT) or "Added to the plan"
+        if errors:
+            raise ValidationError(errors)
+        action = Action(plan=plan, position=_position_in(plan, columns["objective"]), **columns)
+        stamp(action, by=user, reason=why)
+        action.save()
+        _link(action, details)
+    return action
+
+
+def edit_action(
+    *, action_id: int, user: AnyUser, details: ActionDetails, based_on_version: int, reason: str = ""
+) -> Action:
+    """An administrator edits what the plan says of an action. A new target date needs a reason."""
+    with transaction.atomic():
+        action = Action.objects.select_for_update().select_related("plan").get(pk=action_id)
+        _require_administrator(user, action.plan)
+        columns = _checked_details(action.plan, details, action)
+        errors: dict[str, str] = {}
+        why = _text(errors, "reason", reason, TEXT_LIMIT, _reason_needed(columns))
+        if errors:
+            raise ValidationError(errors)
+        if action.version != based_on_version:
+            raise StaleEditError(action, based_on_version)
+        for name, value in columns.items():
+            setattr(action, name, value)
+        action.version += 1
+        stamp(action, by=user, reason=why or "Details edited")
+        action.save()
+        _link(action, details)
+    return action
+
+
+def _reason_needed(columns: dict[str, object]) -> str:
+    """The message for a missing reason: a new target date needs one, other edits do not."""
+    return "Enter why the target date is changing." if "due_date" in columns else ""
+
+
+def _position_in(plan: Plan, objective: object) -> int:
+    """After the objective's last action (its ref orders it among them), or else at the plan's end."""
+    positions = Action.objects.filter(plan=plan).order_by("-position").values_list("position", flat=True)
+    last = positions.filter(objective=objective).first()
+    return last if last is not None else (positions.first() or 0) + 1
+
+
+class Unchanged:
+    """The lead officer argument of `revise_action` when the lead officer is not to change."""
+
+
+UNCHANGED = Unchanged()
+
+
+def revise_action(
+    *,
+    action_id: int,
+    user: AnyUser,
+    due_date: datetime.date | None,
+    based_on_version: int,
+    reason: str,
+    lead_officer_id: int | None | Unchanged = UNCHANGED,
+    lead_officer_name: str | None = None,
+) -> Action:
+    """An officer of the owning organisation (or an administrator) moves an action's target date or
+    names its lead officer. A changed target date needs a reason, which history keeps whole.
+    `lead_officer_id` and `lead_officer_name` left as UNCHANGED and None keep the lead officer."""
+    with transaction.atomic():
+        action = Action.objects.select_for_update().select_related("plan").get(pk=action_id)
+        access.require(
+            action.can_be_changed_by(user),
+            "Only officers of the organisation that owns this action, or an administrator, can change it.",
+        )
+        errors: dict[str, str] = {}
+        if action.status == ActionStatus.RETIRED:
+            errors["due_date"] = "This action is retired: its target date no longer changes."
+        columns = _due_date_fields(due_date, action)
+        if lead_officer_id is not UNCHANGED:
+            _check_officer(errors, action.plan, lead_officer_id)  # type: ignore[arg-type]
+            columns["lead_officer_id"] = lead_officer_id
+        if lead_officer_name is not None:
+            columns["lead_officer_name"] = _text(errors, "lead_officer_name", lead_officer_name, 200)
+        why = _text(errors, "reason", reason, TEXT_LIMIT, _reason_needed(columns))
+        if errors:
+            raise ValidationError(errors)
+        if action.version != based_on_version:
+            raise StaleEditError(action, based_on_version)
+        changed = {name: value for name, value in columns.items() if getattr(action, name) != value}
+        if not changed:
+            return action
+        for name, value in changed.items():
+            setattr(action, name, value)
+        action.version += 1
+        stamp(action, by=user, reason=why or "Lead officer changed")
+        action.save()
+    return action
+
+
+def retire_action(
+    *,
+    action_id: int,
+    user: AnyUser,
+    reason: str,
+    note: str,
+    based_on_version: int,
+    merged_into_id: int | None = None,
+) -> Action:
+    """An administrator retires an action: it stays in the plan and its history, marked retired, no
+    longer counted among the open actions or alerted as overdue. Superseded and merged actions name
+    the action that took them over."""
+    with transaction.atomic():
+        action = Action.objects.select_for_update().select_related("plan").get(pk=action_id)
+        _require_administrator(user, action.plan)
+        errors: dict[str, str] = {}
+        if action.status == ActionStatus.RETIRED:
+            errors["reason"] = "This action is already retired."
+        if reason not in RetirementReason.values:
+            errors["reason"] = "Choose why the action is retired."
+        note = _text(errors, "note", note, TEXT_LIMIT, "Enter a note saying why the action is retired.")
+        merged_into = None
+        if reason in (RetirementReason.SUPERSEDED, RetirementReason.MERGED):
+            merged_into = (
+                Action.objects.filter(plan=action.plan, pk=merged_into_id or 0, status=ActionStatus.OPEN)
+                .exclude(pk=action.pk)
+                .first()
+            )
+            if merged_into is None:
+                errors["merged_into"] = "Choose the open action of the plan that takes this one over."
+        if errors:
+            raise ValidationError(errors)
+        if action.version != based_on_version:
+            raise StaleEditError(action, based_on_version)
+        action.status = ActionStatus.RETIRED
+        action.retired_reason = reason
+        action.retired_note = note
+        action.retired_on = timezone.localdate()
+        action.merged_into = merged_into
+        action.version += 1
+        stamp(action, by=user, reason=note)
+        action.save()
+    return action
+
+
+def save_priority_area(
+    *,
+    plan_id: int,
+    user: AnyUser,
+    number: int | None,
+    title: str,
+    description: str,
+    area_id: int | None = None,
+    based_on_version: int | None = None,
+) -> PriorityArea:
+    """An administrator adds a priority area (no `area_id`) or edits one."""
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update().get(pk=plan_id)
+        _require_administrator(user, plan)
+        area = PriorityArea(plan=plan) if area_id is None else plan.priority_areas.select_for_update().get(pk=area_id)
+        errors: dict[str, str] = {}
+        if number is None or not 1 <= number <= NUMBER_LIMIT:
+            errors["number"] = f"Enter the area's number, from 1 to {NUMBER_LIMIT}."
+        elif plan.priority_areas.filter(number=number).exclude(pk=area.pk).exists():
+            errors["number"] = f"The plan already has a priority area {number}."
+        values: dict[str, object] = {
+            "number": number,
+            "title": _text(errors, "title", title, 200, "Enter the area's short name."),
+            "description": _text(errors, "description", description, TEXT_LIMIT),
+        }
+        return _save_row(area, values, errors, user, based_on_version, "Priority area")
+
+
+def save_objective(
+    *,
+    plan_id: int,
+    user: AnyUser,
+    priority_area_id: int | None,
+    code: str,
+    text: str,
+    objective_id: int | None = None,
+    based_on_version: int | None = None,
+) -> Objective:
+    """An administrator adds an objective (no `objective_id`) or edits one."""
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update().get(pk=plan_id)
+        _require_administrator(user, plan)
+        in_plan = Objective.objects.filter(priority_area__plan=plan)
+        objective = Objective() if objective_id is None else in_plan.select_for_update().get(pk=objective_id)
+        errors: dict[str, str] = {}
+        area = plan.priority_areas.filter(pk=priority_area_id or 0).first()
+        if area is None:
+            errors["priority_area"] = "Choose the priority area the objective belongs to."
+        code = _text(errors, "code", code, 10, "Enter the objective's code, like 3A.").upper()
+        if area and code and in_plan.filter(priority_area=area, code=code).exclude(pk=objective.pk).exists():
+            errors["code"] = f"PAP {area.number} already has an objective {code}."
+        values: dict[str, object] = {
+            "priority_area": area,
+            "code": code,
+            "text": _text(errors, "text", text, TEXT_LIMIT, "Enter the outcome the objective seeks."),
+        }
+        if objective.pk is None and area is not None:
+            values["position"] = (area.objectives.count() or 0) + 1
+        return _save_row(objective, values, errors, user, based_on_version, "Objective")
+
+
+Row = TypeVar("Row", PriorityArea, Objective)
+
+
+def _save_row(
+    row: Row, values: dict[str, object], errors: dict[str, str], user: AnyUser, based_on: int | None, what: str
+) -> Row:
+    if errors:
+        raise ValidationError(errors)
+    if row.pk is not None and based_on is not None and row.version != based_on:
+        raise StaleRowError(row, based_on)
+    for name, value in values.items():
+        setattr(row, name, value)
+    if row.pk is not None:
+        row.version += 1
+    stamp(row, by=user, reason=f"{what} {'edited' if row.pk else 'added'}")
+    row.save()
+    return row

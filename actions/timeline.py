@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from .choices import NOT_YET_RATED, Brag
+from .choices import NOT_YET_RATED, ActionStatus, Brag, RetirementReason
 from .models import Action, RatingUpdate
 
 # Fields a reader of the timeline cares about, with the words used for them on the page.
@@ -17,8 +17,13 @@ TRACKED_FIELDS: dict[str, str] = {
     "description": "Action",
     "owner": "Owner",
     "lead_officer": "Lead officer",
+    "lead_officer_name": "Lead officer (named)",
+    "success_measure": "Success measure",
     "themes_text": "Theme",
     "workstreams_text": "Project",
+    "status": "Status",
+    "retired_reason": "Reason retired",
+    "merged_into": "Taken over by",
 }
 
 
@@ -34,7 +39,7 @@ class TimelineEntry:
     when: datetime.datetime
     who: str
     why: str
-    kind: str  # "created", "rating" or "edit"
+    kind: str  # "created", "rating", "edit" or "retired"
     version: int
     brag: str | None
     changes: list[Change] = field(default_factory=list)
@@ -45,27 +50,49 @@ class TimelineEntry:
         return Brag(self.brag).label if self.brag else NOT_YET_RATED
 
 
+def entry_summary(entry: TimelineEntry) -> str:
+    """One line for what an entry changed, as the stale edit page lists it."""
+    if entry.kind == "rating":
+        return f"Rated {entry.brag_label}"
+    if entry.kind == "created":
+        return "Added to the plan"
+    return "; ".join(f"{c.label}: “{c.old}” to “{c.new}”" for c in entry.changes) or "Details changed"
+
+
+LABELS: dict[str, type[ActionStatus] | type[RetirementReason]] = {
+    "status": ActionStatus,
+    "retired_reason": RetirementReason,
+}
+
+
 def _display(field_name: str, value: object, names: dict[str, dict[object, str]]) -> str:
     if value in (None, ""):  # the page says "set to" or "removed" rather than quoting nothing
         return NOT_YET_RATED if field_name == "brag" else ""
     if field_name == "brag":
         return Brag(str(value)).label
+    if field_name in LABELS:
+        return str(LABELS[field_name](str(value)).label)
     if field_name in names:
         return names[field_name].get(value, str(value))
     return str(value)
 
 
 def action_timeline(action: Action) -> list[TimelineEntry]:
-    """Newest first. Three queries whatever the length: history, updates, and names of owners."""
+    """Newest first. At most five queries whatever the length: history, updates, and the names of
+    owners, lead officers and the actions that took a retired one over."""
     records = list(action.history.select_related("history_user__organisation").order_by("history_date", "history_id"))
     updates = {update.version: update for update in action.rating_updates.select_related("created_by")}
     from send_tracker.accounts.models import Organisation, User
 
     owner_ids = {r.owner_id for r in records if r.owner_id}
     officer_ids = {r.lead_officer_id for r in records if r.lead_officer_id}
+    merged_ids = {r.merged_into_id for r in records if r.merged_into_id}
     names: dict[str, dict[object, str]] = {
         "owner": {o.pk: str(o) for o in Organisation.objects.filter(pk__in=owner_ids)} if owner_ids else {},
         "lead_officer": {u.pk: u.display_name for u in User.objects.filter(pk__in=officer_ids)} if officer_ids else {},
+        "merged_into": dict(Action.objects.filter(pk__in=merged_ids).values_list("pk", "published_ref"))
+        if merged_ids
+        else {},
     }
     entries: list[TimelineEntry] = []
     previous = None
@@ -98,7 +125,7 @@ def action_timeline(action: Action) -> list[TimelineEntry]:
                 when=record.history_date,
                 who=who,
                 why=record.why,
-                kind="rating" if update else "edit",
+                kind="rating" if update else "retired" if _retired_by(previous, record) else "edit",
                 version=record.version,
                 brag=record.brag,
                 changes=changes,
@@ -108,6 +135,13 @@ def action_timeline(action: Action) -> list[TimelineEntry]:
         previous = record
     entries.reverse()
     return entries
+
+
+def _retired_by(previous: object, record: object) -> bool:
+    return (
+        getattr(previous, "status", None) != ActionStatus.RETIRED
+        and getattr(record, "status", None) == ActionStatus.RETIRED
+    )
 
 
 def _value(record: object, field_name: str, names: dict[str, dict[object, str]]) -> object:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
@@ -7,20 +8,41 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef, Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.utils.text import Truncator
+from django.views.decorators.http import require_GET, require_http_methods
 
 from kpis.models import Indicator
 from recommendations.models import Recommendation
-from send_tracker.forms import after_stale_edit, object_form_page, submitted
+from send_tracker.accounts.access import may_change_in_partnership
+from send_tracker.forms import after_stale_edit, form_page, object_form_page, submitted
 from send_tracker.numbers import whole_number
 
 from . import access
-from .forms import ActionFilterForm, RatingUpdateForm
+from .forms import (
+    ActionFilterForm,
+    ActionForm,
+    ObjectiveForm,
+    PriorityAreaForm,
+    RatingUpdateForm,
+    RetireActionForm,
+    ReviseActionForm,
+)
 from .models import Action, Plan
 from .reports import plan_totals, ratings_by_area
-from .services import StaleEditError, record_rating_update
-from .timeline import action_timeline
+from .services import (
+    StaleEditError,
+    StaleRowError,
+    add_action,
+    edit_action,
+    record_rating_update,
+    retire_action,
+    revise_action,
+    save_objective,
+    save_priority_area,
+)
+from .timeline import action_timeline, entry_summary
 
 
 def _today() -> Any:
@@ -44,7 +66,9 @@ def plan_overview(request: HttpRequest, plan_id: int) -> HttpResponse:
         "areas": areas,
         "total_actions": sum(area.total for area in areas),
         "total_overdue": sum(area.overdue for area in areas),
+        "total_retired": sum(area.retired for area in areas),
         "totals": plan_totals(areas),
+        "can_edit": may_change_in_partnership(request.user, plan.partnership_id),
         "areas_for_improvement": plan.areas_for_improvement.all(),
         "milestones": plan.milestones.all(),
         "other_plans": Plan.objects.visible_to(request.user).exclude(pk=plan.pk),
@@ -83,11 +107,19 @@ def action_list(request: HttpRequest) -> HttpResponse:
             actions = actions.not_overdue(today)
         if data["owner"]:
             actions = actions.filter(owner=data["owner"])
+        if data["status"]:
+            actions = actions.filter(status=data["status"])
     action_rows = [{"action": action, "overdue": action.is_overdue(today)} for action in actions.distinct()]
     return render(
         request,
         "actions/action_list.html",
-        {"plan": plan, "form": form, "rows": action_rows, "filtered": bool(request.GET.keys() - {"plan"})},
+        {
+            "plan": plan,
+            "form": form,
+            "rows": action_rows,
+            "filtered": bool(request.GET.keys() - {"plan"}),
+            "can_edit": may_change_in_partnership(request.user, plan.partnership_id),
+        },
     )
 
 
@@ -98,9 +130,11 @@ def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
         "action": action,
         "overdue": action.is_overdue(_today()),
         "can_change": action.can_be_changed_by(request.user),
+        "can_edit": action.can_be_edited_by(request.user),
         "timeline": action_timeline(action),
         "themes": action.themes.all(),
         "workstreams": action.workstreams.all(),
+        "areas_for_improvement": action.areas_for_improvement.all(),
         "recommendations": _linked_recommendations(request, action),
         "indicators": _linked_indicators(request, action),
     }
@@ -193,3 +227,243 @@ def evidence_download(request: HttpRequest, update_id: int) -> FileResponse:
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Editing the plan: administrators add and edit areas, objectives and actions and retire actions;
+# the owning organisation's officers move their action's target date and name its lead officer.
+
+STALE_MESSAGE = (
+    "Someone else changed this while you were editing it. Your changes have not been saved. Check "
+    "theirs below; your entries are kept in the form: submit again to save them on top."
+)
+
+
+@dataclass
+class Edited:
+    """A posted edit page's outcome: the form to draw, what was saved, what changed meanwhile."""
+
+    form: Any
+    saved: Any = None
+    changes_since: list[dict[str, Any]] = field(default_factory=list)
+    stale: bool = False
+
+
+def _edited(
+    request: HttpRequest, form_class: type[Any], initial: dict[str, Any], write: Any, **form_kwargs: Any
+) -> Edited:
+    """A GET's form, filled with `initial`; or a POST's form given to `write` (a service call), and
+    when someone else saved first, the form again with the editor's entries and what they changed."""
+    if request.method != "POST":
+        return Edited(form_class(initial=initial, **form_kwargs))
+    form = form_class(request.POST, **form_kwargs)
+    try:
+        return Edited(form, saved=submitted(request, form, write))
+    except (StaleEditError, StaleRowError) as exc:
+        current = exc.action if isinstance(exc, StaleEditError) else exc.row
+        again = after_stale_edit(form_class, request.POST, current.version, STALE_MESSAGE, **form_kwargs)
+        return Edited(again, changes_since=_changes_since(exc), stale=True)
+
+
+def _changes_since(exc: StaleEditError | StaleRowError) -> list[dict[str, Any]]:
+    if isinstance(exc, StaleRowError):
+        return [
+            {"when": r.history_date, "who": r.actor, "what": "Edited", "why": r.why}  # type: ignore[attr-defined]
+            for r in exc.changes_since
+        ]
+    return [
+        {"when": entry.when, "who": entry.who, "what": entry_summary(entry), "why": entry.why}
+        for entry in reversed(action_timeline(exc.action))
+        if entry.version > exc.based_on_version
+    ]
+
+
+def _edit_page(
+    request: HttpRequest,
+    edited: Edited,
+    *,
+    saved: str,
+    title: str,
+    caption: str,
+    back_url: str,
+    submit: str,
+    intro: str = "",
+    back_label: str = "Back",
+    to_saved: bool = True,
+) -> HttpResponse:
+    """After a save, `saved` (formatted with the saved row as `row`) and its page, or back to
+    `back_url` when not `to_saved`; else the form page, with what changed if the save was stale."""
+    if edited.saved:
+        messages.success(request, saved.format(row=edited.saved))
+        return redirect(edited.saved if to_saved else back_url)
+    return form_page(
+        request,
+        "actions/edit_page.html",
+        edited.form,
+        back_url=back_url,
+        back_label=back_label,
+        status=409 if edited.stale else None,
+        page_title=title,
+        caption=caption,
+        submit=submit,
+        intro=intro,
+        stale=edited.stale,
+        changes_since=edited.changes_since,
+    )
+
+
+def _structure_page(
+    request: HttpRequest, plan: Plan, edited: Edited, *, title: str, what: str, submit: str
+) -> HttpResponse:
+    """A priority area's or an objective's page, which go back to the plan's areas and objectives."""
+    return _edit_page(
+        request,
+        edited,
+        saved=f"{what} saved.",
+        title=title,
+        caption=plan.title,
+        back_url=reverse("actions:structure", args=[plan.pk]),
+        submit=submit,
+        back_label="Back to the priority areas and objectives",
+        to_saved=False,
+    )
+
+
+def _action_page(
+    request: HttpRequest, action: Action, edited: Edited, *, title: str, submit: str, **options: Any
+) -> HttpResponse:
+    """An action's edit page: back to the action, the action's words as the caption."""
+    options.setdefault("saved", "Action {row.published_ref} saved.")
+    return _edit_page(
+        request,
+        edited,
+        title=title,
+        caption=Truncator(action.description).words(20),
+        back_url=action.get_absolute_url(),
+        back_label=f"Back to action {action.published_ref}",
+        submit=submit,
+        **options,
+    )
+
+
+@login_required
+@require_GET
+def plan_structure(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = access.plan_for_reading(request.user, plan_id)
+    areas = plan.priority_areas.prefetch_related("objectives")
+    can_edit = may_change_in_partnership(request.user, plan.partnership_id)
+    return render(request, "actions/plan_structure.html", {"plan": plan, "areas": areas, "can_edit": can_edit})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def priority_area_page(request: HttpRequest, plan_id: int = 0, area_id: int = 0) -> HttpResponse:
+    """Add a priority area to the plan `plan_id`, or edit the area `area_id`."""
+    area = access.priority_area_for_editing(request.user, area_id) if area_id else None
+    plan = area.plan if area else access.plan_for_editing(request.user, plan_id)
+    edited = _edited(
+        request,
+        PriorityAreaForm,
+        PriorityAreaForm.initial_for(area) if area else {},
+        lambda data: save_priority_area(plan_id=plan.pk, user=request.user, area_id=area.pk if area else None, **data),
+    )
+    title = f"Edit priority area {area.number}" if area else "Add a priority area"
+    return _structure_page(
+        request, plan, edited, title=title, what="Priority area {row.number}", submit="Save priority area"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def objective_page(request: HttpRequest, plan_id: int = 0, objective_id: int = 0) -> HttpResponse:
+    """Add an objective to the plan `plan_id`, or edit the objective `objective_id`."""
+    objective = access.objective_for_editing(request.user, objective_id) if objective_id else None
+    plan = objective.priority_area.plan if objective else access.plan_for_editing(request.user, plan_id)
+    initial = ObjectiveForm.initial_for(objective) if objective else {"priority_area": request.GET.get("area")}
+    edited = _edited(
+        request,
+        ObjectiveForm,
+        initial,
+        lambda data: save_objective(
+            plan_id=plan.pk, user=request.user, objective_id=objective.pk if objective else None, **data
+        ),
+        plan=plan,
+    )
+    title = f"Edit objective {objective.code}" if objective else "Add an objective"
+    return _structure_page(request, plan, edited, title=title, what="Objective {row.code}", submit="Save objective")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_page(request: HttpRequest, plan_id: int = 0, action_id: int = 0) -> HttpResponse:
+    """Add an action to the plan `plan_id`, or edit the action `action_id`: administrators."""
+    action = access.action_for_editing(request.user, action_id) if action_id else None
+    plan = action.plan if action else access.plan_for_editing(request.user, plan_id)
+
+    def write(data: dict[str, Any]) -> Action:
+        details, reason = ActionForm.details(data), data["reason"]
+        if action is None:
+            return add_action(plan_id=plan.pk, user=request.user, details=details, reason=reason)
+        version = data["version"] or 0
+        return edit_action(
+            action_id=action.pk, user=request.user, details=details, based_on_version=version, reason=reason
+        )
+
+    initial = ActionForm.initial_for(action) if action else {"objective": request.GET.get("objective")}
+    edited = _edited(request, ActionForm, initial, write, plan=plan)
+    if action:
+        return _action_page(request, action, edited, title=f"Edit action {action.published_ref}", submit="Save action")
+    return _edit_page(
+        request,
+        edited,
+        saved="Action {row.published_ref} added to the plan.",
+        title="Add an action",
+        caption=plan.title,
+        back_url=f"{reverse('actions:list')}?plan={plan.pk}",
+        submit="Add action",
+        back_label="Back to the actions",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_revise(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = access.action_for_change(request.user, action_id)
+    edited = _edited(
+        request,
+        ReviseActionForm,
+        ReviseActionForm.initial_for(action),
+        lambda data: revise_action(action_id=action.pk, user=request.user, **data),
+        plan=action.plan,
+    )
+    return _action_page(
+        request,
+        action,
+        edited,
+        title=f"Change the target date or lead officer of {action.published_ref}",
+        submit="Save changes",
+        intro=f"The target date is now {action.due_date_text or action.get_due_date_kind_display()}.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_retire(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = access.action_for_editing(request.user, action_id)
+    edited = _edited(
+        request,
+        RetireActionForm,
+        {"version": action.version},
+        lambda data: retire_action(action_id=action.pk, user=request.user, **data),
+        action=action,
+    )
+    return _action_page(
+        request,
+        action,
+        edited,
+        saved="Action {row.published_ref} retired. It stays in the plan and its history, marked retired.",
+        title=f"Retire action {action.published_ref}",
+        submit="Retire action",
+        intro="A retired action is not deleted: it stays in the plan, its history and past board packs, "
+        "marked retired, and is no longer counted among the open actions or alerted as overdue.",
+    )

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from django.db import connection, models
 from django.db.models import OuterRef, Q, Subquery
 
-from actions.choices import BRAG_DEFINITIONS, BRAG_DISPLAY_ORDER, NOT_YET_RATED, Brag
+from actions.choices import BRAG_DEFINITIONS, BRAG_DISPLAY_ORDER, NOT_YET_RATED, ActionStatus, Brag
 from actions.models import Action, Objective, Plan, RatingUpdate
 
 from .choices import RiskTrend
@@ -81,6 +81,7 @@ class ActionAsItStood:
     version: int
     rated_at: datetime.datetime | None
     position: int
+    status: str
     recorded_at: datetime.datetime
 
     @property
@@ -104,8 +105,12 @@ class ActionAsItStood:
         comment published with the plan."""
         return self.brag_commentary or self.comment
 
+    @property
+    def is_retired(self) -> bool:
+        return self.status == ActionStatus.RETIRED
+
     def is_overdue(self, on: datetime.date) -> bool:
-        return bool(self.due_date and self.due_date < on and self.brag not in DONE_RATINGS)
+        return bool(self.due_date and self.due_date < on and self.brag not in DONE_RATINGS and not self.is_retired)
 
 
 @dataclass
@@ -144,7 +149,7 @@ class PlanAsItStood:
         return list(groups.values())
 
     def rating_counts(self) -> list[RatingCount]:
-        counts = Counter(row.brag for row in self.actions)
+        counts = Counter(row.brag for row in self.actions if not row.is_retired)
         return [
             RatingCount(value, Brag(value).label, BRAG_DEFINITIONS[value], counts[value])
             for value in BRAG_DISPLAY_ORDER
@@ -317,7 +322,12 @@ def changes_between(
             changes.worsened.append(RatingChange(old, row))
         # Due on or after the previous meeting's day and before this one's: it was not overdue
         # then and is now, unless completed (Green) or embedded (Blue) by now.
-        if row.due_date and before.on <= row.due_date < after.on and row.brag not in DONE_RATINGS:
+        if (
+            row.due_date
+            and before.on <= row.due_date < after.on
+            and row.brag not in DONE_RATINGS
+            and not row.is_retired
+        ):
             changes.newly_overdue.append(row)
     if after.plan is not None:
         changes.new_evidence = list(

@@ -104,11 +104,14 @@ class HighlightRow:
     comment: str = ""
     date: str = ""
     brag: str | None = None
+    retired: bool = False
 
     @property
     def brag_label(self) -> str:
         if self.is_objective:
             return ""
+        if self.retired:  # said in words; its cell is shaded as no rating, not as its last one
+            return "Retired"
         return Brag(self.brag).label if self.brag else NOT_YET_RATED
 
     def cells(self) -> list[str]:
@@ -129,7 +132,8 @@ def highlight_rows(reading: PlanAsItStood) -> list[HighlightRow]:
                     projects=action.workstreams_text,
                     comment=action.highlight_comment,
                     date=action.date_text,
-                    brag=action.brag,
+                    brag=None if action.is_retired else action.brag,
+                    retired=action.is_retired,
                 )
             )
     return rows

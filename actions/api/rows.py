@@ -16,14 +16,16 @@ import json
 from collections.abc import Iterator
 from typing import Any, Self
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 from django.db.models import QuerySet
 from django.utils import timezone
 from rest_framework.exceptions import NotFound
 
+from actions.baseline import days_slipped
 from actions.models import Action, Plan, Theme, Workstream
-from send_tracker.accounts.models import Organisation
+from send_tracker.accounts.models import Organisation, User
 from send_tracker.numbers import LARGEST
 
 
@@ -42,11 +44,47 @@ def _names(through_model: type[models.Model], target_model: type[Theme | Workstr
     return f"(SELECT json_group_array({q('name')}) FROM ({names}))"
 
 
-@functools.cache
-def _select(vendor: str) -> str:
+def _baseline_columns() -> tuple[list[str], list[Any]]:
+    """SQL for an action's baseline target date and how many times its target date changed after
+    sign-off, as actions.baseline works them out: the newest history row of the end of the sign-off
+    day (Europe/London), and every later row whose date differs from the row before it (the row
+    an action was added with is no change). No sign-off: no baseline and no revisions."""
     q = connection.ops.quote_name
-    action, plan, organisation = (q(model._meta.db_table) for model in (Action, Plan, Organisation))
-    a, p, o = q("a"), q("p"), q("o")
+    history = q(Action.history.model._meta.db_table)
+    h, r = q("h"), q("r")
+    zone = settings.TIME_ZONE
+    day, day_params = connection.ops.datetime_cast_date_sql(f"{h}.{q('history_date')}", (), zone)
+    later_day, later_params = connection.ops.datetime_cast_date_sql(f"{r}.{q('d')}", (), zone)
+    differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    approved = f"{q('p')}.{q('approved_date')}"
+    baseline = (
+        f"(SELECT {h}.{q('due_date')} FROM {history} {h} WHERE {h}.{q('id')} = {q('a')}.{q('id')} "
+        f"AND {day} <= {approved} ORDER BY {h}.{q('history_date')} DESC, {h}.{q('history_id')} DESC LIMIT 1)"
+    )
+    order = f"ORDER BY {h}.{q('history_date')}, {h}.{q('history_id')}"
+    rows = (
+        f"SELECT {h}.{q('history_date')} AS {q('d')}, {h}.{q('due_date')} AS {q('due')}, "
+        f"LAG({h}.{q('due_date')}) OVER ({order}) AS {q('prev')}, ROW_NUMBER() OVER ({order}) AS {q('n')} "
+        f"FROM {history} {h} WHERE {h}.{q('id')} = {q('a')}.{q('id')}"
+    )
+    revisions = (
+        f"(SELECT COUNT(*) FROM ({rows}) {r} WHERE {r}.{q('n')} > 1 AND {later_day} > {approved} "
+        f"AND {r}.{q('due')} {differs} {r}.{q('prev')})"
+    )
+    return [baseline, revisions], [*day_params, *later_params]
+
+
+@functools.cache
+def _select(vendor: str) -> tuple[str, tuple[Any, ...]]:
+    q = connection.ops.quote_name
+    action, plan, organisation, person = (q(model._meta.db_table) for model in (Action, Plan, Organisation, User))
+    a, p, o, u = q("a"), q("p"), q("o"), q("u")
+    full_name = f"TRIM({u}.{q('first_name')} || ' ' || {u}.{q('last_name')})"
+    lead_officer = (
+        f"CASE WHEN {u}.{q('id')} IS NOT NULL THEN COALESCE(NULLIF({full_name}, ''), {u}.{q('username')}) "
+        f"ELSE NULLIF({a}.{q('lead_officer_name')}, '') END"
+    )
+    baseline, params = _baseline_columns()
     columns = ", ".join(
         [
             *(f"{a}.{q(name)}" for name in ("id", "published_ref", "description", "due_date", "due_date_text", "brag")),
@@ -55,12 +93,18 @@ def _select(vendor: str) -> str:
             f"{a}.{q('updated_at')}",
             _names(Action.themes.through, Theme, "theme_id"),
             _names(Action.workstreams.through, Workstream, "workstream_id"),
+            lead_officer,
+            f"{a}.{q('success_measure')}",
+            f"{a}.{q('status')}",
+            *baseline,
         ]
     )
-    return (
+    sql = (
         f"SELECT {columns} FROM {action} {a} INNER JOIN {plan} {p} ON {a}.{q('plan_id')} = {p}.{q('id')} "
-        f"LEFT OUTER JOIN {organisation} {o} ON {a}.{q('owner_id')} = {o}.{q('id')}"
+        f"LEFT OUTER JOIN {organisation} {o} ON {a}.{q('owner_id')} = {o}.{q('id')} "
+        f"LEFT OUTER JOIN {person} {u} ON {a}.{q('lead_officer_id')} = {u}.{q('id')}"
     )
+    return sql, tuple(params)
 
 
 class ActionRows:
@@ -135,7 +179,8 @@ class ActionRows:
             if position is not None:
                 conditions.append(f"{q('a')}.{q('id')} {operator} %s")
                 params.append(position)
-        sql = _select(connection.vendor)
+        sql, select_params = _select(connection.vendor)
+        params = [*select_params, *params]
         if conditions:
             sql += " WHERE " + " AND ".join(conditions)
         sql += f" ORDER BY {q('a')}.{q('id')} {'DESC' if self.descending else 'ASC'}"
@@ -153,7 +198,9 @@ _UTC = datetime.UTC
 
 
 def _listed(row: tuple[Any, ...], zone: datetime.tzinfo) -> dict[str, Any]:
-    (id_, ref, objective, due_date, due_date_text, brag, owner, version, updated_at, themes, workstreams) = row
+    (id_, ref, objective, due_date, due_date_text, brag, owner, version, updated_at, themes, workstreams) = row[:11]
+    lead_officer, success_measure, status, baseline_due_date, due_date_revisions = row[11:]
+    due_date, baseline_due_date = _day(due_date), _day(baseline_due_date)
     return {
         "id": id_,
         "ref": ref,
@@ -166,7 +213,18 @@ def _listed(row: tuple[Any, ...], zone: datetime.tzinfo) -> dict[str, Any]:
         "owner": owner,
         "version": version,
         "updated_at": iso_moment(updated_at, zone),
+        "lead_officer": lead_officer,
+        "success_measure": success_measure,
+        "status": status,
+        "baseline_due_date": _date(baseline_due_date),
+        "due_date_revisions": due_date_revisions,
+        "days_slipped": days_slipped(baseline_due_date, due_date),
     }
+
+
+def _day(value: datetime.date | str | None) -> datetime.date | None:
+    """A date column as a date (SQLite gives text)."""
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _name_list(value: list[str] | str) -> list[str]:

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from actions.choices import Brag
+from actions.baseline import NO_SLIP, Slip, due_date_slips
+from actions.choices import ActionStatus, Brag
 from actions.models import Action, Plan, PriorityArea
 
 
@@ -31,6 +33,23 @@ class ActionSerializer(serializers.ModelSerializer):
     workstreams = serializers.SerializerMethodField()
     brag = serializers.ChoiceField(choices=Brag.choices, allow_null=True)
     owner = serializers.SerializerMethodField()
+    lead_officer = serializers.SerializerMethodField(
+        help_text="The lead officer: a person's name, or the name the plan gives; null when none is named."
+    )
+    status = serializers.ChoiceField(
+        choices=ActionStatus.choices, help_text="`retired` for an action no longer pursued; it is never deleted."
+    )
+    baseline_due_date = serializers.SerializerMethodField(
+        help_text="The target date at sign-off (the end of the plan's approved date); null before sign-off, "
+        "for an action added after it, or one with no date then."
+    )
+    due_date_revisions = serializers.SerializerMethodField(
+        help_text="How many times the target date changed after sign-off."
+    )
+    days_slipped = serializers.SerializerMethodField(
+        help_text="The target date now minus the baseline one, in days (negative: brought forward); "
+        "null when either is missing."
+    )
 
     class Meta:
         model = Action
@@ -46,6 +65,12 @@ class ActionSerializer(serializers.ModelSerializer):
             "owner",
             "version",
             "updated_at",
+            "lead_officer",
+            "success_measure",
+            "status",
+            "baseline_due_date",
+            "due_date_revisions",
+            "days_slipped",
         ]
         read_only_fields = fields
 
@@ -60,17 +85,53 @@ class ActionSerializer(serializers.ModelSerializer):
     def get_owner(self, action: Action) -> str | None:
         return action.owner.name if action.owner else None
 
+    def get_lead_officer(self, action: Action) -> str | None:
+        if action.lead_officer is not None:
+            return action.lead_officer.display_name
+        return action.lead_officer_name or None
 
-# Every field of an action but its rating is the server's to set.
-SERVER_OWNED = set(ActionSerializer.Meta.fields) - {"brag"}
+    def _slip(self, action: Action) -> Slip:
+        """The action against the plan's baseline: the view hands the plan's slips in `slips`."""
+        slips = self.context.get("slips")
+        if slips is None:
+            slips = due_date_slips(action.plan)
+        return slips.get(action.pk, NO_SLIP)
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_baseline_due_date(self, action: Action) -> str | None:
+        baseline = self._slip(action).baseline_due_date
+        return baseline.isoformat() if baseline else None
+
+    @extend_schema_field(serializers.IntegerField())
+    def get_due_date_revisions(self, action: Action) -> int:
+        return self._slip(action).due_date_revisions
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_days_slipped(self, action: Action) -> int | None:
+        return self._slip(action).days_slipped(action.due_date)
+
+
+# Every field of an action but its rating and target date is the server's to set.
+SERVER_OWNED = set(ActionSerializer.Meta.fields) - {"brag", "due_date"}
 
 
 class ActionRatingSerializer(serializers.Serializer):
-    """A partner's rating update: the same rules as the browser's form (actions.services)."""
+    """A partner's update: a rating, a new target date, or both. The same rules as the browser's
+    forms (actions.services): a rating needs a commentary; a changed target date needs a reason."""
 
-    brag = serializers.ChoiceField(choices=Brag.choices)
-    commentary = serializers.CharField(max_length=5000, allow_blank=False, trim_whitespace=True)
+    brag = serializers.ChoiceField(choices=Brag.choices, required=False)
+    commentary = serializers.CharField(max_length=5000, required=False, allow_blank=True, trim_whitespace=True)
     evidence = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    due_date = serializers.DateField(
+        required=False, allow_null=True, help_text="A new target date (ISO 8601); null: to be confirmed."
+    )
+    reason = serializers.CharField(
+        max_length=5000,
+        required=False,
+        allow_blank=True,
+        trim_whitespace=True,
+        help_text="Why the target date changes: required with a changed due_date, kept whole in history.",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         unknown = set(self.initial_data) - set(self.fields)
@@ -81,6 +142,10 @@ class ActionRatingSerializer(serializers.Serializer):
             )
         if unknown:
             raise serializers.ValidationError({name: ["Unknown field."] for name in sorted(unknown)})
+        if "brag" not in attrs and "due_date" not in attrs:
+            raise serializers.ValidationError({"brag": ["Send a rating (brag) or a target date (due_date), or both."]})
+        if "brag" in attrs and not attrs.get("commentary"):
+            raise serializers.ValidationError({"commentary": ["A rating needs a commentary saying why."]})
         return attrs
 
 

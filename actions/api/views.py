@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -12,9 +13,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from actions import access
+from actions.baseline import due_date_slips
 from actions.filtersets import ActionFilterSet
 from actions.models import Action, Plan, PriorityArea
-from actions.services import Evidence, StaleEditError, record_rating_update
+from actions.services import Evidence, StaleEditError, record_rating_update, revise_action
 from send_tracker.accounts.access import partnership_ids_for
 from send_tracker.api.filters import filters_named
 from send_tracker.api.pagination import StableCursorPagination
@@ -82,7 +84,8 @@ class PriorityAreaViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """The plan's actions with their BRAG ratings. PATCH updates a rating, under If-Match."""
+    """The plan's actions with their BRAG ratings. PATCH updates a rating or the target date (with
+    a reason), under If-Match."""
 
     lookup_value_regex = r"\d+"
 
@@ -91,7 +94,7 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Action]:
-        return Action.objects.visible_to(self.request.user).select_related("owner")
+        return Action.objects.visible_to(self.request.user).select_related("owner", "lead_officer", "plan")
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # One statement a page (actions.api.rows); django-filter's queryset joins it only when a
@@ -102,16 +105,15 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return self.get_paginated_response(page) if page is not None else Response(list(rows.order_by("id")))
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        action = self.get_object()
-        response = Response(self.get_serializer(action).data)
-        response["ETag"] = etag_for(action)
-        return response
+        return self._answer(self.get_object())
 
     @extend_schema(
         request=ActionRatingSerializer,
         responses={
             200: ActionSerializer,
-            400: OpenApiResponse(description="Invalid rating, commentary or evidence"),
+            400: OpenApiResponse(
+                description="Invalid rating, commentary or evidence; or a changed due_date without a reason"
+            ),
             403: OpenApiResponse(description="The key's organisation does not own the action, or it is read only"),
             412: OpenApiResponse(description="The ETag is stale"),
             428: OpenApiResponse(description="If-Match is missing"),
@@ -127,19 +129,33 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         rating.is_valid(raise_exception=True)
         if based_on != action.version:
             raise PreconditionFailed()
+        data = rating.validated_data
         try:
-            record_rating_update(
-                action_id=action.pk,
-                user=request.user,
-                brag=rating.validated_data["brag"],
-                commentary=rating.validated_data["commentary"],
-                based_on_version=based_on,
-                evidence=Evidence(text=rating.validated_data.get("evidence", "")),
-            )
+            with transaction.atomic():  # a new date and a rating are written together, or neither
+                if "due_date" in data:
+                    based_on = revise_action(
+                        action_id=action.pk,
+                        user=request.user,
+                        due_date=data["due_date"],
+                        based_on_version=based_on,
+                        reason=data.get("reason", ""),
+                    ).version
+                if "brag" in data:
+                    record_rating_update(
+                        action_id=action.pk,
+                        user=request.user,
+                        brag=data["brag"],
+                        commentary=data["commentary"],
+                        based_on_version=based_on,
+                        evidence=Evidence(text=data.get("evidence", "")),
+                    )
         except StaleEditError as exc:
             raise PreconditionFailed() from exc
-        action = Action.objects.select_related("owner").get(pk=action.pk)
-        response = Response(ActionSerializer(action).data)
+        return self._answer(Action.objects.select_related("owner", "lead_officer", "plan").get(pk=action.pk))
+
+    def _answer(self, action: Action) -> Response:
+        """The action with its ETag, and its figures against the plan's signed-off baseline."""
+        response = Response(ActionSerializer(action, context={"slips": due_date_slips(action.plan)}).data)
         response["ETag"] = etag_for(action)
         return response
 

@@ -81,6 +81,7 @@ def partnership_rows(today: datetime.date) -> tuple[list[PartnershipRow], int | 
             rows[plan.partnership_id].plan = plan
     ratings = (
         Action.objects.filter(plan__is_current=True)
+        .open()
         .values("plan__partnership_id", "brag")
         .annotate(n=Count("pk"), overdue=Count("pk", filter=overdue_condition(today)))
         .order_by()

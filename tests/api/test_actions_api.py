@@ -27,6 +27,12 @@ FIELDS = [
     "owner",
     "version",
     "updated_at",
+    "lead_officer",
+    "success_measure",
+    "status",
+    "baseline_due_date",
+    "due_date_revisions",
+    "days_slipped",
 ]
 
 
