@@ -34,6 +34,11 @@ from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
 
 from actions.models import Action, Objective, Plan, PriorityArea, Theme, Workstream
+from governance.choices import BoardKind
+from governance.models import Board
+from recommendations import services as recommendation_services
+from recommendations.choices import ResponseRegime
+from recommendations.models import Report
 from send_tracker.accounts import second_factor
 from send_tracker.accounts.choices import OrganisationKind, Role
 from send_tracker.accounts.models import Organisation, Partnership, User
@@ -361,6 +366,51 @@ def action(make_action: Callable[..., Action], plan: Plan) -> Action:
     created.themes.add(Theme.objects.create(plan=plan, name="Right Plan"))
     created.workstreams.add(Workstream.objects.create(plan=plan, name="EHCP Improvement"))
     return created
+
+@pytest.fixture
+def hosc(partnership: Partnership) -> Board:
+    """Testshire's joint health scrutiny committee, whose reports the NHS answers in 28 days."""
+    return Board.objects.create(
+        partnership=partnership,
+        name="Joint Health Overview and Scrutiny Committee",
+        short_name="HOSC",
+        kind=BoardKind.SCRUTINY_COMMITTEE,
+    )
+
+
+@pytest.fixture
+def eyp(partnership: Partnership) -> Board:
+    """Testshire's education scrutiny committee, whose reports the Cabinet answers in two months."""
+    return Board.objects.create(
+        partnership=partnership,
+        name="Education and Young People Overview and Scrutiny Committee",
+        short_name="EYP",
+        kind=BoardKind.SCRUTINY_COMMITTEE,
+    )
+
+
+@pytest.fixture
+def make_report(partnership: Partnership, eyp: Board) -> Callable[..., Report]:
+    """A scrutiny report saved through the service: EYP's, to the Cabinet, received 23 April 2024."""
+
+    def build(title: str = "Update on the Priority Action Plan", **fields: Any) -> Report:
+        defaults: dict[str, Any] = {
+            "partnership": partnership,
+            "committee": eyp,
+            "addressee": "Cabinet",
+            "received_on": datetime.date(2024, 4, 23),
+            "regime": ResponseRegime.OVERVIEW_AND_SCRUTINY,
+        }
+        defaults.update(fields)
+        return recommendation_services.save_report(Report(title=title, **defaults), user=None, reason="Test report")
+
+    return build
+
+
+@pytest.fixture
+def report(make_report: Callable[..., Report]) -> Report:
+    """An EYP report received 23 April 2024: a response is due by 22 June 2024."""
+    return make_report()
 
 
 # ---------------------------------------------------------------------------------------------

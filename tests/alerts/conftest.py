@@ -51,13 +51,9 @@ def with_emails(officer: User, other_officer: User) -> None:
 
 
 @pytest.fixture
-def committee(partnership: Partnership) -> Board:
-    return Board.objects.create(
-        partnership=partnership,
-        name="Joint Health Overview and Scrutiny Committee",
-        short_name="HOSC",
-        kind=BoardKind.SCRUTINY_COMMITTEE,
-    )
+def committee(hosc: Board) -> Board:
+    """The committee whose recommendations the sweep follows: the joint health scrutiny committee."""
+    return hosc
 
 
 @pytest.fixture

@@ -11,8 +11,6 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from governance.choices import BoardKind
-from governance.models import Board
 from recommendations import services
 from recommendations.choices import Outcome, Respondent, ResponseRegime
 from recommendations.models import ImplementationUpdate, Recommendation, Report, Response
@@ -43,41 +41,6 @@ RESPONSE_SUMMARY_FIELDS = [
 # The report is received on 23 April 2024; under the two-month rule a response is due by 22 June.
 BEFORE_DUE = datetime.datetime(2024, 6, 22, 12, tzinfo=datetime.UTC)
 AFTER_DUE = datetime.datetime(2024, 6, 24, 12, tzinfo=datetime.UTC)
-
-
-@pytest.fixture
-def eyp(partnership) -> Board:
-    return Board.objects.create(
-        partnership=partnership,
-        name="Education and Young People Overview and Scrutiny Committee",
-        short_name="EYP",
-        kind=BoardKind.SCRUTINY_COMMITTEE,
-    )
-
-
-@pytest.fixture
-def hosc(partnership) -> Board:
-    return Board.objects.create(
-        partnership=partnership,
-        name="Joint Health Overview and Scrutiny Committee",
-        short_name="HOSC",
-        kind=BoardKind.SCRUTINY_COMMITTEE,
-    )
-
-
-@pytest.fixture
-def report(partnership, eyp) -> Report:
-    return services.save_report(
-        Report(
-            partnership=partnership,
-            committee=eyp,
-            title="Update on the Priority Action Plan",
-            received_on=datetime.date(2024, 4, 23),
-            regime=ResponseRegime.OVERVIEW_AND_SCRUTINY,
-        ),
-        user=None,
-        reason="Test report",
-    )
 
 
 def recommend(report: Report, number: str, **fields: Any) -> Recommendation:
@@ -217,18 +180,8 @@ def test_no_statutory_clock_means_a_null_due_date_and_rule(report, partnership, 
         ({"committee": "EYP", "overdue": "true"}, {"eyp-1", "hosc-1"}),
     ],
 )
-def test_filters(report, partnership, hosc, eyp, council, key_client, params, expected):
-    hosc_report = services.save_report(
-        Report(
-            partnership=partnership,
-            committee=hosc,
-            title="Health scrutiny of SEND",
-            received_on=datetime.date(2024, 4, 23),
-            regime=ResponseRegime.HEALTH_SCRUTINY,
-        ),
-        user=None,
-        reason="Test report",
-    )
+def test_filters(report, make_report, hosc, eyp, council, key_client, params, expected):
+    hosc_report = make_report("Health scrutiny of SEND", committee=hosc, regime=ResponseRegime.HEALTH_SCRUTINY)
     names = {
         recommend(report, "1").pk: "eyp-1",
         recommend(report, "2").pk: "eyp-2",

@@ -95,7 +95,7 @@ def test_revising_a_response_keeps_the_first_in_history(recommendation, officer,
     assert Response.objects.filter(recommendation__report__partnership__slug="testshire").count() == 1
     history = list(
         Response.history.filter(recommendation_id=recommendation.pk)
-        .order_by("history_date")
+        .order_by("history_date", "history_id")
         .values_list("outcome", "history_user", "history_change_reason")
     )
     assert history == [
