@@ -106,32 +106,32 @@ class Objective(models.Model):
         return f"{self.code} {self.text[:60]}"
 
 
-class Theme(models.Model):
+class PlanLabel(models.Model):
+    """A name the plan tags its actions with (`name`), unique in its `plan`: a theme or a workstream."""
+
+    name: str
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["plan", "name"], name="%(class)s_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Theme(PlanLabel):
     """A cross-cutting theme of the transformation programme (e.g. 'Right Plan')."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="themes")
     name = models.CharField(max_length=120)
 
-    class Meta:
-        ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["plan", "name"], name="theme_unique_name")]
 
-    def __str__(self) -> str:
-        return self.name
-
-
-class Workstream(models.Model):
+class Workstream(PlanLabel):
     """A project or workstream of the programme that delivers actions (e.g. 'EHCP Improvement')."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="workstreams")
     name = models.CharField(max_length=120)
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["plan", "name"], name="workstream_unique_name")]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class AreaForImprovement(models.Model):
