@@ -24,7 +24,9 @@ import calendar
 import datetime
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -832,36 +834,40 @@ def _rate(action: Action, brag: Brag, context: _ImportContext) -> None:
     write_rating(action, brag=brag, commentary=IMPORT_REASON, by=context.user, reason=IMPORT_REASON)
 
 
+def _create_or_update(
+    found: models.Model | None, create: Callable[[], object], field: str, value: object, counts: ImportCounts
+) -> None:
+    """Create a row the plan names that is missing, or bring the one `field` that may change up to
+    `value`; counted as created, updated or unchanged."""
+    if found is None:
+        create()
+        counts.created += 1
+    elif getattr(found, field) != value:
+        setattr(found, field, value)
+        found.save(update_fields=[field])
+        counts.updated += 1
+    else:
+        counts.unchanged += 1
+
+
 def _import_areas_for_improvement(plan: Plan, parsed: ParsedPlan, counts: ImportCounts) -> None:
     existing = {afi.number: afi for afi in plan.areas_for_improvement.all()}
     for row in parsed.areas_for_improvement:
-        afi = existing.get(row.number)
-        if afi is None:
-            AreaForImprovement.objects.create(plan=plan, number=row.number, text=row.text)
-            counts.created += 1
-        elif afi.text != row.text:
-            afi.text = row.text
-            afi.save(update_fields=["text"])
-            counts.updated += 1
-        else:
-            counts.unchanged += 1
+        create = partial(AreaForImprovement.objects.create, plan=plan, number=row.number, text=row.text)
+        _create_or_update(existing.get(row.number), create, "text", row.text, counts)
 
 
 def _import_milestones(plan: Plan, parsed: ParsedPlan, counts: ImportCounts) -> None:
     existing = {(milestone.quarter_start, milestone.text): milestone for milestone in plan.milestones.all()}
     for row in parsed.milestones:
-        milestone = existing.get((row.quarter_start, row.text))
-        if milestone is None:
-            RoadmapMilestone.objects.create(
-                plan=plan, quarter_start=row.quarter_start, text=row.text, position=row.position
-            )
-            counts.created += 1
-        elif milestone.position != row.position:
-            milestone.position = row.position
-            milestone.save(update_fields=["position"])
-            counts.updated += 1
-        else:
-            counts.unchanged += 1
+        create = partial(
+            RoadmapMilestone.objects.create,
+            plan=plan,
+            quarter_start=row.quarter_start,
+            text=row.text,
+            position=row.position,
+        )
+        _create_or_update(existing.get((row.quarter_start, row.text)), create, "position", row.position, counts)
 
 
 def plural(number: int, noun: str) -> str:
