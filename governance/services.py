@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Model
 from django.utils import timezone
 
 from actions.models import Action
@@ -58,6 +58,13 @@ def _check(instance: object) -> None:
     instance.clean()  # type: ignore[attr-defined]
 
 
+def _save(instance: Model, user: AnyUser | None, reason: str) -> None:
+    """A new row of a meeting, checked, its history stamped with who and why, and saved."""
+    _check(instance)
+    stamp(instance, by=user, reason=reason)
+    instance.save()
+
+
 # ---------------------------------------------------------------------------------------------
 # Meetings
 
@@ -98,9 +105,7 @@ def create_meeting(
             is_demo=is_demo,
             source=source,
         )
-        _check(meeting)
-        stamp(meeting, by=user, reason="Meeting added")
-        meeting.save()
+        _save(meeting, user, "Meeting added")
     return meeting
 
 
@@ -121,6 +126,15 @@ def _partnership_object(
     if found is None:
         errors[field] = message
     return found
+
+
+def _agenda_item_of(meeting: Meeting, agenda_item_id: int | None, errors: dict[str, str]) -> AgendaItem | None:
+    """The item of the meeting's agenda that a decision or an action arising comes from, if any."""
+    found = _partnership_object(
+        AgendaItem, agenda_item_id, {"meeting_id": meeting.pk}, "agenda_item", errors,
+        "Choose an item on this meeting's agenda.",
+    )  # fmt: skip
+    return cast(AgendaItem | None, found)
 
 
 def add_agenda_item(
@@ -169,9 +183,7 @@ def add_agenda_item(
             risk=risk,
             indicator=indicator,
         )
-        _check(item)
-        stamp(item, by=user, reason="Agenda item added")
-        item.save()
+        _save(item, user, "Agenda item added")
     return item
 
 
@@ -181,23 +193,18 @@ def record_decision(*, meeting_id: int, user: AnyUser | None, text: str, agenda_
     text = _required_text(errors, "text", text, "Enter what the board decided.")
     with transaction.atomic():
         meeting = _locked_meeting(meeting_id, user, "Only the board's member organisations can record decisions.")
-        agenda_item = _partnership_object(
-            AgendaItem, agenda_item_id, {"meeting_id": meeting.pk}, "agenda_item", errors,
-            "Choose an item on this meeting's agenda.",
-        )  # fmt: skip
+        agenda_item = _agenda_item_of(meeting, agenda_item_id, errors)
         if errors:
             raise ValidationError(errors)
         number = (meeting.decisions.aggregate(last=Max("number"))["last"] or 0) + 1
         decision = Decision(
             meeting=meeting,
-            agenda_item=agenda_item,  # type: ignore[misc]
+            agenda_item=agenda_item,
             number=number,
             text=text,
             recorded_by_label=actor_label(user),
         )
-        _check(decision)
-        stamp(decision, by=user, reason="Decision recorded")
-        decision.save()
+        _save(decision, user, "Decision recorded")
     return decision
 
 
@@ -223,10 +230,7 @@ def add_action_arising(
             Organisation, owner_organisation_id, {"partnership_id": meeting.board.partnership_id},
             "owner_organisation", errors, "Choose an organisation of the partnership.",
         )  # fmt: skip
-        agenda_item = _partnership_object(
-            AgendaItem, agenda_item_id, {"meeting_id": meeting.pk}, "agenda_item", errors,
-            "Choose an item on this meeting's agenda.",
-        )  # fmt: skip
+        agenda_item = _agenda_item_of(meeting, agenda_item_id, errors)
         if due_date is not None and due_date < meeting.date:
             errors["due_date"] = "The due date must be on or after the meeting date."
         if errors:
@@ -240,9 +244,7 @@ def add_action_arising(
             due_date=due_date,
             created_by_label=actor_label(user),
         )
-        _check(arising)
-        stamp(arising, by=user, reason="Action arising recorded")
-        arising.save()
+        _save(arising, user, "Action arising recorded")
     return arising
 
 
