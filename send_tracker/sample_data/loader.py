@@ -30,9 +30,10 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -787,6 +788,11 @@ def _london_noon(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(12, 0), tzinfo=timezone.get_default_timezone())
 
 
+def _columns(spec: object, *not_columns: str) -> dict[str, Any]:
+    """A spec's fields that its model has under the same names: all but `not_columns`."""
+    return {f.name: getattr(spec, f.name) for f in fields(spec) if f.name not in not_columns}  # type: ignore[arg-type]
+
+
 def _new(instance: models.Model, where: str) -> models.Model:
     """Checks a new row as the admin would (lengths, choices, uniqueness) before it is saved."""
     try:
@@ -825,16 +831,7 @@ def _add_board(case: Case, partnership: Partnership, name: str) -> Board:
     spec = case.board(name)
     board = Board.objects.filter(partnership=partnership, name=spec.name).first()
     if board is None:
-        board = Board(
-            partnership=partnership,
-            name=spec.name,
-            short_name=spec.short_name,
-            kind=spec.kind,
-            description=spec.description,
-            independently_chaired=spec.independently_chaired,
-            is_active=spec.is_active,
-            meets=spec.meets,
-        )
+        board = Board(partnership=partnership, **_columns(spec, "members", "meetings"))
         _new(board, f"boards.toml, board {spec.name!r}")
     elif not board.meets and spec.meets:
         # Loaded before the data said how often it meets; fill only that gap.
@@ -853,15 +850,7 @@ def load_plan(case: Case, partnership: Partnership) -> tuple[Plan, ImportResult]
     spec = case.plan
     plan = Plan.objects.filter(partnership=partnership, title=spec.title).first()
     if plan is None:
-        plan = Plan(
-            partnership=partnership,
-            title=spec.title,
-            kind=spec.kind,
-            inspection_report_date=spec.inspection_report_date,
-            approved_date=spec.approved_date,
-            is_current=spec.is_current,
-            is_public=spec.is_public,
-        )
+        plan = Plan(partnership=partnership, **_columns(spec, "paper", "aliases"))
         _new(plan, "partnership.toml [plan]")
     parsed = parse_plan_table(spec.paper.read_text(encoding="utf-8"), spec.aliases)
     return plan, import_plan(plan=plan, parsed=parsed)
@@ -922,14 +911,8 @@ def load_indicators(case: Case, partnership: Partnership) -> str:
             owner = organisations.get(case.partner(spec.owner).name) if spec.owner else None
             indicator = Indicator(
                 partnership=partnership,
-                name=spec.name,
-                definition=spec.definition,
-                unit=spec.unit,
-                polarity=spec.polarity,
-                frequency=spec.frequency,
-                source=spec.source,
+                **_columns(spec, "key", "owner", "priority_areas", "actions", "targets", "values"),
                 owner=owner,
-                dfe_measure=spec.dfe_measure,
                 # The measures the DfE publishes are public already; the local ones are for the
                 # partnership to publish when it chooses.
                 is_public=bool(spec.dfe_measure),
@@ -1007,14 +990,8 @@ def _members(case: Case, boards: dict[str, Board], organisations: dict[str, Orga
         for spec in board_spec.members:
             if spec.name in existing:
                 continue
-            member = BoardMember(
-                board=board,
-                name=spec.name,
-                job_title=spec.job_title,
-                organisation=organisations[spec.organisation] if spec.organisation else None,
-                represents=spec.represents,
-                role=spec.role,
-            )
+            organisation = organisations[spec.organisation] if spec.organisation else None
+            member = BoardMember(board=board, organisation=organisation, **_columns(spec, "organisation"))
             _new(member, f"boards.toml, board {board_spec.name!r}, member {spec.name!r}")
             existing.add(spec.name)
             added += 1
@@ -1027,19 +1004,8 @@ def _events(case: Case, partnership: Partnership, plan: Plan | None) -> int:
     for spec in case.events:
         if spec.title in existing:
             continue
-        event = InspectionEvent(
-            partnership=partnership,
-            title=spec.title,
-            kind=spec.kind,
-            date=spec.date,
-            end_date=spec.end_date,
-            is_expected=spec.is_expected,
-            bodies=spec.bodies,
-            outcome=spec.outcome,
-            follow_up=spec.follow_up,
-            source=spec.source,
-            plan=plan if spec.about_plan else None,
-        )
+        about = plan if spec.about_plan else None
+        event = InspectionEvent(partnership=partnership, plan=about, **_columns(spec, "about_plan"))
         _new(event, f"inspection.toml, event {spec.title!r}")
         added += 1
     return added
@@ -1056,17 +1022,12 @@ def _risks(
             lb, ib, la, ia = spec.scores
             risk = Risk(
                 partnership=partnership,
-                reference=spec.reference,
-                title=spec.title,
-                cause=spec.cause,
-                consequence=spec.consequence,
+                **_columns(spec, "owner", "scores"),
                 owner=organisations[spec.owner],
-                owner_role=spec.owner_role,
                 likelihood_before=lb,
                 impact_before=ib,
                 likelihood_after=la,
                 impact_after=ia,
-                mitigations=spec.mitigations,
                 next_review_date=register.next_review,
                 review_board=review_board,
                 is_demo_scores=True,
@@ -1281,18 +1242,8 @@ def _load_report(case: Case, partnership: Partnership, spec: ReportSpec, counts:
     report = Report.objects.filter(committee=committee, title=spec.title).first()
     where = f"recommendations.toml, report {spec.title!r}"
     if report is None:
-        report = Report(
-            partnership=partnership,
-            committee=committee,
-            title=spec.title,
-            addressee=spec.addressee,
-            meeting_date=spec.meeting_date,
-            received_on=spec.received_on,
-            regime=spec.regime,
-            source=spec.source,
-            notes=spec.notes,
-            response_to_report=spec.response_to_report,
-        )
+        not_columns = ("committee", "reason", "lead_cabinet_members", "recommendations", "responses")
+        report = Report(partnership=partnership, committee=committee, **_columns(spec, *not_columns))
         with _as_sample_data(where):
             recommendation_services.save_report(report, user=None, reason=spec.reason)
         counts.reports += 1
@@ -1308,13 +1259,8 @@ def _load_report(case: Case, partnership: Partnership, spec: ReportSpec, counts:
             respondent = case.partner(item.respondent_organisation).name if item.respondent_organisation else ""
             recommendation = Recommendation(
                 report=report,
-                list_name=item.list_name,
-                number=item.number,
                 position=position,
-                text=item.text,
-                response_required=item.response_required,
-                note=item.note,
-                respondent=item.respondent,
+                **_columns(item, "respondent_organisation", "joint_with", "actions"),
                 respondent_organisation=(
                     Organisation.objects.filter(partnership=partnership, name=respondent).first()
                     if respondent
@@ -1348,10 +1294,7 @@ def _load_report(case: Case, partnership: Partnership, spec: ReportSpec, counts:
             recommendation_services.record_response(
                 recommendation_id=recommendation.pk,
                 user=None,
-                outcome=answer.outcome,
-                proposed_action=answer.proposed_action,
-                indicative_timescale=answer.indicative_timescale,
-                reasons=answer.reasons,
+                **_columns(answer, "number"),
                 lead_cabinet_members=spec.lead_cabinet_members,
                 # The pro forma is undated; it was published with the council's papers.
                 given_on=None,

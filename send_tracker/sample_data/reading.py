@@ -88,12 +88,9 @@ class Entry:
         return value
 
     def day(self, key: str, default: datetime.date | None = _MISSING) -> datetime.date | None:
-        self._read.add(key)
+        value = self._get(key, default, (str, datetime.date), "a date like 2024-01-31")
         if key not in self.values:
-            if default is _MISSING:
-                raise self.error(f"'{key}' is missing")
             return default
-        value = self.values[key]
         if isinstance(value, str):  # from a CSV file
             try:
                 return datetime.date.fromisoformat(value)
