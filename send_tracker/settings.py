@@ -346,6 +346,8 @@ ALERT_CUTOFF_DAYS = env_int("ALERT_CUTOFF_DAYS", 3)
 ALERT_SWEEP_MINUTES = env_int("ALERT_SWEEP_MINUTES", 15)
 # How far back the sweep still raises "overdue" for a deadline it has not told yet.
 ALERT_LOOKBACK_DAYS = env_int("ALERT_LOOKBACK_DAYS", 28)
+# How long the one-time link that invites a person to the partnership works (send_tracker.accounts.services).
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 # Attempts to email one alert before it is marked failed; the first retry waits ALERT_RETRY_SECONDS,
 # each later one twice as long (at most an hour).
 ALERT_MAX_ATTEMPTS = env_int("ALERT_MAX_ATTEMPTS", 5)

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from send_tracker import accessibility
+from send_tracker.accounts import people_views
 from send_tracker.accounts.admin_scope import view_on_site
 from send_tracker.operations.views import healthz
 from send_tracker.overview import compare, dashboard, public
@@ -23,6 +24,9 @@ urlpatterns = [
     path("kpis/", include("kpis.urls")),
     path("governance/", include("governance.urls")),
     path("alerts/", include("send_tracker.alerts.urls")),
+    # A partnership administrator's people, organisations and API keys; an invited person's link.
+    path("settings/", include("send_tracker.accounts.people_urls")),
+    path("invitation/<str:token>/", people_views.accept_invitation, name="accept_invitation"),
     # Everyone signs in at one page, which asks for the second factor; the admin's own would not.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     # Before the admin's own pattern of the same address, which would redirect to any partnership's row.

@@ -23,6 +23,7 @@ where it must not scroll sideways as a whole: a wide table scrolls inside its ow
 from __future__ import annotations
 
 import io
+import re
 from collections import Counter, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from django.core import mail
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test.utils import override_settings
@@ -41,6 +43,8 @@ from governance.models import Board, Meeting, Risk
 from kpis.models import Indicator
 from recommendations.choices import Outcome
 from recommendations.models import Recommendation
+from send_tracker.accounts import access
+from send_tracker.accounts import services as people_services
 from send_tracker.accounts.choices import Role
 from send_tracker.accounts.models import Partnership, User
 from send_tracker.accounts.services import may_reset_second_factor
@@ -59,6 +63,8 @@ VISITS_PER_ROUTE = 2
 SKIPPED_PREFIXES = ("/admin/", "/api/", "/accounts/logout/", "/static/", "/media/")
 DOWNLOAD_SUFFIXES = (".docx", ".csv", ".xlsx", ".pdf")
 TABS = 2
+# The page an invited person opens from their email, made with the data (oxfordshire_server).
+INVITATION_LINKS: list[str] = []
 # axe-core is in every page from its first script (an init script of the browser context); this
 # opens every disclosure, so that the forms and text inside are checked too, then starts axe-core's
 # WCAG 2.2 A and AA rules without waiting; `window.axeViolations` awaits the result.
@@ -133,6 +139,20 @@ def oxfordshire_server(oxfordshire_committed: None, django_db_blocker: Any) -> I
         )
         Plan.objects.create(partnership=neighbour, title="Neighbouring Priority Action Plan", is_public=True)
         User.objects.create_superuser(INSTANCE_ADMINISTRATOR, password=DEMO_PASSWORD, role=Role.ADMINISTRATOR)
+        # Someone invited by the demo administrator, whose link the anonymous visitor opens.
+        admin = User.objects.get(username="admin")
+        mail.outbox = []
+        people_services.invite_person(
+            by=admin,
+            email="walk.invitee@oxfordshire.gov.uk",
+            first_name="Walk",
+            last_name="Invitee",
+            organisation_id=admin.organisation_id,
+            role=Role.OFFICER,
+        )
+        INVITATION_LINKS.append(
+            urlsplit(re.search(r"https?://\S+/invitation/\S+/", mail.outbox[-1].body).group(0)).path
+        )
         server = LiveServer("localhost")
         server._live_server_modified_settings.enable()
         try:
@@ -186,6 +206,8 @@ def form_pages_for(user: User) -> list[str]:
         paths += [
             reverse(name, args=[indicator.pk]) for name in ("kpis:value_new", "kpis:values_upload", "kpis:target_new")
         ]
+    if access.administers(user):
+        paths += [reverse(name) for name in ("people:invite", "people:organisation_new", "people:api_key_new")]
     risk = first_changeable(Risk.objects.order_by("pk"), user)
     if risk:
         paths.append(reverse("governance:risk_rescore", args=[risk.pk]))
@@ -292,6 +314,7 @@ def test_every_page_a_role_reaches_answers_200_with_no_axe_violations(browser_co
             reverse("public_partnership", args=["oxfordshire"]),
             reverse("login"),
             reverse("accessibility"),
+            *INVITATION_LINKS,
         ]
     else:
         sign_in(walker.tabs[0], role, DEMO_PASSWORD)

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from . import access
+from . import access, services
 from .admin_scope import PartnershipScopedAdmin, PartnershipScopedHistoryAdmin, SuperuserOnlyMixin, keep_for_superusers
 from .models import ApiKey, Organisation, Partnership, SingleSignOnProvider, User
 
@@ -40,7 +40,7 @@ class PartnershipAdmin(PartnershipScopedAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(PartnershipScopedAdmin):
+class OrganisationAdmin(PartnershipScopedHistoryAdmin):
     partnership_path = "partnership"
     list_display = ["name", "short_name", "kind", "partnership"]
     list_filter = ["partnership", "kind"]
@@ -93,7 +93,7 @@ class UserAdmin(PartnershipScopedHistoryAdmin, BaseUserAdmin):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(PartnershipScopedAdmin):
+class ApiKeyAdmin(PartnershipScopedHistoryAdmin):
     """Keys are made with `manage.py create_api_key`, which shows the key once; here they are
     listed, given an expiry, or revoked."""
 
@@ -109,9 +109,8 @@ class ApiKeyAdmin(PartnershipScopedAdmin):
 
     @admin.action(description="Revoke the selected keys")
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
-        from django.utils import timezone
-
-        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        # The queryset is the admin's, already kept to the user's partnership (admin_scope).
+        count = services.revoke_api_keys(queryset, by=request.user)
         self.message_user(request, f"Revoked {count} key(s).")
 
 

@@ -5,10 +5,12 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.cache import cache
 from django.core.validators import URLValidator
 from django.db import models, transaction
+from django.utils.crypto import salted_hmac
 from simple_history.models import HistoricalRecords
 
 from send_tracker import freshness
@@ -138,7 +140,9 @@ class SingleSignOnProvider(models.Model):
         "Microsoft Entra ID, whose tokens carry no email_verified claim). Otherwise an address must be "
         "marked verified in the token.",
     )
-    organisations = models.ManyToManyField("Organisation", blank=True, related_name="single_sign_on_providers")
+    organisations: models.ManyToManyField[Organisation, Any] = models.ManyToManyField(
+        "Organisation", blank=True, related_name="single_sign_on_providers"
+    )
     is_enabled = models.BooleanField("in use", default=True)
 
     class Meta:
@@ -176,6 +180,7 @@ class Organisation(models.Model):
     kind = models.CharField(max_length=30, choices=OrganisationKind.choices, default=OrganisationKind.OTHER)
 
     objects = OrganisationQuerySet.as_manager()
+    history = HistoricalRecords(bases=[ChangeActor])
 
     class Meta:
         ordering = ["partnership", "name"]
@@ -199,8 +204,24 @@ class User(AbstractUser):
     )
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTNER)
     job_title = models.CharField(max_length=200, blank=True)
+    # Raised when the person is deactivated: it is part of the hash every session carries, so each
+    # of their sign-ins ends at once, and stays ended if they are reactivated.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords(bases=[ChangeActor], excluded_fields=["password", "last_login"])
+    history = HistoricalRecords(bases=[ChangeActor], excluded_fields=["password", "last_login", "session_generation"])
+
+    def get_session_auth_hash(self) -> str:
+        return self._session_hash(None)
+
+    def get_session_auth_fallback_hash(self) -> Iterable[str]:
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(str(secret))
+
+    def _session_hash(self, secret: str | None) -> str:
+        # Generation 0 keeps Django's own hash, so the sessions of people never deactivated live on.
+        salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        value = self.password if not self.session_generation else f"{self.password}:{self.session_generation}"
+        return salted_hmac(salt, value, secret=secret, algorithm="sha256").hexdigest()
 
     @property
     def partnership_id(self) -> int | None:
@@ -267,6 +288,7 @@ class ApiKey(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ApiKeyQuerySet.as_manager()
+    history = HistoricalRecords(bases=[ChangeActor], excluded_fields=["key_hash", "last_used_at"])
 
     class Meta:
         ordering = ["organisation", "name"]
@@ -278,3 +300,43 @@ class ApiKey(models.Model):
     def is_usable(self, today: datetime.date) -> bool:
         """ApiKeyQuerySet.usable, for one key in hand."""
         return self.revoked_at is None and (self.expires_on is None or self.expires_on >= today)
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    # Read by send_tracker.freshness and the admin's scope, as a PartnershipScopedQuerySet's is.
+    partnership_path = "person__organisation__partnership"
+
+    def open(self, now: datetime.datetime) -> InvitationQuerySet:
+        return self.filter(accepted_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=now)
+
+
+class Invitation(models.Model):
+    """A one-time link an administrator sends a person they add to the partnership: opened before it
+    expires, it lets the person choose a password, and signs them in. Only a hash of the link's
+    secret is kept; a new invitation to the same person withdraws the one before.
+    """
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    sent_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+    history = HistoricalRecords(bases=[ChangeActor], excluded_fields=["token_hash"])
+
+    class Meta:
+        ordering = ["person", "-sent_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.person.email or self.person.username}"
+
+    def state(self, now: datetime.datetime) -> str:
+        """'accepted', 'withdrawn', 'expired' or 'pending'."""
+        if self.accepted_at is not None:
+            return "accepted"
+        if self.withdrawn_at is not None:
+            return "withdrawn"
+        return "expired" if self.expires_at <= now else "pending"

@@ -22,6 +22,8 @@ from send_tracker.accounts.models import (
     Partnership,
     api_key_cache_key,
 )
+from send_tracker.accounts.principals import AnyUser
+from send_tracker.history import stamp
 
 KEY_PREFIX = "st"
 
@@ -31,12 +33,18 @@ def _hash(key: str) -> str:
 
 
 def create_api_key(
-    *, organisation: Organisation, name: str, can_write: bool = False, expires_on: datetime.date | None = None
+    *,
+    organisation: Organisation,
+    name: str,
+    can_write: bool = False,
+    expires_on: datetime.date | None = None,
+    by: AnyUser | None = None,
 ) -> tuple[ApiKey, str]:
-    """Makes a key and returns it with the only copy of its secret, to be shown once."""
+    """Makes a key and returns it with the only copy of its secret, to be shown once. Its history
+    names `by` (None: a command or a load)."""
     prefix = secrets.token_hex(6)
     key = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
-    api_key = ApiKey.objects.create(
+    api_key = ApiKey(
         organisation=organisation,
         name=name,
         prefix=prefix,
@@ -44,6 +52,8 @@ def create_api_key(
         can_write=can_write,
         expires_on=expires_on,
     )
+    stamp(api_key, by=by, reason="API key made")
+    api_key.save()
     return api_key, key
 
 
