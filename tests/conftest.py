@@ -36,6 +36,8 @@ from hypothesis import settings as hypothesis_settings
 from actions.models import Action, Objective, Plan, PriorityArea, Theme, Workstream
 from governance.choices import BoardKind
 from governance.models import Board
+from kpis.choices import Frequency, Polarity, Unit
+from kpis.models import Indicator
 from recommendations import services as recommendation_services
 from recommendations.choices import ResponseRegime
 from recommendations.models import Report
@@ -411,6 +413,32 @@ def make_report(partnership: Partnership, eyp: Board) -> Callable[..., Report]:
 def report(make_report: Callable[..., Report]) -> Report:
     """An EYP report received 23 April 2024: a response is due by 22 June 2024."""
     return make_report()
+
+
+@pytest.fixture
+def make_indicator(partnership: Partnership, council: Organisation) -> Callable[..., Indicator]:
+    """A KPI of the partnership (another with `partnership=`), by default as `indicator` is."""
+
+    def build(name: str = "New EHC plans issued within 20 weeks (excluding exceptions)", **fields: Any) -> Indicator:
+        defaults: dict[str, Any] = {
+            "partnership": partnership,
+            "definition": "Of the new EHC plans issued in the month, the percentage issued within 20 weeks.",
+            "unit": Unit.PERCENT,
+            "polarity": Polarity.HIGHER_IS_BETTER,
+            "frequency": Frequency.MONTHLY,
+            "source": "Case management system",
+            "owner": council,
+        }
+        defaults.update(fields)
+        return Indicator.objects.create(name=name, **defaults)
+
+    return build
+
+
+@pytest.fixture
+def indicator(make_indicator: Callable[..., Indicator]) -> Indicator:
+    """A percentage, higher is better, monthly, owned by the council (the `officer`'s organisation)."""
+    return make_indicator()
 
 
 # ---------------------------------------------------------------------------------------------

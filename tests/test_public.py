@@ -11,7 +11,7 @@ from django.test import Client
 
 from actions.models import Action, Plan
 from actions.services import Evidence, record_rating_update
-from kpis.models import Indicator, IndicatorValue
+from kpis.models import IndicatorValue
 
 SECRET = "INTERNAL-ONLY-planted-text-7f3a"
 
@@ -24,7 +24,7 @@ def clear_cache():
 
 
 @pytest.fixture
-def published(action, officer, plan, make_action, partnership, council):
+def published(action, officer, plan, make_action, make_indicator):
     plan.is_public = True
     plan.save()
     record_rating_update(
@@ -44,27 +44,9 @@ def published(action, officer, plan, make_action, partnership, council):
         based_on_version=1,
         commentary_is_public=True,
     )
-    public_kpi = Indicator.objects.create(
-        partnership=partnership,
-        name="EHC plans within 20 weeks",
-        definition="Share issued on time.",
-        unit="percent",
-        polarity="higher",
-        frequency="monthly",
-        source="Case system",
-        owner=council,
-        is_public=True,
-    )
-    internal_kpi = Indicator.objects.create(
-        partnership=partnership,
-        name=f"Staff sickness {SECRET}",
-        definition="Internal.",
-        unit="percent",
-        polarity="lower",
-        frequency="monthly",
-        source="HR",
-        owner=council,
-        is_public=False,
+    public_kpi = make_indicator("EHC plans within 20 weeks", definition="Share issued on time.", is_public=True)
+    internal_kpi = make_indicator(
+        f"Staff sickness {SECRET}", definition="Internal.", polarity="lower", source="HR", is_public=False
     )
     for indicator, value in ((public_kpi, 41), (internal_kpi, 9)):
         IndicatorValue.objects.create(

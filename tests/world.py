@@ -105,20 +105,13 @@ def build_elsewhere() -> World:
         partnership = Partnership.objects.create(
             name="Elsewhere Partnership", slug=SLUG, area_name="Elsewhere", region="North West"
         )
-        council = Organisation.objects.create(
-            partnership=partnership, name="Elsewhere Council", short_name="EC", kind=OrganisationKind.COUNCIL
-        )
-        icb = Organisation.objects.create(
-            partnership=partnership,
-            name="Elsewhere Integrated Care Board",
-            short_name="EICB",
-            kind=OrganisationKind.ICB,
-        )
-        forum = Organisation.objects.create(
-            partnership=partnership,
-            name="Elsewhere Parent Carer Forum",
-            short_name="EPCF",
-            kind=OrganisationKind.PARENT_CARER_FORUM,
+        council, icb, forum = (
+            Organisation.objects.create(partnership=partnership, name=name, short_name=short_name, kind=kind)
+            for name, short_name, kind in [
+                ("Elsewhere Council", "EC", OrganisationKind.COUNCIL),
+                ("Elsewhere Integrated Care Board", "EICB", OrganisationKind.ICB),
+                ("Elsewhere Parent Carer Forum", "EPCF", OrganisationKind.PARENT_CARER_FORUM),
+            ]
         )
         officer = _person("otto", council, Role.OFFICER, "Otto", "Outsider")
         icb_officer = _person("elsewhere.icb", icb, Role.OFFICER, "Ella", "Elsewhere")

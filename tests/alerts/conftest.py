@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from actions.models import Action
 from governance.choices import BoardKind
 from governance.models import ActionArising, Board, Meeting, Risk
-from kpis.choices import Frequency, Polarity, Rating, Unit
+from kpis.choices import Rating
 from kpis.models import Indicator, IndicatorValue, Target
 from recommendations.choices import ResponseRegime
 from recommendations.models import Recommendation, Report
@@ -138,17 +138,8 @@ def make_risk(partnership: Partnership, council: Organisation, board: Board) -> 
 
 
 @pytest.fixture
-def indicator(partnership: Partnership, council: Organisation) -> Indicator:
-    return Indicator.objects.create(
-        partnership=partnership,
-        name="New EHC plans issued within 20 weeks",
-        definition="Of the new EHC plans issued in the month, the percentage issued within 20 weeks.",
-        unit=Unit.PERCENT,
-        polarity=Polarity.HIGHER_IS_BETTER,
-        frequency=Frequency.MONTHLY,
-        source="Case management system",
-        owner=council,
-    )
+def indicator(make_indicator: Callable[..., Indicator]) -> Indicator:
+    return make_indicator("New EHC plans issued within 20 weeks")
 
 
 @pytest.fixture

@@ -75,19 +75,10 @@ def test_the_csv_leaves_missing_figures_empty_not_zero(dfe, icb, key_client):
     assert all(row["avg_weeks"] == "" for row in rows)
 
 
-def test_kpis_are_scoped_to_the_partnership(db, partnership, council, other_council, key_client):
+def test_kpis_are_scoped_to_the_partnership(make_indicator, council, other_council, key_client):
     from kpis.models import Indicator
 
-    Indicator.objects.create(
-        partnership=partnership,
-        name="EHCP timeliness",
-        definition="d",
-        unit="percent",
-        polarity="higher",
-        frequency="monthly",
-        source="s",
-        owner=council,
-    )
+    make_indicator("EHCP timeliness")
 
     assert len(key_client(council).get("/api/v1/kpis/").json()["results"]) == 1
     theirs = key_client(other_council).get("/api/v1/kpis/").json()["results"]
