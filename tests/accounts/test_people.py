@@ -29,7 +29,7 @@ LINK = re.compile(r"https?://\S+/invitation/(\S+)/")
 
 def link_in(message: mail.EmailMessage) -> str:
     """The invitation's address, as the person would click it (the path, for the test client)."""
-    found = LINK.search(message.body)
+    found = LINK.search(str(message.body))
     assert found, message.body
     return reverse("accept_invitation", args=[found.group(1)])
 
@@ -65,7 +65,7 @@ def choose_password(client: Client, link: str, password: str = NEW_PASSWORD):
     return client.post(link, {"new_password1": password, "new_password2": password})
 
 
-PAGES = [
+PAGES: list[tuple[str, list[int]]] = [
     ("people:list", []),
     ("people:invite", []),
     ("people:organisations", []),
@@ -395,3 +395,19 @@ def test_the_service_refuses_what_the_pages_do_not_offer(administrator, officer,
         )
     officer.refresh_from_db()
     assert officer.role == Role.OFFICER and not officer.is_superuser
+
+
+def test_a_person_deactivated_before_choosing_a_password_cannot_use_the_link(client_for, administrator, council):
+    admin = client_for(administrator)
+    person = invite(admin, council)
+    link = link_in(mail.outbox[0])
+
+    admin.post(reverse("people:deactivate", args=[person.pk]))
+
+    refused = choose_password(Client(), link)
+    assert refused.status_code == 410 and "no longer works" in refused.content.decode()
+    # Reactivated, they are sent a new link, which works.
+    admin.post(reverse("people:reactivate", args=[person.pk]))
+    assert "Invitation withdrawn" in admin.get(reverse("people:list")).content.decode()
+    admin.post(reverse("people:resend", args=[person.pk]))
+    assert choose_password(Client(), link_in(mail.outbox[-1])).status_code == 302
