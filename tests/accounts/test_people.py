@@ -18,7 +18,7 @@ from send_tracker.accounts import services
 from send_tracker.accounts.choices import OrganisationKind, Role
 from send_tracker.accounts.models import ApiKey, Invitation, Organisation, User
 from send_tracker.api.keys import create_api_key
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -411,3 +411,16 @@ def test_a_person_deactivated_before_choosing_a_password_cannot_use_the_link(cli
     assert "Invitation withdrawn" in admin.get(reverse("people:list")).content.decode()
     admin.post(reverse("people:resend", args=[person.pk]))
     assert choose_password(Client(), link_in(mail.outbox[-1])).status_code == 302
+
+
+def test_a_persons_page_says_whether_they_have_a_second_factor_and_links_its_reset(
+    client_for, administrator, council, officer
+):
+    colleague = make_user("second.admin", council, Role.ADMINISTRATOR)  # administrators have one
+    admin = client_for(administrator)
+
+    theirs = admin.get(reverse("people:person", args=[colleague.pk])).content.decode()
+    officers = admin.get(reverse("people:person", args=[officer.pk])).content.decode()
+
+    assert "Authenticator app set up" in theirs and reverse("reset_second_factor", args=[colleague.pk]) in theirs
+    assert "None set up" in officers and "Reset their second factor" not in officers
