@@ -13,7 +13,6 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actions import access as action_access
-from actions.baseline import compare_with_baseline
 from actions.models import Plan
 from send_tracker.accounts.models import Organisation
 from send_tracker.forms import after_stale_edit, form_page, submitted
@@ -308,16 +307,13 @@ def plan_pack(request: HttpRequest, meeting_id: int, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404("No such format.")
     meeting = access.meeting_for_reading(request.user, meeting_id)
-    plan = meeting.reviewed_plan()
-    reading = plan_as_it_stood(plan, meeting.date)
-    # The pack's "Since sign-off" section: the plan at the meeting against its baseline.
-    since = compare_with_baseline(plan, meeting.date) if plan is not None else None
+    reading = plan_as_it_stood(meeting.reviewed_plan(), meeting.date)
     if fmt == "docx":
-        content = packs.plan_docx(meeting, reading, since)
+        content = packs.plan_docx(meeting, reading)
     elif fmt == "xlsx":
-        content = packs.plan_xlsx(meeting, reading, since)
+        content = packs.plan_xlsx(meeting, reading)
     else:
-        content = packs.plan_csv(reading, since)
+        content = packs.plan_csv(reading)
     return _download(content, _pack_name(meeting, "pap-highlight-report", fmt), fmt)
 
 

@@ -253,6 +253,13 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_REDIRECT_URL = "login"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 600
+# Single sign-on: the providers are SingleSignOnProvider rows (the admin); ours adds the nonce.
+SOCIALACCOUNT_ADAPTER = "send_tracker.accounts.single_sign_on.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {"provider_class": "send_tracker.accounts.single_sign_on.Provider", "OAUTH_PKCE_ENABLED": True}
+}
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 MFA_ADAPTER = "send_tracker.accounts.second_factor.SecondFactorAdapter"
 MFA_FORMS = {"authenticate": "send_tracker.accounts.second_factor.CodeForm"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

@@ -19,6 +19,7 @@ from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.base.forms import AuthenticateForm
 from allauth.mfa.models import Authenticator
+from allauth.mfa.stages import AuthenticateStage
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
@@ -75,6 +76,18 @@ def has_second_factor(user: Any) -> bool:
 def signed_in_by_single_sign_on(request: HttpRequest) -> bool:
     records = get_authentication_records(request, request.user)  # type: ignore[arg-type]
     return any(record.get("method") == "socialaccount" for record in records)
+
+
+class SecondStep(AuthenticateStage):
+    """allauth's second step of signing in, asked after a password: someone who signed in through their
+    organisation's own account has given that provider its second factor."""
+
+    def _should_handle(self, request: HttpRequest) -> bool:
+        records = get_authentication_records(request, self.login.user) if self.login.user else []
+        if records and records[-1].get("method") == "socialaccount":
+            return False
+        handled: bool = super()._should_handle(request)
+        return handled
 
 
 def needs_set_up(request: HttpRequest) -> bool:

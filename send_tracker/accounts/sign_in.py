@@ -17,11 +17,13 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 
+from . import single_sign_on
 from .forms import SignInForm
 
 # The backend that reads a signed-in person back on each request (with their organisation). Django
 # remembers the backend that checked the password; a sign-in by another route names this one.
 SESSION_BACKEND = "send_tracker.accounts.backends.UserWithOrganisationBackend"
+SECOND_STEP = "send_tracker.accounts.second_factor.SecondStep"
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -37,6 +39,10 @@ class AccountAdapter(DefaultAccountAdapter):
             return False
         required: bool = super().is_reauthentication_required(app=app, **kwargs)
         return required
+
+    def get_login_stages(self) -> list[str]:
+        stages: list[str] = super().get_login_stages()
+        return [SECOND_STEP if stage == "allauth.mfa.stages.AuthenticateStage" else stage for stage in stages]
 
     def login(self, request: HttpRequest, user: Any) -> None:
         if not hasattr(user, "backend"):
@@ -65,6 +71,11 @@ class SignInView(auth_views.LoginView):
 
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context_data(**kwargs)
+        context["single_sign_on"] = single_sign_on.enabled_providers()
+        return context
 
     def form_valid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]
         user = form.get_user()
