@@ -142,6 +142,47 @@ def due_date_slips(plan: Plan, on: datetime.date | None = None) -> dict[int, Sli
     }
 
 
+@dataclass(frozen=True)
+class ActionSlip:
+    """One action's target date at sign-off and now, for its page."""
+
+    baseline_due_date: datetime.date | None
+    due_date: datetime.date | None
+    due_date_revisions: int
+
+    @property
+    def days_slipped(self) -> int | None:
+        return days_slipped(self.baseline_due_date, self.due_date)
+
+    @property
+    def days_moved(self) -> int | None:
+        days = self.days_slipped
+        return abs(days) if days is not None else None
+
+
+def slip_of(action: Action) -> ActionSlip | None:
+    """One action's slip, for its page: one query, of its own history's dates in order (its
+    baseline is the last before the end of the sign-off day, as `latest_rows_as_of` reads it; each
+    change after is a revision); None when its plan is not signed off."""
+    signed_off_at = _sign_off_moment(action.plan, None)
+    if signed_off_at is None:
+        return None
+    rows = (
+        Action.history.model.objects.filter(id=action.pk)
+        .exclude(history_type="-")
+        .order_by("history_date", "history_id")
+        .values_list("history_date", "due_date")
+    )
+    before = [due for when, due in rows if when < signed_off_at]
+    after = [due for when, due in rows if when >= signed_off_at]
+    previous = before[-1] if before else (after[0] if after else None)
+    revisions = 0
+    for due in after[0 if before else 1 :]:
+        revisions += due != previous
+        previous = due
+    return ActionSlip(before[-1] if before else None, action.due_date, revisions)
+
+
 def due_date_slips_for(plans: Iterable[Plan], on: datetime.date | None = None) -> dict[int, Slip]:
     """`due_date_slips` for several plans at once (two queries a plan signed off)."""
     slips: dict[int, Slip] = {}
@@ -165,12 +206,12 @@ def baseline_due_date_subquery(plan: Plan, path: str = "") -> Subquery | None:
     return Subquery(newest)
 
 
-def slipped_count(plan: Plan) -> int:
-    """How many of the plan's actions have a target date later now than at sign-off: one query
-    (none before sign-off). The same actions as `lists["moved_later"]` of the plan now."""
+def slipped_count(plan: Plan) -> int | None:
+    """How many of the plan's actions have a target date later now than at sign-off: one query;
+    None, and no query, before sign-off. The same actions as `lists["moved_later"]` of the plan now."""
     baseline = baseline_due_date_subquery(plan)
     if baseline is None:
-        return 0
+        return None
     return Action.objects.filter(plan=plan, due_date__gt=baseline).count()
 
 
@@ -271,6 +312,28 @@ class ActionSinceSignOff:
     @property
     def rating_changed(self) -> bool:
         return self.then is not None and self.now is not None and self.then.brag != self.now.brag
+
+    @property
+    def changes(self) -> list[str]:
+        """What changed since sign-off, in words, for a table's "Change" column."""
+        said = []
+        if self.is_added:
+            said.append("Added since sign-off")
+        if self.is_removed:
+            said.append("No longer in the plan")
+        if self.retired_since and self.now is not None:
+            reason = self.now.retired_reason_label
+            said.append(f"Retired ({reason.lower()})" if reason else "Retired")
+        if self.moved:
+            days = self.days_moved
+            said.append(f"Target date {self.moved} by {days} day{'s' if days != 1 else ''}")
+        elif self.then is not None and self.now is not None and self.baseline_due_date != self.due_date:
+            said.append("Target date set" if self.due_date else "Target date removed")
+        if self.owner_changed:
+            said.append("Owner changed")
+        if self.rating_changed:
+            said.append("Rating changed")
+        return said
 
     def owned_by(self, organisation_id: int) -> bool:
         """Owned by the organisation at sign-off or now."""

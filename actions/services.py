@@ -606,3 +606,42 @@ def _save_row(
     stamp(row, by=user, reason=f"{what} {'edited' if row.pk else 'added'}")
     row.save()
     return row
+
+
+# ---------------------------------------------------------------------------------------------
+# The plan's sign-off: the day its baseline is taken (actions/baseline.py)
+
+
+def record_sign_off(*, plan_id: int, user: AnyUser, approved_date: datetime.date, note: str = "") -> Plan:
+    """An administrator records (or corrects) the day the plan was signed off, when Ofsted and the
+    CQC confirmed it met the criteria. The baseline is the plan as it stood at the end of that day,
+    so changing the date moves the baseline. History keeps the change, with `note` as the reason
+    when one is given. Refused: a day after today (Europe/London) or before the inspection report."""
+    note = note.strip()
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update().get(pk=plan_id)
+        access.require(
+            access.may_change_in_partnership(user, plan.partnership_id),
+            "Only an administrator of the partnership can record when the plan was signed off.",
+        )
+        if approved_date > timezone.localdate():
+            raise ValidationError({"approved_date": "The sign-off date must be today or in the past."})
+        if plan.inspection_report_date and approved_date < plan.inspection_report_date:
+            published = plan.inspection_report_date
+            raise ValidationError(
+                {
+                    "approved_date": "The sign-off date must be on or after the inspection report, "
+                    f"published {published.day} {published:%B %Y}."
+                }
+            )
+        if len(note) > SIGN_OFF_NOTE_LIMIT:
+            raise ValidationError({"note": f"Keep the note to {SIGN_OFF_NOTE_LIMIT} characters or fewer."})
+        if plan.approved_date == approved_date:
+            return plan
+        plan.approved_date = approved_date
+        stamp(plan, by=user, reason=note or f"Signed off on {approved_date.day} {approved_date:%B %Y}")
+        plan.save()
+    return plan
+
+
+SIGN_OFF_NOTE_LIMIT = 5000

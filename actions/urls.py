@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import sign_off_views, views
 
 app_name = "actions"
 
@@ -19,5 +19,19 @@ urlpatterns = [
     path("areas/<int:area_id>/edit/", views.priority_area_page, name="area_edit"),
     path("<int:plan_id>/objectives/new/", views.objective_page, name="objective_new"),
     path("objectives/<int:objective_id>/edit/", views.objective_page, name="objective_edit"),
+    path("<int:plan_id>/sign-off/", sign_off_views.sign_off, name="sign_off"),
+    path("<int:plan_id>/since-sign-off/", sign_off_views.since_sign_off, name="since_sign_off"),
+    path(
+        "<int:plan_id>/since-sign-off.csv",
+        sign_off_views.since_sign_off_download,
+        {"fmt": "csv"},
+        name="since_sign_off_csv",
+    ),
+    path(
+        "<int:plan_id>/since-sign-off.xlsx",
+        sign_off_views.since_sign_off_download,
+        {"fmt": "xlsx"},
+        name="since_sign_off_xlsx",
+    ),
     path("evidence/<int:update_id>/", views.evidence_download, name="evidence"),
 ]

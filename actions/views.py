@@ -20,6 +20,7 @@ from send_tracker.forms import after_stale_edit, form_page, object_form_page, su
 from send_tracker.numbers import whole_number
 
 from . import access
+from .baseline import slip_of
 from .forms import (
     ActionFilterForm,
     ActionForm,
@@ -132,6 +133,7 @@ def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
         "can_change": action.can_be_changed_by(request.user),
         "can_edit": action.can_be_edited_by(request.user),
         "timeline": action_timeline(action),
+        "slip": slip_of(action),
         "themes": action.themes.all(),
         "workstreams": action.workstreams.all(),
         "areas_for_improvement": action.areas_for_improvement.all(),

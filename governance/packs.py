@@ -26,6 +26,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from actions.baseline import ActionSinceSignOff, ActionState, SinceSignOff
 from actions.choices import BRAG_DEFINITIONS, BRAG_DISPLAY_ORDER, NOT_YET_RATED, Brag
 from send_tracker.spreadsheets import append_row, write_csv
 
@@ -185,8 +186,11 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def plan_csv(reading: PlanAsItStood) -> bytes:
-    return to_csv(PLAN_COLUMNS, (row.cells() for row in highlight_rows(reading)))
+def plan_csv(reading: PlanAsItStood, since: SinceSignOff | None = None) -> bytes:
+    rows: list[list[object]] = [list(row.cells()) for row in highlight_rows(reading)]
+    if since is not None:
+        rows.extend(_since_sign_off_csv_section(since))
+    return to_csv(PLAN_COLUMNS, rows)
 
 
 def risks_csv(risks: list[RiskAsItStood], owners: dict[int, str], on: datetime.date) -> bytes:
@@ -261,7 +265,7 @@ def _save(document: DocxDocument) -> bytes:
     return buffer.getvalue()
 
 
-def plan_docx(meeting: Meeting, reading: PlanAsItStood) -> bytes:
+def plan_docx(meeting: Meeting, reading: PlanAsItStood, since: SinceSignOff | None = None) -> bytes:
     on = long_date(reading.on)
     title = f"PAP highlight report as at {on}"
     document = _new_document(title)
@@ -306,6 +310,8 @@ def plan_docx(meeting: Meeting, reading: PlanAsItStood) -> bytes:
                 _set_cell(cell, text, bold=True, fill=BRAG_FILLS[row.brag], width=width)
             else:
                 _set_cell(cell, text, width=width)
+    if since is not None:
+        _since_sign_off_docx(document, since)
     return _save(document)
 
 
@@ -420,7 +426,7 @@ PLAN_SHEET = "Highlight report"
 RISK_SHEET = "Risk register"
 
 
-def plan_xlsx(meeting: Meeting, reading: PlanAsItStood) -> bytes:
+def plan_xlsx(meeting: Meeting, reading: PlanAsItStood, since: SinceSignOff | None = None) -> bytes:
     workbook = Workbook()
     sheet = workbook.worksheets[0]
     sheet.title = PLAN_SHEET
@@ -446,6 +452,10 @@ def plan_xlsx(meeting: Meeting, reading: PlanAsItStood) -> bytes:
             brag_cell.fill = _fill(BRAG_FILLS[item.brag])
     for letter, width in zip("ABCDEFG", [9, 60, 20, 22, 45, 10, 14], strict=True):
         sheet.column_dimensions[letter].width = width
+    if since is not None:
+        _since_sign_off_sheet(
+            workbook.create_sheet(SINCE_SIGN_OFF_TITLE), since, [f"Since sign-off, as at {long_date(reading.on)}"]
+        )
     _key_sheet(workbook)
     return _workbook_bytes(workbook)
 
@@ -473,3 +483,140 @@ def risks_xlsx(meeting: Meeting, risks: list[RiskAsItStood], owners: dict[int, s
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     return _workbook_bytes(workbook)
+
+
+# ---------------------------------------------------------------------------------------------
+# Since sign-off: the plan at a date (a meeting's, or today) against its signed-off baseline
+# (actions/baseline.py), as a section of the highlight report and as the page's own downloads.
+
+SINCE_SIGN_OFF_TITLE = "Since sign-off"
+SINCE_SIGN_OFF_COLUMNS = [
+    "PAP Ref",
+    "Action",
+    "Priority area",
+    "Change",
+    "Target date at sign-off",
+    "Target date",
+    "Days moved (later +, earlier -)",
+    "Times moved since sign-off",
+    "Owner at sign-off",
+    "Owner",
+    "Rating at sign-off",
+    "Rating",
+    "Status",
+]
+SINCE_SIGN_OFF_DOC_COLUMNS = ["PAP Ref", "Action", "Change", "Target date", "Owner", "Rating"]
+SINCE_SIGN_OFF_DOC_WIDTHS_CM = [1.6, 8.1, 5.0, 4.4, 4.0, 3.6]
+
+
+def _rating(state: ActionState | None) -> str:
+    return state.brag_label if state else ""
+
+
+def since_sign_off_cells(row: ActionSinceSignOff) -> list[object]:
+    """One action's row: what changed in words, then each figure in a column of its own."""
+    then, now = row.then, row.now
+    area = row.objective.priority_area
+    return [
+        row.published_ref,
+        row.description,
+        f"PAP {area.number}: {area.title}",
+        "; ".join(row.changes) or "No change",
+        row.baseline_due_date,
+        row.due_date,
+        row.days_slipped,
+        row.due_date_revisions,
+        then.owner if then else "",
+        now.owner if now else "",
+        _rating(then),
+        _rating(now),
+        ("Retired" if row.is_retired else "Open") if now else "No longer in the plan",
+    ]
+
+
+def since_sign_off_summary(comparison: SinceSignOff) -> list[str]:
+    """The comparison in a few sentences, as the page and every format open with it."""
+    if not comparison.is_signed_off or comparison.signed_off_on is None:
+        return ["The plan had not been signed off at this date, so there is no baseline to compare with."]
+    at = long_date(comparison.on) if comparison.on else "today"
+    lists = comparison.lists
+    later = lists["moved_later"]
+    return [
+        f"Signed off on {long_date(comparison.signed_off_on)}; compared with the plan at the end of {at}.",
+        f"Actions at sign-off: {len(lists['at_sign_off'])}; in the plan at {at}: {len(lists['in_plan'])}.",
+        f"Added since sign-off: {len(lists['added'])}. Retired: {len(lists['retired'])}.",
+        f"Target dates moved later: {len(later)} (by {comparison.days_slipped_total} days in all). "
+        f"Moved earlier: {len(lists['moved_earlier'])}.",
+        f"Owners changed: {len(lists['owners_changed'])}. Ratings changed: {len(lists['ratings_changed'])}.",
+    ]
+
+
+def _date_or(day: datetime.date | None, absent: str = "None") -> str:
+    return long_date(day) if day else absent
+
+
+def _since_sign_off_doc_cells(row: ActionSinceSignOff) -> list[str]:
+    then, now = row.then, row.now
+    dates = f"{_date_or(row.baseline_due_date)} at sign-off; {_date_or(row.due_date)} now"
+    owners = f"{then.owner or 'None' if then else '-'} to {now.owner or 'None' if now else '-'}"
+    ratings = f"{_rating(then) or '-'} to {_rating(now) or '-'}"
+    if row.due_date_revisions:
+        dates += f" (moved {row.due_date_revisions} time{'s' if row.due_date_revisions != 1 else ''})"
+    return [row.published_ref, row.description, "; ".join(row.changes), dates, owners, ratings]
+
+
+def _since_sign_off_docx(document: DocxDocument, comparison: SinceSignOff) -> None:
+    document.add_heading(SINCE_SIGN_OFF_TITLE, level=1)
+    for line in since_sign_off_summary(comparison):
+        document.add_paragraph(line)
+    changed = [row for row in comparison.rows if row.changes]
+    if not changed:
+        if comparison.is_signed_off:
+            document.add_paragraph("No action has changed since sign-off.")
+        return
+    table = _table(document, SINCE_SIGN_OFF_DOC_COLUMNS, SINCE_SIGN_OFF_DOC_WIDTHS_CM)
+    for row in changed:
+        cells = table.add_row().cells
+        for cell, text, width in zip(cells, _since_sign_off_doc_cells(row), SINCE_SIGN_OFF_DOC_WIDTHS_CM, strict=True):
+            _set_cell(cell, text, width=width)
+
+
+def _since_sign_off_sheet(sheet: Worksheet, comparison: SinceSignOff, lines: list[str]) -> None:
+    _title_rows(sheet, lines + since_sign_off_summary(comparison))
+    _header(sheet, SINCE_SIGN_OFF_COLUMNS)
+    for item in comparison.rows:
+        row = append_row(sheet, since_sign_off_cells(item))
+        for cell in sheet[row]:
+            cell.border = BORDER
+            cell.alignment = WRAP
+            if isinstance(cell.value, datetime.date):
+                cell.number_format = "d mmmm yyyy"
+    widths = [9, 50, 24, 30, 14, 14, 12, 10, 22, 22, 12, 12, 12]
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def since_sign_off_csv(comparison: SinceSignOff) -> bytes:
+    """Every action of the comparison, a row each."""
+    return to_csv(SINCE_SIGN_OFF_COLUMNS, (since_sign_off_cells(row) for row in comparison.rows))
+
+
+def since_sign_off_xlsx(comparison: SinceSignOff, meeting: Meeting | None = None) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.worksheets[0]
+    sheet.title = SINCE_SIGN_OFF_TITLE
+    lines = [f"{comparison.plan.title}: since sign-off"]
+    if meeting is not None:
+        lines.append(f"At the {_meeting_line(meeting)}")
+    _since_sign_off_sheet(sheet, comparison, lines)
+    _key_sheet(workbook)
+    return _workbook_bytes(workbook)
+
+
+def _since_sign_off_csv_section(comparison: SinceSignOff) -> list[list[object]]:
+    """The section below the highlight report in the pack's CSV: a blank row, its title and
+    summary, then its own header and rows."""
+    rows: list[list[object]] = [[], [SINCE_SIGN_OFF_TITLE], *([line] for line in since_sign_off_summary(comparison))]
+    rows.append(list(SINCE_SIGN_OFF_COLUMNS))
+    rows.extend(since_sign_off_cells(row) for row in comparison.rows)
+    return rows

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actions import access as action_access
+from actions.baseline import compare_with_baseline
 from actions.models import Plan
 from send_tracker.accounts.models import Organisation
 from send_tracker.forms import after_stale_edit, form_page, submitted
@@ -307,13 +308,16 @@ def plan_pack(request: HttpRequest, meeting_id: int, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404("No such format.")
     meeting = access.meeting_for_reading(request.user, meeting_id)
-    reading = plan_as_it_stood(meeting.reviewed_plan(), meeting.date)
+    plan = meeting.reviewed_plan()
+    reading = plan_as_it_stood(plan, meeting.date)
+    # The pack's "Since sign-off" section: the plan at the meeting against its baseline.
+    since = compare_with_baseline(plan, meeting.date) if plan is not None else None
     if fmt == "docx":
-        content = packs.plan_docx(meeting, reading)
+        content = packs.plan_docx(meeting, reading, since)
     elif fmt == "xlsx":
-        content = packs.plan_xlsx(meeting, reading)
+        content = packs.plan_xlsx(meeting, reading, since)
     else:
-        content = packs.plan_csv(reading)
+        content = packs.plan_csv(reading, since)
     return _download(content, _pack_name(meeting, "pap-highlight-report", fmt), fmt)
 
 

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from send_tracker.forms import add_service_errors, form_page, submitted
 
-from . import people_access, services
+from . import people_access, second_factor, services
 from .access import AnyUser
 from .models import Invitation, User
 from .people_forms import ApiKeyForm, InviteForm, OrganisationForm, PersonForm, role_options
@@ -117,6 +117,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "state_colour": colour,
             "themselves": person.pk == request.user.pk,
             "pending": person.is_active and not person.has_usable_password(),
+            "second_factor": second_factor.has_second_factor(person),
             "role_options": role_options(),
             # Signing in saves the person too (their last sign-in), with no reason: not a change.
             "history": person.history.exclude(history_change_reason=None).order_by("-history_date", "-history_id")[:20],

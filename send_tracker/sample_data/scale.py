@@ -26,6 +26,13 @@ ACTIONS_PER_PARTNERSHIP = 40
 KPIS_PER_PARTNERSHIP = 20
 MONTHS = 24
 RATINGS = [Brag.GREY, Brag.RED, Brag.AMBER, Brag.AMBER, Brag.GREEN, Brag.BLUE]
+# The plan is signed off a fortnight after its rows are first written; after that, each month an
+# action's target date moves (later, mostly) one time in DATE_MOVE_ODDS, as the plan's baseline and
+# "Since sign-off" page read them (actions/baseline.py). ADDED_LATER actions join the plan later.
+SIGNED_OFF_AFTER_DAYS = 14
+DATE_MOVE_ODDS = 6
+DATE_MOVES_MONTHS = [3, 3, 2, 1, 1, -1]
+ADDED_LATER = 2
 
 
 def _month_start(start: datetime.date, months: int) -> datetime.date:
@@ -49,7 +56,8 @@ def make_partnership(number: int, rng: random.Random, today: datetime.date) -> P
     User.objects.create_user(username=f"{slug}-councillor", organisation=council, role=Role.SCRUTINY)
     plan = Plan.objects.create(
         partnership=partnership, title="Priority Action Plan", kind=PlanKind.PRIORITY_ACTION_PLAN, is_public=True,
-        inspection_report_date=today - datetime.timedelta(days=800), approved_date=today - datetime.timedelta(days=740),
+        inspection_report_date=today - datetime.timedelta(days=800),
+        approved_date=_month_start(today, -MONTHS) + datetime.timedelta(days=SIGNED_OFF_AFTER_DAYS),
     )  # fmt: skip
     areas = PriorityArea.objects.bulk_create(
         PriorityArea(plan=plan, number=n, title=f"Priority area {n}") for n in range(1, 6)
@@ -82,13 +90,22 @@ def make_partnership(number: int, rng: random.Random, today: datetime.date) -> P
             )  # fmt: skip
         )
     actions = Action.objects.bulk_create(actions)
+    # Each action's target date month by month: it moves now and then after sign-off, and the
+    # action ends at its last date.
+    due_dates = {action.pk: _due_dates(action.due_date, rng) for action in actions if action.due_date}
+    for action in actions:
+        action.due_date = due_dates[action.pk][-1]
+        action.due_date_text = action.due_date.strftime("%b %y")
+    Action.objects.bulk_update(actions, ["due_date", "due_date_text"])
     history = Action.history.model
     rows = []
-    for action in actions:
+    for index, action in enumerate(actions):
         brag: str | None = None
-        for month in range(MONTHS + 1):
+        # The last few actions were added to the plan six months after it was signed off.
+        first = 6 if index >= len(actions) - ADDED_LATER else 0
+        for month in range(first, MONTHS + 1):
             when = timezone.make_aware(datetime.datetime.combine(_month_start(start, month), datetime.time(10)))
-            if month:
+            if month > first:
                 brag = rng.choice(RATINGS)
             if month == MONTHS:
                 brag = action.brag
@@ -106,9 +123,9 @@ def make_partnership(number: int, rng: random.Random, today: datetime.date) -> P
                     comment="",
                     themes_text="",
                     workstreams_text="",
-                    due_date=action.due_date,
+                    due_date=due_dates[action.pk][month],
                     due_date_kind=action.due_date_kind,
-                    due_date_text=action.due_date_text,
+                    due_date_text=due_dates[action.pk][month].strftime("%b %y"),
                     owner_id=council.pk,
                     brag=brag,
                     brag_commentary="Monthly update." if month else "",
@@ -117,7 +134,7 @@ def make_partnership(number: int, rng: random.Random, today: datetime.date) -> P
                     position=action.position,
                     updated_at=when,
                     history_date=when,
-                    history_type="+" if month == 0 else "~",
+                    history_type="+" if month == first else "~",
                 )  # fmt: skip
             )
     history.objects.bulk_create(rows, batch_size=5000)
@@ -156,6 +173,18 @@ def make_partnership(number: int, rng: random.Random, today: datetime.date) -> P
     freshness.bump(partnership.pk)  # rows written in bulk, which send no signals
     _make_recommendations(partnership, council, rng, today)
     return partnership
+
+
+def _due_dates(first: datetime.date, rng: random.Random) -> list[datetime.date]:
+    """An action's target date at each of the MONTHS + 1 monthly history rows: the same until
+    sign-off, then moved a few months (later, mostly) one month in DATE_MOVE_ODDS."""
+    dates = [first]
+    for _ in range(MONTHS):
+        due = dates[-1]
+        if rng.randrange(DATE_MOVE_ODDS) == 0:
+            due = _month_start(due, rng.choice(DATE_MOVES_MONTHS) + 1) - datetime.timedelta(days=1)
+        dates.append(due)
+    return dates
 
 
 def _make_recommendations(

@@ -113,9 +113,11 @@ kind = "NHS trust"
 
     output = run(f"--from={path}")
 
-    administrator = User.objects.get(email="admin@westshire.gov.uk")
-    assert administrator.organisation.name == "Westshire Community Health NHS Trust"
-    assert administrator.organisation.kind == OrganisationKind.NHS_TRUST
+    organisation = Organisation.objects.get(people__email="admin@westshire.gov.uk")
+    assert (organisation.name, organisation.kind) == (
+        "Westshire Community Health NHS Trust",
+        OrganisationKind.NHS_TRUST,
+    )
     assert "/invitation/" in output.splitlines()[-1]
 
 

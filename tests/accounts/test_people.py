@@ -18,7 +18,7 @@ from send_tracker.accounts import services
 from send_tracker.accounts.choices import OrganisationKind, Role
 from send_tracker.accounts.models import ApiKey, Invitation, Organisation, User
 from send_tracker.api.keys import create_api_key
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ LINK = re.compile(r"https?://\S+/invitation/(\S+)/")
 
 def link_in(message: mail.EmailMessage) -> str:
     """The invitation's address, as the person would click it (the path, for the test client)."""
-    found = LINK.search(message.body)
+    found = LINK.search(str(message.body))
     assert found, message.body
     return reverse("accept_invitation", args=[found.group(1)])
 
@@ -65,7 +65,7 @@ def choose_password(client: Client, link: str, password: str = NEW_PASSWORD):
     return client.post(link, {"new_password1": password, "new_password2": password})
 
 
-PAGES = [
+PAGES: list[tuple[str, list[int]]] = [
     ("people:list", []),
     ("people:invite", []),
     ("people:organisations", []),
@@ -395,3 +395,32 @@ def test_the_service_refuses_what_the_pages_do_not_offer(administrator, officer,
         )
     officer.refresh_from_db()
     assert officer.role == Role.OFFICER and not officer.is_superuser
+
+
+def test_a_person_deactivated_before_choosing_a_password_cannot_use_the_link(client_for, administrator, council):
+    admin = client_for(administrator)
+    person = invite(admin, council)
+    link = link_in(mail.outbox[0])
+
+    admin.post(reverse("people:deactivate", args=[person.pk]))
+
+    refused = choose_password(Client(), link)
+    assert refused.status_code == 410 and "no longer works" in refused.content.decode()
+    # Reactivated, they are sent a new link, which works.
+    admin.post(reverse("people:reactivate", args=[person.pk]))
+    assert "Invitation withdrawn" in admin.get(reverse("people:list")).content.decode()
+    admin.post(reverse("people:resend", args=[person.pk]))
+    assert choose_password(Client(), link_in(mail.outbox[-1])).status_code == 302
+
+
+def test_a_persons_page_says_whether_they_have_a_second_factor_and_links_its_reset(
+    client_for, administrator, council, officer
+):
+    colleague = make_user("second.admin", council, Role.ADMINISTRATOR)  # administrators have one
+    admin = client_for(administrator)
+
+    theirs = admin.get(reverse("people:person", args=[colleague.pk])).content.decode()
+    officers = admin.get(reverse("people:person", args=[officer.pk])).content.decode()
+
+    assert "Authenticator app set up" in theirs and reverse("reset_second_factor", args=[colleague.pk]) in theirs
+    assert "None set up" in officers and "Reset their second factor" not in officers

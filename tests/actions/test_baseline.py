@@ -12,7 +12,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from actions.baseline import NO_SLIP, compare_with_baseline, due_date_slips, slipped_count
+from actions.baseline import NO_SLIP, compare_with_baseline, due_date_slips, slip_of, slipped_count
 from actions.models import Action, Plan
 from send_tracker.history import stamp
 from tests.as_people_write import rolled_back
@@ -148,6 +148,10 @@ def test_the_baseline_and_the_moves_since_follow_the_history(make_action, plan, 
             revisions,
             expected_days,
         )
+        on_its_page = slip_of(action)
+        assert on_its_page is not None
+        assert (on_its_page.baseline_due_date, on_its_page.due_date_revisions) == (baseline, revisions)
+        assert on_its_page.days_slipped == expected_days
         in_baseline = history["created"] < at_london(history["sign_off"] + datetime.timedelta(days=1), 0)
         assert row.is_added is not in_baseline
         assert slipped_count(plan) == (1 if expected_days and expected_days > 0 else 0)
@@ -166,7 +170,7 @@ def test_before_sign_off_there_is_no_baseline(make_action, plan):
     assert [(row.baseline_due_date, row.due_date_revisions, row.is_added) for row in comparison.rows] == [
         (None, 0, False)
     ]
-    assert slipped_count(plan) == 0
+    assert slipped_count(plan) is None
 
 
 def test_at_a_date_before_sign_off_there_is_no_baseline_either(make_action, plan):

@@ -92,7 +92,10 @@ def test_the_csv_pack_opens_in_excel_and_matches(history, scrutiny_member, clien
     assert response.content.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == PLAN_COLUMNS
-    assert rows[1:] == EXPECTED_FIRST
+    highlight = len(EXPECTED_FIRST) + 1
+    assert rows[1:highlight] == EXPECTED_FIRST
+    # Below it, after a blank row, the "Since sign-off" section (tests/actions/test_since_sign_off.py).
+    assert rows[highlight : highlight + 2] == [[], ["Since sign-off"]]
 
 
 def test_text_that_looks_like_a_formula_stays_text(history, officer, scrutiny_member, client_for):
