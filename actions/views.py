@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kpis.models import Indicator
 from recommendations.models import Recommendation
 from send_tracker.accounts.access import may_change_in_partnership
-from send_tracker.forms import after_stale_edit, form_page, object_form_page, submitted
+from send_tracker.forms import after_stale_edit, filter_by, form_page, object_form_page, submitted
 from send_tracker.numbers import whole_number
 
 from . import access
@@ -92,12 +92,8 @@ def action_list(request: HttpRequest) -> HttpResponse:
     today = _today()
     if form.is_valid():
         data = form.cleaned_data
-        if data["priority_area"]:
-            actions = actions.filter(objective__priority_area=data["priority_area"])
-        if data["theme"]:
-            actions = actions.filter(themes=data["theme"])
-        if data["workstream"]:
-            actions = actions.filter(workstreams=data["workstream"])
+        lookups = {"priority_area": "objective__priority_area", "theme": "themes", "workstream": "workstreams"}
+        actions = filter_by(actions, data, lookups)
         if data["rating"] == "none":
             actions = actions.filter(brag__isnull=True)
         elif data["rating"]:

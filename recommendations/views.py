@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from send_tracker.forms import object_form_page, submitted
+from send_tracker.forms import filter_by, object_form_page, submitted
 
 from . import access, services
 from .choices import Status
@@ -58,12 +58,9 @@ def tracker(request: HttpRequest) -> HttpResponse:
         if data["committee"]:
             committee = data["committee"]
             recommendations = recommendations.filter(Q(report__committee=committee) | Q(joint_with=committee))
-        if data["report"]:
-            recommendations = recommendations.filter(report=data["report"])
-        if data["status"]:
-            recommendations = recommendations.filter(status=data["status"])
-        if data["respondent"]:
-            recommendations = recommendations.filter(respondent=data["respondent"])
+        recommendations = filter_by(
+            recommendations, data, {"report": "report", "status": "status", "respondent": "respondent"}
+        )
         if data["overdue"] == "yes":
             recommendations = recommendations.filter(status=Status.RESPONSE_OVERDUE)
         elif data["overdue"] == "no":

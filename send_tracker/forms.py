@@ -16,7 +16,7 @@ from typing import Any, TypeVar, cast
 
 from django import forms, template
 from django.core.exceptions import ValidationError
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import get_template
@@ -136,6 +136,18 @@ def object_form_page(
     context[subject._meta.model_name or "subject"] = subject
     back_url = subject.get_absolute_url()  # type: ignore[attr-defined]
     return form_page(request, template_name, form, back_url=back_url, back_label=back_label, **context)
+
+
+Rows = TypeVar("Rows", bound=QuerySet[Any])
+
+
+def filter_by(rows: Rows, data: dict[str, Any], lookups: dict[str, str]) -> Rows:
+    """A list narrowed by each field of its filter form that was given a value, through the lookup
+    `lookups` names for it ({"theme": "themes"})."""
+    for name, lookup in lookups.items():
+        if data[name]:
+            rows = rows.filter(**{lookup: data[name]})
+    return rows
 
 
 FormClass = TypeVar("FormClass", bound=forms.BaseForm)
