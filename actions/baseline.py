@@ -21,6 +21,7 @@ Two ways in:
   none before sign-off). `slip.baseline_due_date`, `slip.due_date_revisions`,
   `slip.days_slipped(action.due_date)`; an action missing from the dict (or any action of a plan
   not signed off) is `NO_SLIP`. `due_date_slips_for(plans)` does it for several plans.
+- `slipped_in_each_area(plan)`: how many actions slipped, for the dashboard's query of the areas.
 - `compare_with_baseline(plan, on=None) -> SinceSignOff`: the whole comparison, for the "Since
   sign-off" page, its downloads and the board pack: every action then and now (`on`: the end of
   that day, e.g. a meeting's date, read from history; None: the plan as it is now), with its
@@ -38,7 +39,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from governance.as_it_stood import latest_rows_as_of
 from governance.models import end_of_day
@@ -206,13 +208,22 @@ def baseline_due_date_subquery(plan: Plan, path: str = "") -> Subquery | None:
     return Subquery(newest)
 
 
-def slipped_count(plan: Plan) -> int | None:
-    """How many of the plan's actions have a target date later now than at sign-off: one query;
-    None, and no query, before sign-off. The same actions as `lists["moved_later"]` of the plan now."""
+def slipped_in_each_area(plan: Plan) -> Coalesce | None:
+    """For a query of the plan's priority areas (`plan.priority_areas.annotate(n=...)`): how many of
+    each area's actions have a target date later now than at sign-off, the same actions as
+    `lists["moved_later"]` of the plan now; a subquery, so the dashboard counts them in the query it
+    already makes. None before sign-off."""
     baseline = baseline_due_date_subquery(plan)
     if baseline is None:
         return None
-    return Action.objects.filter(plan=plan, due_date__gt=baseline).count()
+    later = (
+        Action.objects.filter(objective__priority_area=OuterRef("pk"), due_date__gt=baseline)
+        .order_by()
+        .values("objective__priority_area")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(later), 0)
 
 
 @dataclass(frozen=True)

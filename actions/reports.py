@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.http import HttpRequest
 
+from .baseline import slipped_in_each_area
 from .choices import BRAG_DEFINITIONS, BRAG_DISPLAY_ORDER, ActionStatus, Brag
 from .models import Action, Plan, PriorityArea, overdue_condition
 
@@ -24,6 +25,7 @@ class AreaRatings:
     counts: Counter[str] = field(default_factory=Counter)
     overdue: int = 0
     retired: int = 0
+    slipped: int = 0  # target date later now than at sign-off
 
     @property
     def total(self) -> int:
@@ -37,8 +39,9 @@ class AreaRatings:
 
 
 def ratings_by_area(plan: Plan, today: datetime.date) -> list[AreaRatings]:
-    """Counts of open actions by rating for each priority area, and of retired ones: one query for
-    the whole plan. A retired action is in no rating's count."""
+    """Counts of open actions by rating for each priority area, of retired ones, and of those whose
+    target date slipped since sign-off: one query for the whole plan. A retired action is in no
+    rating's count."""
     overdue = overdue_condition(today, "objectives__actions__")
     still_open = Q(objectives__actions__status=ActionStatus.OPEN)
     counts: dict[str, Any] = {
@@ -50,6 +53,9 @@ def ratings_by_area(plan: Plan, today: datetime.date) -> list[AreaRatings]:
         filter=still_open & (Q(objectives__actions__brag__isnull=True) | Q(objectives__actions__brag="")),
     )
     retired = Q(objectives__actions__status=ActionStatus.RETIRED)
+    slipped = slipped_in_each_area(plan)
+    if slipped is not None:
+        counts["n_slipped"] = slipped
     areas = plan.priority_areas.annotate(
         **counts,
         n_overdue=Count("objectives__actions", filter=overdue),
@@ -57,7 +63,9 @@ def ratings_by_area(plan: Plan, today: datetime.date) -> list[AreaRatings]:
     )
     result = []
     for area in areas:
-        summary = AreaRatings(area, overdue=area.n_overdue, retired=area.n_retired)
+        summary = AreaRatings(
+            area, overdue=area.n_overdue, retired=area.n_retired, slipped=getattr(area, "n_slipped", 0)
+        )
         for value in [*BRAG_DISPLAY_ORDER, NOT_RATED]:
             if n := getattr(area, f"n_{value}"):
                 summary.counts[value] = n
@@ -123,6 +131,8 @@ def dashboard_section(request: HttpRequest, plan: Plan | None, today: datetime.d
         "total_overdue": sum(area.overdue for area in areas),
         "total_retired": sum(area.retired for area in areas),
         "slipping": slipping_actions(plan, today),
+        # Before sign-off there is no baseline to slip from: the line is left out.
+        "slipped_since_sign_off": sum(area.slipped for area in areas) if plan.approved_date else None,
     }
 
 
