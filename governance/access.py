@@ -57,7 +57,9 @@ def risk_for_change(user: AnyUser, risk_id: int) -> Risk:
 
 def risk_for_closing(user: AnyUser, risk_id: int) -> Risk:
     risk = risk_for_reading(user, risk_id)
-    access.require(access.may_change_in_partnership(user, risk.partnership_id), "Only an administrator can close a risk.")
+    access.require(
+        access.may_change_in_partnership(user, risk.partnership_id), "Only an administrator can close a risk."
+    )
     return risk
 
 

@@ -12,8 +12,9 @@ from kpis.models import Indicator
 from send_tracker.accounts.models import Organisation
 from send_tracker.forms import DateParts, date_part, text_field
 
-from .choices import IMPACT_WORDS, LIKELIHOOD_WORDS, AgendaPurpose, MeetingStatus
-from .models import AgendaItem, Meeting, Risk
+from .choices import IMPACT_WORDS, LIKELIHOOD_WORDS, AgendaPurpose, BoardKind, MeetingStatus, MemberRole
+from .models import AgendaItem, Board, Meeting, Risk
+from .services import Scores
 
 # Governance text boxes are four lines high: most entries are a sentence or two.
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
@@ -200,7 +201,10 @@ def score_field(label: str, choices: list[tuple[int, str]]) -> forms.TypedChoice
     )
 
 
-class RiskRescoreForm(forms.Form):
+class RiskScoresForm(forms.Form):
+    """A risk's four scores, its mitigations and the date of its next review: what adding a risk and
+    re-scoring one both ask."""
+
     likelihood_before = score_field("Likelihood before mitigation", SCORE_CHOICES_LIKELIHOOD)
     impact_before = score_field("Impact before mitigation", SCORE_CHOICES_IMPACT)
     likelihood_after = score_field("Likelihood after mitigation", SCORE_CHOICES_LIKELIHOOD)
@@ -209,6 +213,25 @@ class RiskRescoreForm(forms.Form):
     next_review_date_day = date_part("day")
     next_review_date_month = date_part("month")
     next_review_date_year = date_part("year")
+
+    DATE_INPUTS = {"next_review_date": ("Next review date", "For example, 17 7 2025")}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        next_review = DateParts.read(self, "next_review_date", "The next review date")
+        if next_review is None and not any(
+            self.has_error(f"next_review_date_{part}") for part in ("day", "month", "year")
+        ):
+            self.add_error("next_review_date_day", "Enter the next review date.")
+        cleaned["next_review_date"] = next_review
+        return cleaned
+
+    def scores(self) -> Scores:
+        data = self.cleaned_data
+        return Scores(data["likelihood_before"], data["impact_before"], data["likelihood_after"], data["impact_after"])
+
+
+class RiskRescoreForm(RiskScoresForm):
     comment = forms.CharField(
         label="Why these scores",
         max_length=5000,
@@ -244,17 +267,111 @@ class RiskRescoreForm(forms.Form):
             ]
         )
 
-    DATE_INPUTS = {"next_review_date": ("Next review date", "For example, 17 7 2025")}
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        next_review = DateParts.read(self, "next_review_date", "The next review date")
-        if next_review is None and not any(
-            self.has_error(f"next_review_date_{part}") for part in ("day", "month", "year")
-        ):
-            self.add_error("next_review_date_day", "Enter the next review date.")
-        cleaned["next_review_date"] = next_review
-        return cleaned
+class RiskForm(RiskScoresForm):
+    """A new risk for the register, as an administrator adds it."""
+
+    reference = forms.CharField(
+        label="Reference",
+        max_length=20,
+        help_text="The register's number, e.g. R7.",
+        error_messages={"required": "Enter the risk's reference, e.g. R7."},
+    )
+    title = forms.CharField(
+        label="Risk",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What might go wrong, in the register's words.",
+        error_messages={"required": "Enter the risk, in the register's words."},
+    )
+    cause = forms.CharField(label="Cause", required=False, max_length=5000, widget=TEXTAREA, help_text="Optional.")
+    consequence = forms.CharField(
+        label="Consequence",
+        required=False,
+        max_length=5000,
+        widget=TEXTAREA,
+        help_text="What it would mean for children and families. Optional.",
+    )
+    owner_role = forms.CharField(
+        label="Owner's post", required=False, max_length=200, help_text="The post that answers for it. Optional."
+    )
+
+    def __init__(self, *args: Any, partnership_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        organisations = Organisation.objects.filter(partnership_id=partnership_id).order_by("name")
+        self.fields["owner"] = optional_choice("Owner", [(o.pk, o.name) for o in organisations], empty="Not assigned")
+        boards = Board.objects.filter(partnership_id=partnership_id, is_active=True).order_by("name")
+        self.fields["review_board"] = optional_choice(
+            "Reviewed by", [(b.pk, b.full_name) for b in boards], empty="No board named"
+        )
+        self.order_fields(["reference", "title", "cause", "consequence", "owner", "owner_role"])
+
+    ARGUMENTS = {"owner": "owner_id", "review_board": "review_board_id"}
+
+
+class CloseRiskForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the risk being closed?",
+        max_length=5000,
+        widget=TEXTAREA,
+        help_text="For example, the board agreed it has been managed down, or it is merged into another risk. "
+        "Kept in the risk's history.",
+        error_messages={"required": "Say why the risk is being closed."},
+    )
+
+
+class BoardForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=200, error_messages={"required": "Enter the board's name."})
+    short_name = forms.CharField(label="Short name", required=False, max_length=60, help_text="Optional, e.g. SIAB.")
+    kind = forms.ChoiceField(
+        label="Kind of board",
+        choices=BoardKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose what kind of board it is.",
+            "invalid_choice": "Choose what kind of board it is.",
+        },
+    )
+    independently_chaired = forms.BooleanField(label="It has an independent chair", required=False)
+    meets = forms.CharField(
+        label="How often it meets", required=False, max_length=120, help_text="Optional, e.g. Monthly."
+    )
+    description = forms.CharField(
+        label="What it does", required=False, max_length=5000, widget=TEXTAREA, help_text="Optional."
+    )
+
+
+class BoardMemberForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=200,
+        help_text="The person, or the post where the papers name only the post.",
+        error_messages={"required": "Enter the member's name, or the post the papers name."},
+    )
+    job_title = forms.CharField(label="Job title", required=False, max_length=200, help_text="Optional.")
+    role = forms.ChoiceField(
+        label="Role on the board",
+        choices=MemberRole.choices,
+        initial=MemberRole.MEMBER,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the member's role.", "invalid_choice": "Choose the member's role."},
+    )
+    represents = forms.CharField(
+        label="Body they represent",
+        required=False,
+        max_length=200,
+        help_text="For a member from outside the partnership, e.g. Independent or Department for Education.",
+    )
+
+    def __init__(self, *args: Any, board: Board, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        organisations = Organisation.objects.filter(partnership_id=board.partnership_id).order_by("name")
+        self.fields["organisation"] = optional_choice(
+            "Organisation", [(o.pk, o.name) for o in organisations], empty="From outside the partnership"
+        )
+        self.order_fields(["name", "job_title", "organisation", "represents", "role"])
+
+    ARGUMENTS = {"organisation": "organisation_id"}
 
 
 class AsAtForm(forms.Form):

@@ -297,6 +297,8 @@ class Risk(RiskScores, models.Model):
     )
     plan = models.ForeignKey(Plan, on_delete=models.SET_NULL, null=True, blank=True, related_name="risks")
     status = models.CharField(max_length=10, choices=RiskStatus.choices, default=RiskStatus.OPEN)
+    closed_on = models.DateField(null=True, blank=True, help_text="The day the risk was closed.")
+    closed_reason = models.TextField(blank=True, help_text="Why the risk was closed, kept whole.")
     is_demo_scores = models.BooleanField(
         default=False, help_text="The scores were invented to show how the tracker works; shown as 'Demo scores'."
     )
@@ -334,6 +336,10 @@ class Risk(RiskScores, models.Model):
     def owner_label(self) -> str:
         names = [part for part in (self.owner_role, self.owner.name if self.owner else "") if part]
         return ", ".join(names) or "Not assigned"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == RiskStatus.CLOSED
 
     def is_review_overdue(self, today: datetime.date) -> bool:
         return bool(self.status == RiskStatus.OPEN and self.next_review_date and self.next_review_date < today)

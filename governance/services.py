@@ -22,8 +22,8 @@ from send_tracker.accounts import access
 from send_tracker.accounts.models import Organisation
 from send_tracker.history import actor_label, stamp
 
-from .choices import AgendaPurpose, MeetingStatus, RiskTrend
-from .models import ActionArising, AgendaItem, Board, Decision, Meeting, Risk, RiskReview
+from .choices import AgendaPurpose, BoardKind, MeetingStatus, MemberRole, RiskStatus, RiskTrend
+from .models import ActionArising, AgendaItem, Board, BoardMember, Decision, Meeting, Risk, RiskReview, long_date
 
 if TYPE_CHECKING:
     from send_tracker.accounts.access import AnyUser
@@ -52,6 +52,22 @@ def _required_text(errors: dict[str, str], field: str, value: str, message: str)
     elif len(cleaned) > TEXT_LIMIT:
         errors[field] = f"Keep it to {TEXT_LIMIT} characters or fewer."
     return cleaned
+
+
+def _text(errors: dict[str, str], field: str, value: str, limit: int, required: str = "") -> str:
+    """`value` stripped; an error on `field` when it is required and blank, or longer than `limit`."""
+    cleaned = (value or "").strip()
+    if required and not cleaned:
+        errors[field] = required
+    elif len(cleaned) > limit:
+        errors[field] = f"Keep it to {limit} characters or fewer."
+    return cleaned
+
+
+def _require_administrator(user: AnyUser | None, partnership_id: int, message: str) -> None:
+    # user=None is the loader or a command, run by someone with the server's keys.
+    if user is not None:
+        access.require(access.may_change_in_partnership(user, partnership_id), message)
 
 
 def _check(instance: object) -> None:
@@ -355,6 +371,8 @@ def rescore_risk(
             access.require(
                 risk.can_be_changed_by(user), "Only the owning organisation's officers can re-score this risk."
             )
+        if risk.is_closed:
+            raise ValidationError(f"{risk.reference} was closed on {_closed_on(risk)}, so it is not re-scored.")
         if based_on_version is not None and risk.version != based_on_version:
             raise StaleRiskError(risk, based_on_version)
         meeting = None
@@ -392,3 +410,188 @@ def rescore_risk(
             is_demo=is_demo,
         )
     return review
+
+
+def _closed_on(risk: Risk) -> str:
+    return long_date(risk.closed_on) if risk.closed_on else "an earlier date"
+
+
+def _in_partnership(
+    model: type, pk: int | None, partnership_id: int, field: str, errors: dict[str, str], message: str
+) -> object | None:
+    return _partnership_object(model, pk, {"partnership_id": partnership_id}, field, errors, message)
+
+
+def add_risk(
+    *,
+    partnership_id: int,
+    user: AnyUser | None,
+    reference: str,
+    title: str,
+    likelihood_before: int,
+    impact_before: int,
+    likelihood_after: int,
+    impact_after: int,
+    next_review_date: datetime.date | None,
+    cause: str = "",
+    consequence: str = "",
+    owner_id: int | None = None,
+    owner_role: str = "",
+    mitigations: str = "",
+    review_board_id: int | None = None,
+) -> Risk:
+    """Add a risk to the partnership's register (administrators), its trend New, its first scores
+    kept as its first history row."""
+    scores = Scores(likelihood_before, impact_before, likelihood_after, impact_after)
+    errors = scores.errors()
+    reference = _text(errors, "reference", reference, 20, "Enter the risk's reference, e.g. R7.")
+    title = _text(errors, "title", title, 300, "Enter the risk, in the register's words.")
+    cause = _text(errors, "cause", cause, TEXT_LIMIT)
+    consequence = _text(errors, "consequence", consequence, TEXT_LIMIT)
+    owner_role = _text(errors, "owner_role", owner_role, 200)
+    mitigations = _text(errors, "mitigations", mitigations, TEXT_LIMIT)
+    if next_review_date is None:
+        errors["next_review_date"] = "Enter the date of the first review."
+    elif next_review_date <= timezone.localdate():
+        errors["next_review_date"] = "The first review must be after today."
+    _require_administrator(user, partnership_id, "Only an administrator can add a risk to the register.")
+    with transaction.atomic():
+        owner = _in_partnership(
+            Organisation, owner_id, partnership_id, "owner_id", errors, "Choose an organisation of the partnership."
+        )
+        board = _in_partnership(
+            Board, review_board_id, partnership_id, "review_board_id", errors, "Choose one of the partnership's boards."
+        )
+        same = Risk.objects.filter(partnership_id=partnership_id, reference__iexact=reference).first()
+        if reference and same is not None:
+            errors["reference"] = f"The register already has a risk {same.reference}. Choose another reference."
+        if errors:
+            raise ValidationError(errors)
+        risk = Risk(
+            partnership_id=partnership_id,
+            reference=reference,
+            title=title,
+            cause=cause,
+            consequence=consequence,
+            owner=owner,  # type: ignore[misc]
+            owner_role=owner_role,
+            likelihood_before=scores.likelihood_before,
+            impact_before=scores.impact_before,
+            likelihood_after=scores.likelihood_after,
+            impact_after=scores.impact_after,
+            mitigations=mitigations,
+            trend=RiskTrend.NEW,
+            next_review_date=next_review_date,
+            review_board=board,
+        )
+        _check(risk)
+        stamp(risk, by=user, reason="Added to the register")
+        risk.save()
+    return risk
+
+
+def close_risk(*, risk_id: int, user: AnyUser | None, reason: str) -> Risk:
+    """Close a risk (administrators): it stays on the register and in its history, marked closed,
+    and its reviews fall due no more. Nothing is deleted."""
+    errors: dict[str, str] = {}
+    reason = _text(errors, "reason", reason, TEXT_LIMIT, "Say why the risk is being closed.")
+    with transaction.atomic():
+        risk = Risk.objects.select_for_update().get(pk=risk_id)
+        _require_administrator(user, risk.partnership_id, "Only an administrator can close a risk.")
+        if risk.is_closed:
+            errors["reason"] = f"{risk.reference} was already closed on {_closed_on(risk)}."
+        if errors:
+            raise ValidationError(errors)
+        risk.status = RiskStatus.CLOSED
+        risk.closed_on = timezone.localdate()
+        risk.closed_reason = reason
+        risk.version += 1
+        stamp(risk, by=user, reason=f"Closed: {reason}")
+        risk.save()
+    return risk
+
+
+# ---------------------------------------------------------------------------------------------
+# Boards and their members
+
+
+def create_board(
+    *,
+    partnership_id: int,
+    user: AnyUser | None,
+    name: str,
+    kind: str,
+    short_name: str = "",
+    independently_chaired: bool = False,
+    description: str = "",
+    meets: str = "",
+) -> Board:
+    """Add a board or committee to the partnership's governance (administrators)."""
+    errors: dict[str, str] = {}
+    name = _text(errors, "name", name, 200, "Enter the board's name.")
+    short_name = _text(errors, "short_name", short_name, 60)
+    description = _text(errors, "description", description, TEXT_LIMIT)
+    meets = _text(errors, "meets", meets, 120)
+    if kind not in BoardKind.values:
+        errors["kind"] = "Choose what kind of board it is."
+    _require_administrator(user, partnership_id, "Only an administrator can add a board.")
+    with transaction.atomic():
+        if name and Board.objects.filter(partnership_id=partnership_id, name__iexact=name).exists():
+            errors["name"] = f"The partnership already has a board called {name}."
+        if errors:
+            raise ValidationError(errors)
+        board = Board(
+            partnership_id=partnership_id,
+            name=name,
+            short_name=short_name,
+            kind=kind,
+            independently_chaired=independently_chaired,
+            description=description,
+            meets=meets,
+        )
+        stamp(board, by=user, reason="Board added")
+        board.save()
+    return board
+
+
+def add_board_member(
+    *,
+    board_id: int,
+    user: AnyUser | None,
+    name: str,
+    role: str = MemberRole.MEMBER,
+    job_title: str = "",
+    organisation_id: int | None = None,
+    represents: str = "",
+) -> BoardMember:
+    """Give someone a seat on a board (administrators): from a partner organisation, or from the
+    outside body they represent."""
+    errors: dict[str, str] = {}
+    name = _text(errors, "name", name, 200, "Enter the member's name, or the post the papers name.")
+    job_title = _text(errors, "job_title", job_title, 200)
+    represents = _text(errors, "represents", represents, 200)
+    if role not in MemberRole.values:
+        errors["role"] = "Choose the member's role on the board."
+    with transaction.atomic():
+        board = Board.objects.select_for_update().get(pk=board_id)
+        _require_administrator(user, board.partnership_id, "Only an administrator can change a board's members.")
+        organisation = _in_partnership(
+            Organisation, organisation_id, board.partnership_id, "organisation_id", errors,
+            "Choose an organisation of the partnership.",
+        )  # fmt: skip
+        if name and board.members.filter(name__iexact=name).exists():
+            errors["name"] = f"{name} already has a seat on {board}."
+        if errors:
+            raise ValidationError(errors)
+        member = BoardMember(
+            board=board,
+            name=name,
+            job_title=job_title,
+            organisation=organisation,  # type: ignore[misc]
+            represents=represents,
+            role=role,
+        )
+        _check(member)
+        stamp(member, by=user, reason=f"Member added to {board}")
+        member.save()
+    return member

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -8,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Min, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,6 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from actions import access as action_access
 from actions.baseline import compare_with_baseline
 from actions.models import Plan
+from send_tracker.accounts import access as access_rules
+from send_tracker.accounts.access import administered_partnership, administers
 from send_tracker.accounts.models import Organisation
 from send_tracker.forms import after_stale_edit, form_page, submitted
 
@@ -25,18 +29,25 @@ from .forms import (
     ActionArisingForm,
     AgendaItemForm,
     AsAtForm,
+    BoardForm,
+    BoardMemberForm,
+    CloseRiskForm,
     CompleteActionArisingForm,
     DecisionForm,
     MeetingForm,
+    RiskForm,
     RiskRescoreForm,
 )
 from .models import ActionArising, Board, InspectionEvent, Meeting, Risk, long_date
 from .services import (
-    Scores,
     StaleRiskError,
     add_action_arising,
     add_agenda_item,
+    add_board_member,
+    add_risk,
+    close_risk,
     complete_action_arising,
+    create_board,
     create_meeting,
     record_decision,
     rescore_risk,
@@ -72,6 +83,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "recent": meetings.filter(date__lt=today).order_by("-date")[:10],
         "open_risks": Risk.objects.visible_to(request.user).open().count(),
         "overdue_reviews": Risk.objects.visible_to(request.user).review_overdue(today).count(),
+        "administers": administers(request.user),
     }
     return render(request, "governance/index.html", context)
 
@@ -93,6 +105,7 @@ def board_detail(request: HttpRequest, board_id: int) -> HttpResponse:
             "meetings": board.meetings.order_by("-date"),
             "today": _today(),
             "can_change": can_change,
+            "can_change_members": access_rules.may_change_in_partnership(request.user, board.partnership_id),
             "meeting_form": MeetingForm() if can_change else None,
         },
     )
@@ -358,6 +371,7 @@ def risk_list(request: HttpRequest) -> HttpResponse:
             "overdue_reviews": sum(1 for row in rows if row["review_overdue"]),
             "has_demo": any(row["risk"].is_demo_scores for row in rows),
             "several_partnerships": len({row["risk"].partnership_id for row in rows}) > 1,
+            "administers": administers(request.user),
         },
     )
 
@@ -380,7 +394,9 @@ def risk_detail(request: HttpRequest, risk_id: int) -> HttpResponse:
             "reviews": risk.reviews.select_related("meeting__board"),
             "history": history,
             "agenda_items": risk.agenda_items.select_related("meeting__board").order_by("-meeting__date"),
-            "can_change": risk.can_be_changed_by(request.user),
+            "can_change": risk.can_be_changed_by(request.user) and not risk.is_closed,
+            "can_close": access_rules.may_change_in_partnership(request.user, risk.partnership_id)
+            and not risk.is_closed,
         },
     )
 
@@ -400,9 +416,7 @@ def risk_rescore(request: HttpRequest, risk_id: int) -> HttpResponse:
                 lambda data: rescore_risk(
                     risk_id=risk.pk,
                     user=request.user,
-                    scores=Scores(
-                        data["likelihood_before"], data["impact_before"], data["likelihood_after"], data["impact_after"]
-                    ),
+                    scores=form.scores(),
                     comment=data["comment"],
                     based_on_version=data["version"],
                     next_review_date=data["next_review_date"],
@@ -450,6 +464,82 @@ def risk_rescore(request: HttpRequest, risk_id: int) -> HttpResponse:
         intro="Likelihood and impact from 1 to 5. The trend is worked out from the score after mitigation.",
         status=status,
     )
+
+
+@dataclass(frozen=True)
+class Page:
+    """What an administrator's governance form page says: its heading, its button, a line under the
+    heading, and where its back link goes."""
+
+    title: str
+    submit: str
+    back: tuple[str, str]
+    intro: str = ""
+
+    def drawn(self, request: HttpRequest, form: Any, caption: str) -> HttpResponse:
+        back_url, back_label = self.back
+        texts = {"title": self.title, "submit": self.submit, "intro": self.intro}
+        return _form_page(request, form, caption=caption, back_url=back_url, back_label=back_label, **texts)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def risk_new(request: HttpRequest) -> HttpResponse:
+    partnership = administered_partnership(request.user, "Only an administrator can add a risk to the register.")
+    form = RiskForm(request.POST or None, partnership_id=partnership.pk)
+    risk = submitted(
+        request, form, lambda arguments: add_risk(partnership_id=partnership.pk, user=request.user, **arguments)
+    )
+    if risk:
+        messages.success(request, f"Risk {risk.reference} added to the register.")
+        return redirect(risk)
+    intro = "Likelihood and impact from 1 to 5, before and after the mitigations."
+    page = Page("Add a risk", "Add risk", (reverse("governance:risks"), "Back to the risk register"), intro)
+    return page.drawn(request, form, "Risk register")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def risk_close(request: HttpRequest, risk_id: int) -> HttpResponse:
+    risk = access.risk_for_closing(request.user, risk_id)
+    form = CloseRiskForm(request.POST or None)
+    closed = submitted(request, form, lambda arguments: close_risk(risk_id=risk.pk, user=request.user, **arguments))
+    if closed:
+        messages.success(request, f"Risk {closed.reference} closed. It stays on the register, marked closed.")
+        return redirect(closed)
+    intro = "A closed risk stays on the register and in its history, marked closed; its reviews stop falling due."
+    back = (risk.get_absolute_url(), f"Back to risk {risk.reference}")
+    return Page(f"Close risk {risk.reference}", "Close risk", back, intro).drawn(request, form, risk.title)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def board_new(request: HttpRequest) -> HttpResponse:
+    partnership = administered_partnership(request.user, "Only an administrator can add a board.")
+    form = BoardForm(request.POST or None)
+    board = submitted(
+        request, form, lambda arguments: create_board(partnership_id=partnership.pk, user=request.user, **arguments)
+    )
+    if board:
+        messages.success(request, f"{board.full_name} added. Add its members next.")
+        return redirect(board)
+    page = Page("Add a board or committee", "Add board", (reverse("governance:index"), "Back to governance"))
+    return page.drawn(request, form, partnership.name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def board_member_new(request: HttpRequest, board_id: int) -> HttpResponse:
+    board = access.board_for_membership(request.user, board_id)
+    form = BoardMemberForm(request.POST or None, board=board)
+    member = submitted(
+        request, form, lambda arguments: add_board_member(board_id=board.pk, user=request.user, **arguments)
+    )
+    if member:
+        messages.success(request, f"{member.name} added to {board}.")
+        return redirect(f"{board.get_absolute_url()}#members")
+    page = Page("Add a member", "Add member", (board.get_absolute_url(), f"Back to {board}"))
+    return page.drawn(request, form, board.full_name)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -21,3 +21,13 @@ def indicator_for_reading(user: AnyUser, indicator_id: int) -> Indicator:
 
 def indicator_for_change(user: AnyUser, indicator_id: int) -> Indicator:
     return access.for_change(user, indicator_for_reading(user, indicator_id), access.owners_only("indicator"))
+
+
+def indicator_for_editing(user: AnyUser, indicator_id: int) -> Indicator:
+    """An indicator whose details (name, definition, unit, owner...) the user changes: administrators'."""
+    indicator = indicator_for_reading(user, indicator_id)
+    access.require(
+        access.may_change_in_partnership(user, indicator.partnership_id),
+        "Only an administrator can change an indicator's details.",
+    )
+    return indicator

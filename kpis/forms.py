@@ -6,14 +6,22 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 
+from send_tracker.accounts.models import Organisation
 from send_tracker.forms import add_service_errors, text_field
 
 from .benchmark import MAX_COMPARATORS, Authority
-from .choices import DfeMeasure
+from .choices import DfeMeasure, Frequency, Polarity, Unit
 from .models import Indicator
 from .periods import PERIOD_HINTS
-from .services import MAX_UPLOAD_BYTES, NOTE_MAX_LENGTH, ValueEntry, read_value_entry
+from .services import (
+    DEFINITION_MAX_LENGTH,
+    MAX_UPLOAD_BYTES,
+    NOTE_MAX_LENGTH,
+    ValueEntry,
+    read_value_entry,
+)
 
 
 class ValueForm(forms.Form):
@@ -76,6 +84,68 @@ class TargetForm(forms.Form):
         hint = PERIOD_HINTS[indicator.frequency] + "."
         self.fields["first_period"].help_text = hint
         self.fields["last_period"].help_text = "The same as the first period for a target that applies to one period."
+
+
+def _radios(label: str, choices: type[models.TextChoices], message: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=choices.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": message, "invalid_choice": message},
+    )
+
+
+class IndicatorForm(forms.Form):
+    """An indicator's details, as an administrator adds or changes them: its fields are
+    services.IndicatorDetails's. With `editing`, a reason for the change."""
+
+    name = forms.CharField(label="Name", max_length=200, error_messages={"required": "Enter the indicator's name."})
+    definition = forms.CharField(
+        label="Definition",
+        max_length=DEFINITION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What is counted, in plain English, as a parent carer would read it.",
+        error_messages={"required": "Say what is counted, in plain English."},
+    )
+    unit = _radios("What the figure counts", Unit, "Choose what the figure counts.")
+    polarity = _radios("Which way is better", Polarity, "Choose which way is better.")
+    frequency = _radios("How often it is reported", Frequency, "Choose how often it is reported.")
+    source = forms.CharField(
+        label="Where the figure comes from",
+        max_length=300,
+        help_text="For example, the case management system.",
+        error_messages={"required": "Say where the figure comes from."},
+    )
+    dfe_measure = forms.ChoiceField(
+        label="DfE published measure",
+        required=False,
+        choices=[("", "None"), *DfeMeasure.choices],
+        help_text="To benchmark the indicator against England, the region and other authorities.",
+        error_messages={"invalid_choice": "Choose a DfE measure from the list, or none."},
+    )
+    is_public = forms.BooleanField(label="Show its figures on the public transparency page", required=False)
+
+    def __init__(self, *args: Any, partnership_id: int, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        organisations = Organisation.objects.filter(partnership_id=partnership_id).order_by("name")
+        self.fields["owner_id"] = forms.TypedChoiceField(
+            label="Owner",
+            choices=[("", "Not assigned"), *[(o.pk, o.name) for o in organisations]],
+            coerce=int,
+            empty_value=None,
+            required=False,
+            help_text="The partner organisation that answers for it; its officers enter the values.",
+            error_messages={"invalid_choice": "Choose the owner from the list."},
+        )
+        if editing:
+            self.fields["reason"] = forms.CharField(
+                label="Why the change",
+                required=False,
+                max_length=NOTE_MAX_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text="Optional. Kept in the indicator's history beside what changed.",
+            )
+        self.order_fields(["name", "definition", "unit", "polarity", "frequency", "source", "owner_id"])
 
 
 class BenchmarkForm(forms.Form):

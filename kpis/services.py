@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
@@ -17,10 +17,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from send_tracker.accounts import access
+from send_tracker.accounts.models import Organisation
 from send_tracker.history import person, stamp
 from send_tracker.numbers import NumberError, decimal_number
 
-from .choices import Polarity, Unit, ValueSource
+from .choices import DfeMeasure, Frequency, Polarity, Unit, ValueSource
 from .models import FIGURE_DIGITS, FIGURE_PLACES, Indicator, IndicatorValue, Target
 from .periods import Period, PeriodError, parse_period
 
@@ -430,3 +431,133 @@ def _rerate(indicator: Indicator, target: Target, user: AnyUser | None) -> None:
             continue
         stamp(value, by=user, reason=f"Rated against the target for {target.periods_label}")
         value.save(update_fields=["target", "rating"])
+
+
+# ---------------------------------------------------------------------------------------------
+# The indicators themselves (administrators)
+
+DEFINITION_MAX_LENGTH = 5000
+
+
+@dataclass(frozen=True)
+class IndicatorDetails:
+    """What an administrator says about an indicator: its name, what it counts and how, which way
+    is better, how often it is reported, where the figure comes from and who answers for it."""
+
+    name: str
+    definition: str
+    unit: str
+    polarity: str
+    frequency: str
+    source: str
+    owner_id: int | None = None
+    dfe_measure: str = ""
+    is_public: bool = False
+
+    @classmethod
+    def of(cls, indicator: Indicator) -> IndicatorDetails:
+        return cls(**{name.name: getattr(indicator, name.name) for name in fields(cls)})
+
+    def checked(self, partnership_id: int) -> tuple[IndicatorDetails, dict[str, str]]:
+        """The details stripped, and what is wrong with them by field."""
+        errors: dict[str, str] = {}
+        texts = {}
+        for name, limit, missing in (
+            ("name", 200, "Enter the indicator's name."),
+            ("definition", DEFINITION_MAX_LENGTH, "Say what is counted, in plain English."),
+            ("source", 300, "Say where the figure comes from."),
+        ):
+            texts[name] = (getattr(self, name) or "").strip()
+            if not texts[name]:
+                errors[name] = missing
+            elif len(texts[name]) > limit:
+                errors[name] = f"Keep it to {limit} characters or fewer."
+        for name, choices, missing in (
+            ("unit", Unit, "Choose what the figure counts."),
+            ("polarity", Polarity, "Choose which way is better."),
+            ("frequency", Frequency, "Choose how often it is reported."),
+        ):
+            if getattr(self, name) not in choices.values:
+                errors[name] = missing
+        if self.dfe_measure and self.dfe_measure not in DfeMeasure.values:
+            errors["dfe_measure"] = "Choose a DfE measure from the list, or none."
+        if (
+            self.owner_id is not None
+            and not Organisation.objects.filter(pk=self.owner_id, partnership_id=partnership_id).exists()
+        ):
+            errors["owner_id"] = "Choose an organisation of the partnership."
+        return replace(self, name=texts["name"], definition=texts["definition"], source=texts["source"]), errors
+
+
+def _name_taken(partnership_id: int, name: str, errors: dict[str, str], exclude: int | None = None) -> None:
+    if name and Indicator.objects.filter(partnership_id=partnership_id, name__iexact=name).exclude(pk=exclude).exists():
+        errors["name"] = f"The partnership already has an indicator called {name}."
+
+
+def _apply(indicator: Indicator, details: IndicatorDetails) -> list[str]:
+    """Set the details on the indicator; the labels of the fields that changed."""
+    changed = []
+    for name, value in asdict(details).items():
+        if getattr(indicator, name) != value:
+            model_field = Indicator._meta.get_field(name.removesuffix("_id"))
+            changed.append(str(getattr(model_field, "verbose_name", name)))
+            setattr(indicator, name, value)
+    return changed
+
+
+def create_indicator(*, partnership_id: int, user: AnyUser | None, details: IndicatorDetails) -> Indicator:
+    """Add an indicator to the partnership's framework (administrators), after the others."""
+    if user is not None:
+        access.require(
+            access.may_change_in_partnership(user, partnership_id), "Only an administrator can add an indicator."
+        )
+    details, errors = details.checked(partnership_id)
+    with transaction.atomic():
+        _name_taken(partnership_id, details.name, errors)
+        if errors:
+            raise ValidationError(errors)
+        last = Indicator.objects.filter(partnership_id=partnership_id).order_by("-position").first()
+        indicator = Indicator(partnership_id=partnership_id, position=(last.position + 1) if last else 0)
+        _apply(indicator, details)
+        stamp(indicator, by=user, reason="Indicator added")
+        indicator.save()
+    return indicator
+
+
+def update_indicator(
+    *, indicator_id: int, user: AnyUser | None, details: IndicatorDetails, reason: str = ""
+) -> Indicator:
+    """Change an indicator's details (administrators). Its unit and frequency are how its figures
+    were entered, so they stay once it has figures or targets; and a measure with targets keeps a
+    better direction. The history says which details changed, and why when given."""
+    with transaction.atomic():
+        indicator = Indicator.objects.select_for_update().get(pk=indicator_id)
+        if user is not None:
+            access.require(
+                access.may_change_in_partnership(user, indicator.partnership_id),
+                "Only an administrator can change an indicator's details.",
+            )
+        details, errors = details.checked(indicator.partnership_id)
+        _name_taken(indicator.partnership_id, details.name, errors, exclude=indicator.pk)
+        reason = (reason or "").strip()
+        if len(reason) > NOTE_MAX_LENGTH:
+            errors["reason"] = f"Keep the reason to {NOTE_MAX_LENGTH} characters or fewer."
+        has_figures = indicator.values.exists() or indicator.targets.exists()
+        for name, what in (("unit", "unit"), ("frequency", "frequency")):
+            if has_figures and getattr(details, name) != getattr(indicator, name) and name not in errors:
+                errors[name] = (
+                    f"The indicator already has figures or targets entered by this {what}, so it cannot change. "
+                    "Add a new indicator instead."
+                )
+        becomes_context = details.polarity == Polarity.NEITHER and indicator.polarity != Polarity.NEITHER
+        if becomes_context and indicator.targets.exists():
+            errors["polarity"] = "The indicator has targets, so it needs a better direction: higher or lower."
+        if errors:
+            raise ValidationError(errors)
+        changed = _apply(indicator, details)
+        if not changed:
+            return indicator
+        summary = "Changed " + ", ".join(changed)
+        stamp(indicator, by=user, reason=f"{summary}: {reason}" if reason else summary)
+        indicator.save()
+    return indicator

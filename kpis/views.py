@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -12,15 +13,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from send_tracker.accounts.access import partnership_of
-from send_tracker.forms import object_form_page, submitted
+from send_tracker.accounts.access import (
+    administered_partnership,
+    administers,
+    may_change_in_partnership,
+    partnership_of,
+)
+from send_tracker.forms import form_page, object_form_page, submitted
 from send_tracker.spreadsheets import write_csv
 
 from . import access
 from .benchmark import DEFAULT_COMPARATORS, Benchmark, Directory, build_benchmark
 from .charts import TARGET_STYLE, SeriesInput, line_chart
 from .choices import DfeMeasure, Unit
-from .forms import BenchmarkForm, TargetForm, UploadForm, ValueForm
+from .forms import BenchmarkForm, IndicatorForm, TargetForm, UploadForm, ValueForm
 from .models import (
     EhcpTimeliness,
     Indicator,
@@ -32,7 +38,16 @@ from .models import (
 )
 from .periods import PERIOD_HINTS, following, periods_between, periods_label
 from .reports import indicator_rows
-from .services import CSV_COLUMNS, CsvUploadError, record_value, set_target, upload_values_csv
+from .services import (
+    CSV_COLUMNS,
+    CsvUploadError,
+    IndicatorDetails,
+    create_indicator,
+    record_value,
+    set_target,
+    update_indicator,
+    upload_values_csv,
+)
 
 
 def csv_response(filename: str, header: list[str], rows: list[list[object]]) -> HttpResponse:
@@ -57,7 +72,12 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "kpis/indicator_list.html",
-        {"rows": rows, "several_partnerships": len(partnerships) > 1, "has_demo": has_demo},
+        {
+            "rows": rows,
+            "several_partnerships": len(partnerships) > 1,
+            "has_demo": has_demo,
+            "administers": administers(request.user),
+        },
     )
 
 
@@ -114,6 +134,7 @@ def indicator_detail(request: HttpRequest, indicator_id: int) -> HttpResponse:
         "direction": words,
         "arrow": arrow,
         "can_change": indicator.can_be_changed_by(request.user),
+        "can_edit": may_change_in_partnership(request.user, indicator.partnership_id),
         "priority_areas": indicator.priority_areas.select_related("plan"),
         "linked_actions": indicator.actions.all(),
         "changes": _changes(indicator),
@@ -291,6 +312,51 @@ def target_new(request: HttpRequest, indicator_id: int) -> HttpResponse:
         )
         return redirect(indicator)
     return _indicator_form_page(request, "kpis/target_form.html", indicator, form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_new(request: HttpRequest) -> HttpResponse:
+    partnership = administered_partnership(request.user, "Only an administrator can add an indicator.")
+    form = IndicatorForm(request.POST or None, partnership_id=partnership.pk)
+    # The form's fields are the indicator's details.
+    indicator = submitted(
+        request,
+        form,
+        lambda arguments: create_indicator(
+            partnership_id=partnership.pk, user=request.user, details=IndicatorDetails(**arguments)
+        ),
+    )
+    if indicator:
+        messages.success(request, f"{indicator.name} added. Set its targets next.")
+        return redirect(indicator)
+    texts: dict[str, Any] = {
+        "page_title": "Add an indicator",
+        "caption": "Key performance indicators",
+        "submit": "Add indicator",
+    }
+    back: dict[str, Any] = {"back_url": reverse("kpis:list"), "back_label": "Back to all indicators"}
+    return form_page(request, "form_page.html", form, **back, **texts)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_edit(request: HttpRequest, indicator_id: int) -> HttpResponse:
+    indicator = access.indicator_for_editing(request.user, indicator_id)
+    initial = asdict(IndicatorDetails.of(indicator))
+    form = IndicatorForm(request.POST or None, partnership_id=indicator.partnership_id, editing=True, initial=initial)
+
+    def save(arguments: dict[str, Any]) -> Indicator:
+        reason = arguments.pop("reason")
+        details = IndicatorDetails(**arguments)
+        return update_indicator(indicator_id=indicator.pk, user=request.user, details=details, reason=reason)
+
+    changed = submitted(request, form, save)
+    if changed:
+        messages.success(request, f"{changed.name}: details saved.")
+        return redirect(changed)
+    texts = {"page_title": "Change the indicator's details", "caption": indicator.name, "submit": "Save details"}
+    return _indicator_form_page(request, "form_page.html", indicator, form, **texts)
 
 
 def _indicator_form_page(

@@ -13,8 +13,9 @@ from send_tracker.accounts import access
 from send_tracker.accounts.access import AnyUser
 from send_tracker.forms import DateParts, date_part, text_field
 
-from .choices import Outcome, Respondent, Status
+from .choices import Outcome, Respondent, ResponseRegime, Status
 from .models import SCRUTINY_BODY_KINDS, Recommendation, Report
+from .services import PASTE_LIMIT, TITLE_LIMIT
 
 OUTCOME_HINTS: dict[str, str] = {
     Outcome.ACCEPTED: "Give the proposed action only if it differs from what was recommended.",
@@ -157,3 +158,87 @@ class TrackerFilterForm(forms.Form):
             field = cast(forms.ModelChoiceField, self.fields[name])
             # Read each list once: the template's loop would otherwise COUNT then SELECT.
             field.choices = [choice for choice in field.choices]  # type: ignore[misc,union-attr]
+
+
+# The regime radios' first choice: the committee's own rule (services.committee_rule).
+COMMITTEE_RULE = "committee"
+REGIME_CHOICES: list[tuple[str, str]] = [(COMMITTEE_RULE, "The committee's usual rule"), *ResponseRegime.choices]
+
+
+class ReportForm(forms.Form):
+    """A scrutiny report as an administrator enters it: the committee, title and dates, and the
+    recommendations pasted as a numbered list. The check page shows them split before any is saved."""
+
+    title = forms.CharField(
+        label="Title of the report", max_length=TITLE_LIMIT, error_messages={"required": "Enter the report's title."}
+    )
+    meeting_date_day = date_part("day")
+    meeting_date_month = date_part("month")
+    meeting_date_year = date_part("year")
+    received_on_day = date_part("day")
+    received_on_month = date_part("month")
+    received_on_year = date_part("year")
+    regime = forms.ChoiceField(
+        label="The law that asks for the response",
+        choices=REGIME_CHOICES,
+        initial=COMMITTEE_RULE,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the law under which the response is required.",
+            "invalid_choice": "Choose the law under which the response is required.",
+        },
+    )
+    recommendations = forms.CharField(
+        label="The recommendations",
+        max_length=PASTE_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text="Paste them as published, each starting with its number (1. or 1) or (1) or R1), or as bullets. "
+        "Lines that carry on a recommendation are joined to it. You can check them before anything is saved.",
+        error_messages={"required": "Paste the report's recommendations, each starting with its number."},
+    )
+
+    DATE_INPUTS = {
+        "meeting_date": ("Date the committee agreed the report", "For example, 21 9 2023"),
+        "received_on": (
+            "Date the response was requested",
+            "The statutory clock starts from this date. For example, 17 10 2023",
+        ),
+    }
+    # The form's fields are services.read_report's and enter_report's arguments.
+    ARGUMENTS = {"committee": "committee_id", "recommendations": "pasted"}
+    REGIME_HINTS = {
+        COMMITTEE_RULE: "As the committee's earlier reports; for a new committee, 28 days if it is a health "
+        "scrutiny committee, else two months.",
+        ResponseRegime.HEALTH_SCRUTINY: "Health and Social Care Act 2012; Health Scrutiny Regulations 2013.",
+        ResponseRegime.OVERVIEW_AND_SCRUTINY: "Local Government Act 2000, section 9FE.",
+        ResponseRegime.NONE: "No response date is tracked.",
+    }
+
+    def __init__(self, *args: Any, partnership_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        committees = Board.objects.filter(partnership_id=partnership_id, kind__in=SCRUTINY_BODY_KINDS).order_by("name")
+        self.fields["committee"] = forms.TypedChoiceField(
+            label="Committee",
+            choices=[("", "Choose the committee"), *[(b.pk, b.full_name) for b in committees]],
+            coerce=int,
+            empty_value=None,
+            error_messages={
+                "required": "Choose the scrutiny committee that made the report.",
+                "invalid_choice": "Choose the scrutiny committee that made the report.",
+            },
+        )
+        self.order_fields(["committee"])
+
+    def regime_options(self) -> list[dict[str, str]]:
+        return [{"value": value, "label": label, "hint": self.REGIME_HINTS[value]} for value, label in REGIME_CHOICES]
+
+    def clean_regime(self) -> str | None:
+        """None for the committee's usual rule, which the service works out."""
+        regime: str = self.cleaned_data["regime"]
+        return None if regime == COMMITTEE_RULE else regime
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        cleaned["meeting_date"] = DateParts.read(self, "meeting_date", "The date the committee agreed the report")
+        cleaned["received_on"] = DateParts.read(self, "received_on", "The date the response was requested")
+        return cleaned

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -19,11 +20,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from actions.models import Action
+from governance.models import Board
 from send_tracker.accounts import access
 from send_tracker.history import actor_label, person, stamp
 
-from .choices import Outcome
-from .models import ImplementationUpdate, Recommendation, Report, Response
+from .choices import Outcome, ResponseRegime
+from .deadlines import RULES, Deadline
+from .models import SCRUTINY_BODY_KINDS, ImplementationUpdate, Recommendation, Report, Response, statutory_due_date
+from .numbered_list import Pasted, split_numbered_list
 
 if TYPE_CHECKING:
     from send_tracker.accounts.access import AnyUser
@@ -274,3 +278,139 @@ def reopen_recommendation(*, recommendation_id: int, user: AnyUser | None, reaso
         recommendation.closed_reason = ""
         _save_recommendation(recommendation, user, f"Reopened: {reason.strip()}")
     return recommendation
+
+
+# ---------------------------------------------------------------------------------------------
+# A scrutiny report entered in the browser, with its recommendations pasted as a numbered list
+
+PASTE_LIMIT = 100_000
+TITLE_LIMIT = 300
+# The clocks count in this century; a date typed as 9999 would overflow them.
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+
+
+def committee_rule(committee: Board) -> str:
+    """The law under which the committee asks for responses: as its latest report says, else the
+    28 days of health scrutiny for a health scrutiny committee (its name says so, as HOSC's does),
+    else the two months of overview and scrutiny."""
+    latest = committee.scrutiny_reports.order_by("-received_on", "-pk").values_list("regime", flat=True).first()
+    if latest:
+        return latest
+    if "health" in committee.name.lower():
+        return ResponseRegime.HEALTH_SCRUTINY
+    return ResponseRegime.OVERVIEW_AND_SCRUTINY
+
+
+@dataclass(frozen=True)
+class ReportDraft:
+    """A scrutiny report checked and ready to save: what the check page shows and confirm saves."""
+
+    committee: Board
+    title: str
+    meeting_date: datetime.date
+    received_on: datetime.date
+    regime: str
+    recommendations: list[Pasted]
+    preamble: str
+
+    @property
+    def deadline(self) -> Deadline | None:
+        if self.regime == ResponseRegime.NONE:
+            return None
+        return Deadline(statutory_due_date(self.regime, self.received_on), self.regime)
+
+    @property
+    def regime_label(self) -> str:
+        return ResponseRegime(self.regime).label
+
+    @property
+    def rule_citation(self) -> str:
+        rule = RULES.get(self.regime)
+        return rule.legal_basis if rule else ""
+
+
+def read_report(
+    *,
+    partnership_id: int,
+    committee_id: int | None,
+    title: str,
+    meeting_date: datetime.date | None,
+    received_on: datetime.date | None,
+    pasted: str,
+    regime: str | None = None,
+) -> ReportDraft:
+    """Check a report and split its pasted recommendations, writing nothing. `regime` None: the
+    committee's rule (committee_rule). ValidationError names each field that is wrong."""
+    errors: dict[str, str] = {}
+    committee = (
+        Board.objects.filter(pk=committee_id, partnership_id=partnership_id, kind__in=SCRUTINY_BODY_KINDS).first()
+        if committee_id is not None
+        else None
+    )
+    if committee is None:
+        errors["committee"] = "Choose the scrutiny committee that made the report."
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = "Enter the report's title."
+    elif len(title) > TITLE_LIMIT:
+        errors["title"] = f"Keep the title to {TITLE_LIMIT} characters or fewer."
+    elif committee is not None and committee.scrutiny_reports.filter(title__iexact=title).exists():
+        errors["title"] = f"{committee} already has a report called {title}."
+    for name, day, what in (
+        ("meeting_date", meeting_date, "the date the committee agreed the report"),
+        ("received_on", received_on, "the date the response was requested"),
+    ):
+        if day is None:
+            errors[name] = f"Enter {what}."
+        elif not FIRST_YEAR <= day.year <= LAST_YEAR:
+            errors[name] = f"Enter {what} between {FIRST_YEAR} and {LAST_YEAR}."
+    if not errors.keys() & {"meeting_date", "received_on"} and received_on < meeting_date:  # type: ignore[operator]
+        errors["received_on"] = "The response cannot have been requested before the committee agreed the report."
+    if regime is not None and regime not in ResponseRegime.values:
+        errors["regime"] = "Choose the law under which the response is required."
+    found = split_numbered_list(pasted) if len(pasted or "") <= PASTE_LIMIT else None
+    if found is None:
+        errors["pasted"] = f"The list is longer than {PASTE_LIMIT:,} characters: enter the report in parts."
+    elif found.problems:
+        errors["pasted"] = " ".join(found.problems)
+    elif not found.recommendations:
+        errors["pasted"] = "Paste the report's recommendations, each starting with its number."
+    if errors or committee is None or found is None or meeting_date is None or received_on is None:
+        raise ValidationError(errors)
+    return ReportDraft(
+        committee=committee,
+        title=title,
+        meeting_date=meeting_date,
+        received_on=received_on,
+        regime=regime or committee_rule(committee),
+        recommendations=found.recommendations,
+        preamble=found.preamble,
+    )
+
+
+def enter_report(*, partnership_id: int, user: AnyUser | None, **fields: object) -> Report:
+    """Save a scrutiny report and its numbered recommendations together, in one transaction
+    (administrators). `fields` are read_report's; the statutory clock starts from the date the
+    response was requested, under the report's regime. Each row's history says who entered it."""
+    if user is not None:
+        access.require(
+            access.may_change_in_partnership(user, partnership_id),
+            "Only an administrator can enter a scrutiny report.",
+        )
+    with transaction.atomic():
+        draft = read_report(partnership_id=partnership_id, **fields)  # type: ignore[arg-type]
+        report = Report(
+            partnership_id=partnership_id,
+            committee=draft.committee,
+            title=draft.title,
+            meeting_date=draft.meeting_date,
+            received_on=draft.received_on,
+            regime=draft.regime,
+        )
+        count = len(draft.recommendations)
+        save_report(report, user=user, reason=f"Entered with {count} recommendation{'s' if count != 1 else ''}")
+        for position, pasted in enumerate(draft.recommendations, start=1):
+            recommendation = Recommendation(report=report, number=pasted.number, position=position, text=pasted.text)
+            recommendation.full_clean(exclude=["report"])
+            _save_recommendation(recommendation, user, f"Entered with the report {draft.title}")
+    return report

@@ -12,18 +12,21 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from send_tracker.forms import filter_by, object_form_page, submitted
+from send_tracker.accounts.access import administered_partnership, administers
+from send_tracker.forms import add_service_errors, filter_by, form_page, object_form_page, service_arguments, submitted
 
 from . import access, services
 from .choices import Status
 from .deadlines import Deadline
-from .forms import CloseForm, ResponseForm, TrackerFilterForm, UpdateForm
+from .forms import CloseForm, ReportForm, ResponseForm, TrackerFilterForm, UpdateForm
 from .models import Recommendation
 from .timeline import HistoryEntry, recommendation_history
 
@@ -75,6 +78,7 @@ def tracker(request: HttpRequest) -> HttpResponse:
             "today": today,
             "filtered": any(value for value in request.GET.values()),
             "overdue_count": sum(1 for row in rows if row.status == Status.RESPONSE_OVERDUE),
+            "administers": administers(request.user),
         },
         status=200 if form.is_valid() or not form.is_bound else 400,
     )
@@ -98,6 +102,41 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
         "recommendations/report_detail.html",
         {"report": report, "lists": lists, "deadline": report.response_deadline, "today": today},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_new(request: HttpRequest) -> HttpResponse:
+    """Enter a scrutiny report in two steps: the form, then its recommendations split and numbered
+    for checking. "Change" goes back to the form with everything as typed; "Save" saves it all at once."""
+    partnership = administered_partnership(request.user, "Only an administrator can enter a scrutiny report.")
+    form = ReportForm(request.POST or None, partnership_id=partnership.pk)
+    step = request.POST.get("step", "")
+    page: dict[str, Any] = {
+        "back_url": reverse("recommendations:tracker"),
+        "back_label": "Back to scrutiny recommendations",
+        "page_title": "Enter a scrutiny report",
+        "caption": "Scrutiny recommendations",
+        "submit": "Continue",
+    }
+    if request.method == "POST" and step != "change" and form.is_valid():
+        try:
+            if step == "confirm":
+                report = services.enter_report(
+                    partnership_id=partnership.pk, user=request.user, **service_arguments(form)
+                )
+                count = report.recommendations.count()
+                messages.success(
+                    request, f"{report.title} saved with {count} recommendation{'s' if count != 1 else ''}."
+                )
+                return redirect(report)
+            draft = services.read_report(partnership_id=partnership.pk, **service_arguments(form))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return render(request, "recommendations/report_check.html", {"form": form, "draft": draft, **page})
+    status = 200 if step == "change" else None
+    return form_page(request, "recommendations/report_form.html", form, status=status, **page)
 
 
 @login_required

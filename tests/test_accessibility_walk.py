@@ -217,6 +217,24 @@ def form_pages_for(user: User) -> list[str]:
     risk = first_changeable(Risk.objects.order_by("pk"), user)
     if risk:
         paths.append(reverse("governance:risk_rescore", args=[risk.pk]))
+    if access.administers(user):
+        # Adding risks, boards, indicators and scrutiny reports; closing a risk, seating a member,
+        # changing an indicator's details.
+        paths += [
+            reverse(name)
+            for name in (
+                "governance:risk_new",
+                "governance:board_new",
+                "kpis:indicator_new",
+                "recommendations:report_new",
+            )
+        ]
+        if risk:
+            paths.append(reverse("governance:risk_close", args=[risk.pk]))
+        if board:
+            paths.append(reverse("governance:board_member_new", args=[board.pk]))
+        if indicator:
+            paths.append(reverse("kpis:indicator_edit", args=[indicator.pk]))
     colleague = next(
         (person for person in User.objects.exclude(pk=user.pk).order_by("pk") if may_reset_second_factor(user, person)),
         None,

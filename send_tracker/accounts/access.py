@@ -126,11 +126,18 @@ def owners_only(what: str, *, owns: str = "owns", verb: str = "change") -> str:
     return f"Only officers of the organisation that {owns} this {what}, or an administrator, can {verb} it."
 
 
+def administers(user: AnyUser | None) -> bool:
+    """Whether the user is an administrator of a partnership of their own: who is offered the
+    pages that add risks, boards, indicators and scrutiny reports."""
+    partnership = partnership_of(user)
+    return partnership is not None and may_change_in_partnership(user, partnership.pk)
+
+
 def administered_partnership(user: AnyUser | None, message: str) -> Partnership:
     """The partnership in which the user adds things as its administrator (a new risk, board,
     indicator or scrutiny report): their own. PermissionDenied, saying `message`, for anyone else,
     an instance administrator who belongs to no partnership included (they add through the admin)."""
     partnership = partnership_of(user)
-    require(partnership is not None and may_change_in_partnership(user, partnership.pk), message)
-    assert partnership is not None  # for the type checker: require refused None above
+    if partnership is None or not administers(user):
+        raise PermissionDenied(message)
     return partnership
