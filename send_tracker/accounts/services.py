@@ -14,7 +14,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -200,7 +200,11 @@ def _add_person(
     )
     person.set_unusable_password()  # until they choose one with the invitation's link
     stamp(person, by=by, reason=f"Invited as {Role(role).label} of {organisation}")
-    person.save()
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:  # the same address invited at the same moment by someone else
+        raise ValidationError({"email": EMAIL_TAKEN}) from None
     invitation, token = _new_invitation(person, by=by, reason=f"Invitation sent to {email}")
     return person, invitation, token
 
@@ -294,11 +298,28 @@ def accept_invitation(*, token: str, password: str) -> User:
     return person
 
 
+def _person_under_lock(by: AnyUser, person_id: int) -> User:
+    """Someone else in the administrator's partnership, with the partnership's row locked for the
+    transaction: changes to its people are made one at a time, and the administrator is read again
+    under the lock, so that two administrators demoting or deactivating each other at the same moment
+    cannot leave the partnership with none."""
+    person = people_access.person_for_administration(by, person_id)
+    _not_themselves(by, person)
+    list(Partnership.objects.select_for_update().filter(organisations__people=person).values_list("pk"))
+    actor = access.person(by)
+    still = actor is not None and (
+        User.objects.filter(pk=actor.pk, is_active=True)
+        .filter(Q(role=Role.ADMINISTRATOR) | Q(is_superuser=True))
+        .exists()
+    )
+    access.require(still, people_access.ADMINISTRATORS_ONLY)
+    return person
+
+
 def change_person(*, by: AnyUser, person_id: int, role: str, organisation_id: int | None) -> User:
     """Changes someone's role or organisation within the partnership; never the administrator's own."""
     with transaction.atomic():
-        found = people_access.person_for_administration(by, person_id)
-        _not_themselves(by, found)
+        found = _person_under_lock(by, person_id)
         person = (
             User.objects.select_for_update(of=("self",)).select_related("organisation__partnership").get(pk=found.pk)
         )
@@ -323,8 +344,7 @@ def set_active(*, by: AnyUser, person_id: int, active: bool) -> User:
     invitation, or lets them sign in again. Their organisation's API keys are the organisation's,
     and keep working."""
     with transaction.atomic():
-        found = people_access.person_for_administration(by, person_id)
-        _not_themselves(by, found)
+        found = _person_under_lock(by, person_id)
         person = User.objects.select_for_update().get(pk=found.pk)
         if person.is_active == active:
             return person

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -424,3 +425,23 @@ def test_a_persons_page_says_whether_they_have_a_second_factor_and_links_its_res
 
     assert "Authenticator app set up" in theirs and reverse("reset_second_factor", args=[colleague.pk]) in theirs
     assert "None set up" in officers and "Reset their second factor" not in officers
+
+
+def test_an_administrator_demoted_a_moment_ago_changes_no_one(administrator, officer, council):
+    """Changes to a partnership's people are made one at a time, the administrator read again under
+    the lock: two administrators demoting each other at once cannot leave the partnership with none."""
+    colleague = make_user("edith", council, Role.ADMINISTRATOR)
+    User.objects.filter(pk=administrator.pk).update(role=Role.OFFICER)  # by the colleague, just now
+
+    for write in (
+        lambda: services.set_active(by=administrator, person_id=officer.pk, active=False),
+        lambda: services.change_person(
+            by=administrator, person_id=colleague.pk, role=Role.OFFICER, organisation_id=council.pk
+        ),
+    ):
+        with pytest.raises(PermissionDenied):
+            write()
+
+    officer.refresh_from_db()
+    colleague.refresh_from_db()
+    assert (officer.is_active, colleague.role) == (True, Role.ADMINISTRATOR)
