@@ -1,7 +1,8 @@
 """The partner API's list of actions, read with one SQL statement written for it.
 
 `GET /api/v1/actions/` is what partners' systems poll, so it is built for speed: one statement
-brings a page of actions with their owners, themes and workstreams, and the rows go to the
+brings a page of actions with their owners, lead officers, themes and workstreams, and their figures
+against the signed-off baseline (subqueries over each action's history), and the rows go to the
 renderer as plain dicts, with no model instances and no serializer. The ORM is still used for
 everything that varies (who may see what, and the django-filter filters), and its SQL is then
 embedded here. tests/api/test_actions_api.py holds this list and ActionSerializer (the detail) to
