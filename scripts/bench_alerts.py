@@ -18,10 +18,8 @@ import datetime
 import io
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -31,36 +29,11 @@ if not ORIGINAL_URL.startswith(("postgres://", "postgresql://")):
     print("# alerts benchmark skipped: it needs PostgreSQL (DATABASE_URL=postgres://...)")
     sys.exit(0)
 
-os.environ["DEBUG"] = "true"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "send_tracker.settings")
-os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
-# Celery's filesystem transport in a scratch folder: the tasks the sweep queues are files there to
-# count, and no worker elsewhere picks them up.
-os.environ.pop("REDIS_URL", None)
-os.environ["VAR_DIR"] = tempfile.mkdtemp(prefix="send-tracker-bench-alerts-")
+from benchmarking import run, start_django  # noqa: E402
 
-import psycopg2  # noqa: E402
-
-PARSED = urlparse(ORIGINAL_URL)
-SCRATCH = f"{(PARSED.path.lstrip('/') or 'send_tracker')}_bench_alerts"
-ADMIN_URL = PARSED._replace(path="/postgres").geturl()
-
-
-def _admin(sql: str) -> None:
-    conn = psycopg2.connect(ADMIN_URL)
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute(sql)
-    conn.close()
-
-
-_admin(f'DROP DATABASE IF EXISTS "{SCRATCH}"')
-_admin(f'CREATE DATABASE "{SCRATCH}"')
-os.environ["DATABASE_URL"] = PARSED._replace(path=f"/{SCRATCH}").geturl()
-
-import django  # noqa: E402
-
-django.setup()
+# Without Redis, Celery's filesystem transport in the scratch VAR_DIR: the tasks the sweep queues
+# are files there to count, and no worker elsewhere picks them up.
+SCRATCH = start_django("alerts", ORIGINAL_URL)
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -219,8 +192,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    finally:
-        connection.close()
-        _admin(f'DROP DATABASE IF EXISTS "{SCRATCH}"')
+    run(main, SCRATCH)

@@ -43,7 +43,6 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "20"))
@@ -130,12 +129,9 @@ if not ORIGINAL_URL.startswith(("postgres://", "postgresql://")) or not REDIS_UR
     )
     sys.exit(0)
 
-import psycopg2  # noqa: E402
+from benchmarking import ScratchDatabase  # noqa: E402
 
-PARSED = urlparse(ORIGINAL_URL)
-SCRATCH = f"{(PARSED.path.lstrip('/') or 'send_tracker')}_bench_load"
-ADMIN_URL = PARSED._replace(path="/postgres").geturl()
-SCRATCH_URL = PARSED._replace(path=f"/{SCRATCH}").geturl()
+SCRATCH = ScratchDatabase(ORIGINAL_URL, "bench_load", force=True)
 WORK_DIR = Path(tempfile.mkdtemp(prefix="send-tracker-bench-load-"))
 CACHE_PREFIX = f"bench-load-{secrets.token_hex(4)}"
 SERVER: list[subprocess.Popen[bytes] | None] = [None]
@@ -147,7 +143,7 @@ SERVER_ENV = {
     "DEBUG": "false",
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "127.0.0.1",
-    "DATABASE_URL": SCRATCH_URL,
+    "DATABASE_URL": SCRATCH.url,
     "REDIS_URL": REDIS_URL,
     "BENCH_LOAD_CACHE_PREFIX": CACHE_PREFIX,
     "API_THROTTLE_RATE": "1000000/minute",
@@ -155,14 +151,6 @@ SERVER_ENV = {
     "STATIC_ROOT": str(WORK_DIR / "static"),
     "LOG_LEVEL": "WARNING",
 }
-
-
-def _admin(sql: str) -> None:
-    conn = psycopg2.connect(ADMIN_URL)
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute(sql)
-    conn.close()
 
 
 def build() -> dict[str, str]:
@@ -331,7 +319,7 @@ def clean_up(server: subprocess.Popen[bytes] | None) -> None:
         connections.close_all()
     except Exception:  # noqa: S110 - Django may not have been set up yet
         pass
-    _admin(f'DROP DATABASE IF EXISTS "{SCRATCH}" WITH (FORCE)')
+    SCRATCH.drop()
     try:
         import redis
 
@@ -350,8 +338,7 @@ def main() -> int:
         f"{CLIENTS} clients for {SECONDS:g} s a page; load average before: {' '.join(f'{n:.2f}' for n in os.getloadavg())}",
         flush=True,
     )
-    _admin(f'DROP DATABASE IF EXISTS "{SCRATCH}" WITH (FORCE)')
-    _admin(f'CREATE DATABASE "{SCRATCH}"')
+    SCRATCH.create()
     made = build()
     signed_in = {"Cookie": made["cookie"], "Accept": "text/html"}
     pages = {

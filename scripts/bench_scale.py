@@ -19,41 +19,19 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ["DEBUG"] = "true"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "send_tracker.settings")
+
+from benchmarking import run, start_django  # noqa: E402
+
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
-os.environ.pop("REDIS_URL", None)  # the cache is switched off below; Celery is not used here
-os.environ["VAR_DIR"] = tempfile.mkdtemp(prefix="send-tracker-bench-")
-
-SCRATCH = None
-ORIGINAL_URL = os.environ.get("DATABASE_URL", "")
-if ORIGINAL_URL:
-    import psycopg2
-
-    parsed = urlparse(ORIGINAL_URL)
-    SCRATCH = f"{(parsed.path.lstrip('/') or 'send_tracker')}_bench_scale"
-    admin_url = parsed._replace(path="/postgres").geturl()
-    conn = psycopg2.connect(admin_url)
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{SCRATCH}"')
-        cursor.execute(f'CREATE DATABASE "{SCRATCH}"')
-    conn.close()
-    os.environ["DATABASE_URL"] = parsed._replace(path=f"/{SCRATCH}").geturl()
-
-import django  # noqa: E402
-
-django.setup()
+# The cache is switched off below; Celery is not used here.
+SCRATCH = start_django("scale", os.environ.get("DATABASE_URL", ""))
 
 from django.conf import settings  # noqa: E402
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
@@ -214,26 +192,25 @@ def api_throughput() -> tuple[float, float, float]:
     return statistics.median(api_rates), statistics.median(baseline_rates), ratio
 
 
+def grow(count: int, added: str, label: str) -> tuple[dict[str, float], tuple[float, float, float]]:
+    """Adds `count` partnerships, then measures the pages and the API at the size they make."""
+    started = time.perf_counter()
+    make_scale_data(count)
+    print(f"built {added} in {time.perf_counter() - started:.1f}s", flush=True)
+    # The public page's cache is switched off so that its real cost is measured; the API keeps the
+    # configured cache (see api_throughput).
+    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}):
+        measured = measure(label)
+    return measured, api_throughput()
+
+
 def main() -> int:
     engine = "PostgreSQL" if SCRATCH else "SQLite"
     print(f"# scale benchmark on {engine}; {REQUESTS} requests a page, median server time", flush=True)
     call_command("migrate", verbosity=0)
-    # The public page's cache is switched off so that its real cost is measured; the API keeps the
-    # configured cache (see api_throughput).
-    no_cache = override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}})
-    started = time.perf_counter()
-    make_scale_data(1)
-    print(f"built 1 partnership in {time.perf_counter() - started:.1f}s", flush=True)
-    with no_cache:
-        at_1 = measure("1 partnership")
-    api_rps, baseline_rps, ratio = api_throughput()
+    at_1, (api_rps, baseline_rps, ratio) = grow(1, "1 partnership", "1 partnership")
     print(f"1 partnership: api_list_rps {api_rps:.0f} (baseline {baseline_rps:.0f}), ratio {ratio:.3f}", flush=True)
-    started = time.perf_counter()
-    make_scale_data(149)
-    print(f"built 149 more partnerships in {time.perf_counter() - started:.1f}s", flush=True)
-    with no_cache:
-        at_150 = measure("150 partnerships")
-    api_rps_150, baseline_rps_150, ratio_150 = api_throughput()
+    at_150, (api_rps_150, baseline_rps_150, ratio_150) = grow(149, "149 more partnerships", "150 partnerships")
     print(f"api_list_rps: {api_rps_150:.0f} (baseline raw query + orjson: {baseline_rps_150:.0f})")
     print(f"dashboard_queries: {at_1['dashboard_queries']} {at_150['dashboard_queries']}")
     print(f"dashboard_time_ratio: {at_150['dashboard_ms'] / at_1['dashboard_ms']:.2f}")
@@ -245,15 +222,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    finally:
-        if SCRATCH:
-            connection.close()
-            import psycopg2
-
-            conn = psycopg2.connect(urlparse(ORIGINAL_URL)._replace(path="/postgres").geturl())
-            conn.autocommit = True
-            with conn.cursor() as cursor:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{SCRATCH}"')
-            conn.close()
+    run(main, SCRATCH)
