@@ -94,8 +94,9 @@ class UserAdmin(PartnershipScopedHistoryAdmin, BaseUserAdmin):
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(PartnershipScopedHistoryAdmin):
-    """Keys are made with `manage.py create_api_key`, which shows the key once; here they are
-    listed, given an expiry, or revoked."""
+    """Keys are made with `manage.py create_api_key` or on a partnership administrator's API keys page
+    (send_tracker/accounts/people_views.py), which show the key once; here they are listed, given an
+    expiry, or revoked."""
 
     partnership_path = "organisation__partnership"
     list_display = ["name", "organisation", "prefix", "can_write", "expires_on", "revoked_at", "last_used_at"]
