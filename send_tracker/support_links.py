@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from send_tracker.accounts import access
 from send_tracker.accounts.models import Partnership
+from send_tracker.accounts.templatetags.navigation import path_of
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def support_links(partnership: Partnership | None, *, public: bool = False) -> S
     if partnership is not None and public:
         statement_url = reverse("public_accessibility", args=[partnership.slug])
     else:
-        statement_url = reverse("accessibility")
+        statement_url = path_of("accessibility")
     return SupportLinks(
         operator=own.name or settings.SERVICE_OPERATOR,
         privacy_url=own.privacy_url or settings.PRIVACY_URL,

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 from send_tracker.accounts import access
 
+from . import unread
 from .choices import AlertKind, Delivery, DeliveryMode
 
 if TYPE_CHECKING:
@@ -37,6 +39,28 @@ class AlertQuerySet(models.QuerySet["Alert"]):
 
     def unread(self) -> AlertQuerySet:
         return self.filter(read_at__isnull=True)
+
+    # The unread counts kept in the cache (send_tracker.alerts.unread) hear of a change to who has
+    # an alert or whether it is read from signals; these writes send none, so they tell it here.
+    def update(self, **kwargs: Any) -> int:
+        if {"read_at", "recipient", "recipient_id"} & kwargs.keys():
+            new = kwargs.get("recipient_id", getattr(kwargs.get("recipient"), "pk", None))
+            # An expression (bulk_update's CASE) names no one here; bulk_update tells them itself.
+            new = new if isinstance(new, int) else None
+            unread.changed([*self.order_by().values_list("recipient_id", flat=True).distinct(), new])
+        return super().update(**kwargs)
+
+    def bulk_create(self, objs: Iterable[Alert], *args: Any, **kwargs: Any) -> list[Alert]:
+        made = super().bulk_create(objs, *args, **kwargs)
+        unread.changed(alert.recipient_id for alert in made)
+        return made
+
+    def bulk_update(self, objs: Iterable[Alert], fields: Iterable[str], *args: Any, **kwargs: Any) -> int:
+        objs, fields = list(objs), list(fields)
+        if {"read_at", "recipient", "recipient_id"} & set(fields):
+            stored = self.model._base_manager.filter(pk__in=[alert.pk for alert in objs])
+            unread.changed([*stored.values_list("recipient_id", flat=True), *(alert.recipient_id for alert in objs)])
+        return super().bulk_update(objs, fields, *args, **kwargs)
 
     def in_reading_order(self) -> AlertQuerySet:
         """Unread first, then the newest; the due date breaks ties so the list reads like a diary."""

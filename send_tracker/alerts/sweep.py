@@ -29,6 +29,7 @@ from send_tracker.accounts.choices import Role
 from send_tracker.accounts.models import User
 from send_tracker.operations.models import Heartbeat
 
+from . import unread
 from .candidates import SOURCES, Candidate, Source
 from .choices import AlertKind, Delivery, DeliveryMode
 from .delivery import queue_delivery
@@ -317,7 +318,10 @@ def insert_alerts(rows: Sequence[AlertRow]) -> int:
     table = quote(Alert._meta.db_table)
     columns = ", ".join(quote(column) for column in COLUMNS)
     key = ", ".join(quote(column) for column in COLUMNS[:5])
+    recipient = COLUMNS.index("recipient_id")
     with transaction.atomic():
+        # Written by SQL, so no signal tells the unread counts kept in the cache: this does.
+        unread.changed(row[recipient] for row in rows)
         if connection.vendor == "postgresql":
             return _insert_by_copy(rows, table, columns, key)
         return _insert_by_values(rows, table, columns, key)
