@@ -144,13 +144,11 @@ def due_date_slips(plan: Plan, on: datetime.date | None = None) -> dict[int, Sli
     }
 
 
-@dataclass(frozen=True)
-class ActionSlip:
-    """One action's target date at sign-off and now, for its page."""
+class SlipFigures:
+    """Days slipped and moved, from a `baseline_due_date` and a `due_date` its subclass gives."""
 
     baseline_due_date: datetime.date | None
     due_date: datetime.date | None
-    due_date_revisions: int
 
     @property
     def days_slipped(self) -> int | None:
@@ -158,8 +156,18 @@ class ActionSlip:
 
     @property
     def days_moved(self) -> int | None:
+        """How far the date moved, either way (a page says "later" or "earlier" beside it)."""
         days = self.days_slipped
         return abs(days) if days is not None else None
+
+
+@dataclass(frozen=True)
+class ActionSlip(SlipFigures):
+    """One action's target date at sign-off and now, for its page."""
+
+    baseline_due_date: datetime.date | None
+    due_date: datetime.date | None
+    due_date_revisions: int
 
 
 def slip_of(action: Action) -> ActionSlip | None:
@@ -253,7 +261,7 @@ class ActionState:
 
 
 @dataclass(frozen=True)
-class ActionSinceSignOff:
+class ActionSinceSignOff(SlipFigures):
     """One action compared with the baseline. `then` is None for an action added after sign-off
     (or for every action when the plan was not signed off: `signed_off` False); `now` is None for
     one no longer in the plan (deleted in the admin)."""
@@ -268,28 +276,12 @@ class ActionSinceSignOff:
     now: ActionState | None
     due_date_revisions: int
     signed_off: bool
+    baseline_due_date: datetime.date | None  # then's, for SlipFigures
+    due_date: datetime.date | None  # now's
 
     @property
     def priority_area_id(self) -> int:
         return self.objective.priority_area_id
-
-    @property
-    def baseline_due_date(self) -> datetime.date | None:
-        return self.then.due_date if self.then else None
-
-    @property
-    def due_date(self) -> datetime.date | None:
-        return self.now.due_date if self.now else None
-
-    @property
-    def days_slipped(self) -> int | None:
-        return days_slipped(self.baseline_due_date, self.due_date)
-
-    @property
-    def days_moved(self) -> int | None:
-        """How far the date moved, either way (the page says "later" or "earlier" beside it)."""
-        days = self.days_slipped
-        return abs(days) if days is not None else None
 
     @property
     def moved(self) -> str:
@@ -451,6 +443,8 @@ def compare_with_baseline(plan: Plan, on: datetime.date | None = None) -> SinceS
                 now=_state(now, owners) if now else None,
                 due_date_revisions=revisions.get(action_id, 0),
                 signed_off=signed_off_at is not None,
+                baseline_due_date=then["due_date"] if then else None,
+                due_date=now["due_date"] if now else None,
             )
         )
     rows.sort(

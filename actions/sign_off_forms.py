@@ -43,31 +43,25 @@ class SignOffForm(forms.Form):
         return cleaned
 
 
+def _choice(label: str, what: str) -> forms.TypedChoiceField:
+    """An optional choice of one of the plan's own ids; the form gives the choices."""
+    article = "an" if what[0] in "aeiou" else "a"
+    return forms.TypedChoiceField(
+        label=label,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": f"Choose {article} {what} from the list."},
+    )
+
+
 class SinceSignOffFilterForm(forms.Form):
     """The page's filters (GET): the plan now or at a meeting, a priority area, an owner. Every
     choice is the plan's own, so an id of another partnership is refused like any other."""
 
-    meeting = forms.TypedChoiceField(
-        label="Compare at",
-        coerce=int,
-        empty_value=None,
-        required=False,
-        error_messages={"invalid_choice": "Choose a meeting from the list."},
-    )
-    priority_area = forms.TypedChoiceField(
-        label="Priority area",
-        coerce=int,
-        empty_value=None,
-        required=False,
-        error_messages={"invalid_choice": "Choose a priority area from the list."},
-    )
-    owner = forms.TypedChoiceField(
-        label="Owner at sign-off or now",
-        coerce=int,
-        empty_value=None,
-        required=False,
-        error_messages={"invalid_choice": "Choose an owner from the list."},
-    )
+    meeting = _choice("Compare at", "meeting")
+    priority_area = _choice("Priority area", "priority area")
+    owner = _choice("Owner at sign-off or now", "owner")
 
     def __init__(self, *args: Any, meetings: list[tuple[int, str]], comparison: SinceSignOff, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

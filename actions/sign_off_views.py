@@ -28,10 +28,10 @@ from .sign_off_forms import SignOffForm, SinceSignOffFilterForm, meeting_label
 
 DOWNLOADS = {"csv": packs.CSV_TYPE, "xlsx": packs.XLSX_TYPE}
 
-THEN_AND_NOW = ["At sign-off", "Now"]
+THEN_AND_NOW: list[str | Column] = ["At sign-off", "Now"]
 # The page's sections, in order: (id, heading, the comparison's list, the kind of row, its columns
 # after the action's). templates/actions/_since_sign_off_table.html draws each.
-SECTIONS = [
+SECTIONS: list[tuple[str, str, str, str, list[str | Column]]] = [
     (
         "moved-later",
         "Target dates moved later",
@@ -78,8 +78,7 @@ def sign_off(request: HttpRequest, plan_id: int) -> HttpResponse:
     if request.method == "POST":
         form = SignOffForm(request.POST)
         saved = submitted(request, form, lambda data: record_sign_off(plan_id=plan.pk, user=request.user, **data))
-        if saved is not None:
-            day = saved.approved_date
+        if saved is not None and (day := saved.approved_date) is not None:
             messages.success(
                 request, f"Sign-off recorded: {day.day} {day:%B %Y}. The baseline is the plan at the end of that day."
             )

@@ -616,7 +616,8 @@ def since_sign_off_xlsx(comparison: SinceSignOff, meeting: Meeting | None = None
 def _since_sign_off_csv_section(comparison: SinceSignOff) -> list[list[object]]:
     """The section below the highlight report in the pack's CSV: a blank row, its title and
     summary, then its own header and rows."""
-    rows: list[list[object]] = [[], [SINCE_SIGN_OFF_TITLE], *([line] for line in since_sign_off_summary(comparison))]
+    rows: list[list[object]] = [[], [SINCE_SIGN_OFF_TITLE]]
+    rows.extend([line] for line in since_sign_off_summary(comparison))
     rows.append(list(SINCE_SIGN_OFF_COLUMNS))
     rows.extend(since_sign_off_cells(row) for row in comparison.rows)
     return rows
