@@ -118,6 +118,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "themselves": person.pk == request.user.pk,
             "pending": person.is_active and not person.has_usable_password(),
             "second_factor": second_factor.has_second_factor(person),
+            "invitations": [(invitation, invitation.state(timezone.now())) for invitation in person.invitations.all()],
             "role_options": role_options(),
             # Signing in saves the person too (their last sign-in), with no reason: not a change.
             "history": person.history.exclude(history_change_reason=None).order_by("-history_date", "-history_id")[:20],

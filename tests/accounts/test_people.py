@@ -156,6 +156,8 @@ def test_sending_again_kills_the_old_link(client_for, administrator, council):
     assert "the old link no longer works" in response.content.decode()
     new = link_in(mail.outbox[1])
     assert new != old
+    page = admin.get(reverse("people:person", args=[person.pk])).content.decode()
+    assert "withdrawn" in page and "works until" in page and page.count("by Ada Admin:") == 2
     assert choose_password(Client(), old).status_code == 410
     assert choose_password(Client(), new).status_code == 302
     # Once the password is chosen there is nothing to send again.
