@@ -1,7 +1,7 @@
 """Entering a scrutiny report in a real browser (Debian's Chromium through Playwright): an
 administrator pastes the recommendations as Word gives them, checks them split and numbered,
 goes back to change one with nothing lost, saves, and sees them with their response due date.
-axe-core checks the pages as every role in tests/test_accessibility_walk.py."""
+axe-core checks the form as every role in tests/test_accessibility_walk.py, and the check page here."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import datetime
 import pytest
 
 from recommendations.models import Report
-from tests.conftest import sign_in
+from tests.conftest import axe_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,6 +47,11 @@ def test_an_administrator_pastes_checks_changes_and_saves_a_report(page, hosc, a
     assert checked.get_by_text("families and all stakeholders – with “clear measures”.", exact=False).is_visible()
     assert page.get_by_text("Tuesday 14 November 2023").is_visible()
     assert not Report.objects.filter(committee=hosc).exists()
+    # The walk opens pages by address; this one only answers a posted form, so it is checked here.
+    assert axe_violations(page) == []
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     # Back to the form: everything as typed, to mend the third.
     page.get_by_role("button", name="Change them").click()
