@@ -288,6 +288,7 @@ def _edit_page(
     intro: str = "",
     back_label: str = "Back",
     to_saved: bool = True,
+    warning: bool = False,
 ) -> HttpResponse:
     """After a save, `saved` (formatted with the saved row as `row`) and its page, or back to
     `back_url` when not `to_saved`; else the form page, with what changed if the save was stale."""
@@ -307,6 +308,7 @@ def _edit_page(
         intro=intro,
         stale=edited.stale,
         changes_since=edited.changes_since,
+        warning=warning,
     )
 
 
@@ -462,6 +464,7 @@ def action_retire(request: HttpRequest, action_id: int) -> HttpResponse:
         saved="Action {row.published_ref} retired. It stays in the plan and its history, marked retired.",
         title=f"Retire action {action.published_ref}",
         submit="Retire action",
+        warning=True,
         intro="A retired action is not deleted: it stays in the plan, its history and past board packs, "
         "marked retired, and is no longer counted among the open actions or alerted as overdue.",
     )
