@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
@@ -29,14 +28,6 @@ TESTSHIRE = {
     "contact_email": "send@testshire.example.gov.uk",
     "accessibility_contact_email": "send-access@testshire.example.gov.uk",
 }
-
-
-@pytest.fixture(autouse=True)
-def clear_cache():
-    # The public page keeps its content for five minutes; each test starts without it.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

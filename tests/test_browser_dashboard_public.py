@@ -6,18 +6,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.core.cache import cache
 
 from actions.services import record_rating_update
 from tests.conftest import make_user, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SECRET = "INTERNAL-ONLY-planted-text-91bc"
-
-
-@pytest.fixture(autouse=True)
-def clear_cache():
-    cache.clear()
 
 
 def test_a_councillor_follows_a_figure_to_its_list_and_cannot_change_anything(page, make_action, scrutiny_member):

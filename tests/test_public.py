@@ -16,13 +16,6 @@ from kpis.models import IndicatorValue
 SECRET = "INTERNAL-ONLY-planted-text-7f3a"
 
 
-@pytest.fixture(autouse=True)
-def clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def published(action, officer, plan, make_action, make_indicator):
     plan.is_public = True

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import logging
 
-import pytest
-from django.core.cache import cache
 from django.test import Client, RequestFactory, override_settings
 
 from actions.api.views import ActionViewSet
@@ -15,13 +13,6 @@ from send_tracker.overview import public
 from tests.test_settings import PRODUCTION, run_manage
 
 PRIVATE = "private, no-store"
-
-
-@pytest.fixture(autouse=True)
-def clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def production_client() -> Client:

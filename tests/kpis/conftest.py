@@ -12,12 +12,36 @@ from django.conf import settings
 from kpis.choices import Polarity, Unit
 from kpis.dfe_timeliness import ImportResult, import_timeliness_file
 from kpis.models import Indicator
-from send_tracker.accounts.models import Partnership
+from kpis.services import record_value, set_target
+from send_tracker.accounts.models import Partnership, User
 
 DATA = Path(__file__).parent / "data"
 REAL_2025 = Path(settings.BASE_DIR) / "send_tracker" / "seed_data" / "dfe_ehcp_timeliness_20_week_ry2025_all_plans.csv"
 OLD_SCHEME = DATA / "sen2_mi_2022.csv"
 SCHEME_2026 = DATA / "timeliness_20_week_2026.csv"
+
+
+@pytest.fixture
+def rated(indicator: Indicator, officer: User) -> Indicator:
+    """An indicator with a target and two months of figures: 41.0% then 57.5% against 60% ± 5."""
+    set_target(
+        indicator_id=indicator.pk,
+        user=officer,
+        first_period="2024-04",
+        last_period="2025-03",
+        value="60",
+        tolerance="5",
+    )
+    record_value(indicator_id=indicator.pk, user=officer, period="2024-04", numerator="41", denominator="100")
+    record_value(
+        indicator_id=indicator.pk,
+        user=officer,
+        period="2024-05",
+        numerator="46",
+        denominator="80",
+        note="Two late returns",
+    )
+    return indicator
 
 
 @pytest.fixture

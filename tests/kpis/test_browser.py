@@ -7,26 +7,10 @@ import pytest
 
 from kpis.dfe_timeliness import import_timeliness_file
 from kpis.models import IndicatorValue
-from kpis.services import record_value, set_target
 from tests.conftest import sign_in
 from tests.kpis.conftest import REAL_2025
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def figures(indicator, officer):
-    set_target(
-        indicator_id=indicator.pk,
-        user=officer,
-        first_period="2024-04",
-        last_period="2025-03",
-        value="60",
-        tolerance="5",
-    )
-    record_value(indicator_id=indicator.pk, user=officer, period="2024-04", numerator="41", denominator="100")
-    record_value(indicator_id=indicator.pk, user=officer, period="2024-05", numerator="46", denominator="80")
-    return indicator
 
 
 def test_the_benchmark_page_shows_oxfordshire_against_england_the_south_east_and_hertfordshire(
@@ -64,9 +48,9 @@ def test_a_reader_chooses_another_comparator_without_javascript_help(page, oxfor
     assert page.get_by_role("heading", name="EHC plans issued within 20 weeks, including exceptions (%)").is_visible()
 
 
-def test_an_officer_enters_a_value_and_sees_its_rating(page, figures, officer):
+def test_an_officer_enters_a_value_and_sees_its_rating(page, rated, officer):
     sign_in(page, officer.username)
-    page.goto(figures.get_absolute_url())
+    page.goto(rated.get_absolute_url())
     page.get_by_role("button", name="Enter a value").click()
 
     page.get_by_label("Period").fill("2024-06")
@@ -74,6 +58,6 @@ def test_an_officer_enters_a_value_and_sees_its_rating(page, figures, officer):
     page.get_by_label("Denominator").fill("100")
     page.get_by_role("button", name="Save value").click()
 
-    page.wait_for_url(f"**{figures.get_absolute_url()}")
+    page.wait_for_url(f"**{rated.get_absolute_url()}")
     assert page.get_by_text("June 2024 saved as 62.0% (Met)").is_visible()
-    assert IndicatorValue.objects.get(indicator=figures, period_start__month=6).entered_by == officer
+    assert IndicatorValue.objects.get(indicator=rated, period_start__month=6).entered_by == officer

@@ -23,55 +23,30 @@ from hypothesis import strategies as st
 from kpis.choices import Unit
 from kpis.models import FIGURE_DIGITS, FIGURE_PLACES, IndicatorValue, Target
 from send_tracker.numbers import NumberError, decimal_number
+from tests.as_people_write import TYPED_NUMBERS
 from tests.conftest import need_postgres
 
 WHOLE_DIGITS = FIGURE_DIGITS - FIGURE_PLACES
 LARGEST = Decimal(10) ** WHOLE_DIGITS - Decimal(1).scaleb(-FIGURE_PLACES)  # 999999999999.99
 
-# Figures at, just inside and just past the columns' limits, and as spreadsheets and Word write them.
+# The numbers people type, and figures at, just inside and just past the columns' limits, and as
+# spreadsheets and Word write them.
 TYPED = st.sampled_from(
     [
-        "41.5",
-        " 63 ",
+        *TYPED_NUMBERS,
         "\u00a063\u00a0",
-        "0",
-        "-0",
-        "100",
-        "12.345",
         "12.340",
-        "1,234.5",
         "1,234,567.89",
         "1\u00a0234.5",
         "12,5",
-        "50%",
-        "1e999",
-        "1E+50",
-        "1e2",
         "1.23457E+11",
-        "9" * 30,
         "9" * 12,
         "9" * 13,
         f"{LARGEST}",
         f"{LARGEST + Decimal('0.01')}",
         "0." + "0" * 30 + "1",
-        "NaN",
         "sNaN",
-        "Infinity",
-        "-inf",
-        "-5",
-        "\u22125",
-        "0x10",
-        "1_000",
-        "٤٢",
-        "４２",
-        "²",
-        "",
-        "forty",
-        "=1+1",
         "£5",
-        "1.2.3",
-        ".5",
-        "5.",
     ]
 )
 DIGITS = st.integers(1, 35).flatmap(lambda n: st.text("0123456789", min_size=n, max_size=n))

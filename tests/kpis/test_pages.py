@@ -13,35 +13,12 @@ from django.db.models.signals import post_init
 from django.urls import reverse
 
 from kpis.models import EhcpTimeliness, Indicator, IndicatorValue, Target
-from kpis.services import load_demo_values, record_value, set_target
+from kpis.services import load_demo_values, record_value
 
 pytestmark = pytest.mark.django_db
 
 READERS = ["officer", "other_officer", "scrutiny_member", "partner_user", "administrator"]
 READ_ONLY = ["scrutiny_member", "partner_user", "other_officer"]
-
-
-@pytest.fixture
-def rated(indicator: Indicator, officer) -> Indicator:
-    """An indicator with a target and two months of figures: 41.0% then 57.5% against 60% ± 5."""
-    set_target(
-        indicator_id=indicator.pk,
-        user=officer,
-        first_period="2024-04",
-        last_period="2025-03",
-        value="60",
-        tolerance="5",
-    )
-    record_value(indicator_id=indicator.pk, user=officer, period="2024-04", numerator="41", denominator="100")
-    record_value(
-        indicator_id=indicator.pk,
-        user=officer,
-        period="2024-05",
-        numerator="46",
-        denominator="80",
-        note="Two late returns",
-    )
-    return indicator
 
 
 def change_urls(indicator: Indicator) -> list[str]:

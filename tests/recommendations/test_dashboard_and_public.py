@@ -5,21 +5,12 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
 import time_machine
-from django.core.cache import cache
 from django.test import Client
 
 from recommendations import services
 
 SECRET = "UNPUBLISHED-response-text-91c2"
-
-
-@pytest.fixture(autouse=True)
-def clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @time_machine.travel(datetime.datetime(2024, 6, 10, 12, 0), tick=False)
