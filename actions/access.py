@@ -58,8 +58,7 @@ PLAN_EDITORS_ONLY = "Only an administrator of the partnership can change the pla
 def plan_for_editing(user: AnyUser, plan_id: int) -> Plan:
     """A plan whose areas, objectives and actions the user may add and edit: administrators."""
     plan = plan_for_reading(user, plan_id)
-    access.require(access.may_change_in_partnership(user, plan.partnership_id), PLAN_EDITORS_ONLY)
-    return plan
+    return access.for_administrators(user, plan, plan.partnership_id, PLAN_EDITORS_ONLY)
 
 
 def action_for_editing(user: AnyUser, action_id: int) -> Action:
@@ -71,8 +70,7 @@ def action_for_editing(user: AnyUser, action_id: int) -> Action:
 
 def priority_area_for_editing(user: AnyUser, area_id: int) -> PriorityArea:
     area = get_object_or_404(PriorityArea.objects.visible_to(user).select_related("plan"), pk=area_id)
-    access.require(access.may_change_in_partnership(user, area.plan.partnership_id), PLAN_EDITORS_ONLY)
-    return area
+    return access.for_administrators(user, area, area.plan.partnership_id, PLAN_EDITORS_ONLY)
 
 
 def objective_for_editing(user: AnyUser, objective_id: int) -> Objective:
@@ -82,6 +80,5 @@ def objective_for_editing(user: AnyUser, objective_id: int) -> Objective:
         ),
         pk=objective_id,
     )
-    plan = objective.priority_area.plan
-    access.require(access.may_change_in_partnership(user, plan.partnership_id), PLAN_EDITORS_ONLY)
-    return objective
+    partnership_id = objective.priority_area.plan.partnership_id
+    return access.for_administrators(user, objective, partnership_id, PLAN_EDITORS_ONLY)

@@ -57,16 +57,10 @@ def risk_for_change(user: AnyUser, risk_id: int) -> Risk:
 
 def risk_for_closing(user: AnyUser, risk_id: int) -> Risk:
     risk = risk_for_reading(user, risk_id)
-    access.require(
-        access.may_change_in_partnership(user, risk.partnership_id), "Only an administrator can close a risk."
-    )
-    return risk
+    return access.for_administrators(user, risk, risk.partnership_id, "Only an administrator can close a risk.")
 
 
 def board_for_membership(user: AnyUser, board_id: int) -> Board:
     board = board_for_reading(user, board_id)
-    access.require(
-        access.may_change_in_partnership(user, board.partnership_id),
-        "Only an administrator can change a board's members.",
-    )
-    return board
+    message = "Only an administrator can change a board's members."
+    return access.for_administrators(user, board, board.partnership_id, message)

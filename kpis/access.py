@@ -26,8 +26,5 @@ def indicator_for_change(user: AnyUser, indicator_id: int) -> Indicator:
 def indicator_for_editing(user: AnyUser, indicator_id: int) -> Indicator:
     """An indicator whose details (name, definition, unit, owner...) the user changes: administrators'."""
     indicator = indicator_for_reading(user, indicator_id)
-    access.require(
-        access.may_change_in_partnership(user, indicator.partnership_id),
-        "Only an administrator can change an indicator's details.",
-    )
-    return indicator
+    message = "Only an administrator can change an indicator's details."
+    return access.for_administrators(user, indicator, indicator.partnership_id, message)

@@ -121,6 +121,16 @@ def for_change(user: AnyUser, fetched: Fetched, message: str) -> Fetched:
     return fetched
 
 
+Thing = TypeVar("Thing")
+
+
+def for_administrators(user: AnyUser, fetched: Thing, partnership_id: int, message: str) -> Thing:
+    """`fetched`, already fetched for reading, if the user administers its partnership
+    (`partnership_id`); 403 with `message` for anyone else."""
+    require(may_change_in_partnership(user, partnership_id), message)
+    return fetched
+
+
 def owners_only(what: str, *, owns: str = "owns", verb: str = "change") -> str:
     """The 403 message of a thing that its owner's officers or an administrator change."""
     return f"Only officers of the organisation that {owns} this {what}, or an administrator, can {verb} it."
