@@ -75,7 +75,7 @@ def _check(instance: object) -> None:
 
 
 def _save(instance: Model, user: AnyUser | None, reason: str) -> None:
-    """A new row of a meeting, checked, its history stamped with who and why, and saved."""
+    """A new row, checked, its history stamped with who and why, and saved."""
     _check(instance)
     stamp(instance, by=user, reason=reason)
     instance.save()
@@ -484,9 +484,7 @@ def add_risk(
             next_review_date=next_review_date,
             review_board=board,
         )
-        _check(risk)
-        stamp(risk, by=user, reason="Added to the register")
-        risk.save()
+        _save(risk, user, "Added to the register")
     return risk
 
 
@@ -591,7 +589,5 @@ def add_board_member(
             represents=represents,
             role=role,
         )
-        _check(member)
-        stamp(member, by=user, reason=f"Member added to {board}")
-        member.save()
+        _save(member, user, f"Member added to {board}")
     return member
