@@ -77,6 +77,12 @@ class SignInView(auth_views.LoginView):
         context["single_sign_on"] = single_sign_on.enabled_providers()
         return context
 
+    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
+        response: HttpResponse = super().render_to_response(context, **kwargs)
+        origins = [single_sign_on.origin_of(provider.issuer) for provider in context["single_sign_on"]]
+        single_sign_on.allow_forms_to_reach(response, origins)
+        return response
+
     def form_valid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]
         user = form.get_user()
         login = Login(user=user, redirect_url=self.get_success_url())

@@ -20,7 +20,7 @@ import hmac
 import logging
 import secrets
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
@@ -30,6 +30,7 @@ from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAuth2LoginView
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
@@ -60,6 +61,36 @@ def social_app(provider: SingleSignOnProvider) -> SocialApp:
 
 def enabled_providers() -> list[SingleSignOnProvider]:
     return list(SingleSignOnProvider.objects.filter(is_enabled=True))
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def allow_forms_to_reach(response: HttpResponseBase, origins: list[str]) -> None:
+    """The Content Security Policy lets forms send people only to this site (`form-action 'self'`),
+    and browsers hold a form's redirect to it too: the sign-in page's "Sign in with ..." and, for
+    someone signed in through a provider, the Sign out button, go on to the provider."""
+    if origins:
+        allowed = " ".join(["'self'", *sorted(set(origins))])
+        response.headers["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY.replace(
+            "form-action 'self'", f"form-action {allowed}"
+        )
+
+
+class ProviderFormActionMiddleware:
+    """Lets the Sign out button of someone signed in through a provider go on to sign them out there."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response: HttpResponseBase = self.get_response(request)
+        signed_in_with = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
+        if signed_in_with and signed_in_with.get("origin") and "Content-Security-Policy" not in response.headers:
+            allow_forms_to_reach(response, [signed_in_with["origin"]])
+        return response
 
 
 class ProviderAdapter(OpenIDConnectOAuth2Adapter):
@@ -124,7 +155,9 @@ class CallbackView(OAuth2CallbackView):
 
 
 def login(request: HttpRequest, provider_id: str) -> HttpResponseBase:
-    return _provider_view(OAuth2LoginView, request, provider_id)
+    response = _provider_view(OAuth2LoginView, request, provider_id)
+    allow_forms_to_reach(response, [origin_of(row.issuer) for row in enabled_providers()])
+    return response
 
 
 def callback(request: HttpRequest, provider_id: str) -> HttpResponseBase:
@@ -202,7 +235,11 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if person is None or linked_to not in (None, person.pk):
             refuse(request, provider, reason or "unknown", email)
             return
-        request.session[SESSION_KEY] = {"provider": provider.slug, "id_token": getattr(sociallogin, "raw_id_token", "")}
+        request.session[SESSION_KEY] = {
+            "provider": provider.slug,
+            "id_token": getattr(sociallogin, "raw_id_token", ""),
+            "origin": origin_of(provider.issuer),
+        }
         if not sociallogin.is_existing:
             sociallogin.connect(request, person)
 

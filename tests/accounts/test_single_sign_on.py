@@ -146,6 +146,8 @@ def test_a_person_of_an_organisation_the_provider_does_not_serve_is_refused(prov
 
 def test_signing_out_ends_the_session_here_and_at_the_provider(provider_url, provider, person):
     client, _ = sign_in_through(provider_url, VERIFIED)
+    # Browsers hold the Sign out form's redirect to the Content Security Policy's form-action.
+    assert f"form-action 'self' {provider_url};" in client.get("/").headers["Content-Security-Policy"]
 
     response = client.post(reverse("logout"))
 
@@ -174,7 +176,9 @@ def test_the_sign_in_page_offers_each_provider_in_use_and_none_when_there_are_no
     row = SingleSignOnProvider.objects.create(
         name="NHSmail", slug="nhsmail", issuer=provider_url, client_id=CLIENT_ID, client_secret=CLIENT_SECRET
     )
-    assert "Sign in with NHSmail" in Client().get(reverse("login")).content.decode()
+    page = Client().get(reverse("login"))
+    assert "Sign in with NHSmail" in page.content.decode()
+    assert f"form-action 'self' {provider_url};" in page.headers["Content-Security-Policy"]
     row.is_enabled = False
     row.save()
     assert "Sign in with NHSmail" not in Client().get(reverse("login")).content.decode()
