@@ -159,6 +159,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Someone who must use a second factor and has none set up is sent to set it up first.
     "send_tracker.accounts.second_factor.SecondFactorRequiredMiddleware",
+    # Someone signed in through their organisation's provider signs out there too (a form's redirect).
+    "send_tracker.accounts.single_sign_on.ProviderFormActionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks, so that it sees the outcome of authentication.

@@ -493,7 +493,7 @@ def sign_in(page: Any, username: str, password: str = PASSWORD) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_load_state()
     step = urlsplit(page.url).path
     if step == "/accounts/2fa/authenticate/":
