@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import Truncator
 
 from send_tracker.accounts.models import Organisation, User
-from send_tracker.forms import DateParts, add_service_errors, date_part, text_field
+from send_tracker.forms import DateParts, add_service_errors, date_boxes, text_field
 from send_tracker.numbers import LARGEST
 
 from .choices import (  # noqa: F401
@@ -190,9 +190,7 @@ class _LeadOfficerFields(forms.Form):
         200,
         help_text="When the lead officer has no account here, e.g. 'Head of SEND Assessment'.",
     )
-    due_date_day = date_part("day")
-    due_date_month = date_part("month")
-    due_date_year = date_part("year")
+    due_date_day, due_date_month, due_date_year = date_boxes()
 
     DATE_INPUTS = {"due_date": ("Target date", "For example, 31 3 2025")}
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 
-from send_tracker.forms import DateParts, date_part, text_field
+from send_tracker.forms import DateParts, date_boxes, text_field
 
 from .baseline import SinceSignOff
 from .services import SIGN_OFF_NOTE_LIMIT
@@ -17,9 +17,7 @@ from .services import SIGN_OFF_NOTE_LIMIT
 class SignOffForm(forms.Form):
     """When the plan was signed off: the day its baseline is taken."""
 
-    approved_date_day = date_part("day")
-    approved_date_month = date_part("month")
-    approved_date_year = date_part("year")
+    approved_date_day, approved_date_month, approved_date_year = date_boxes()
     note = text_field(
         "Note (optional)",
         SIGN_OFF_NOTE_LIMIT,

@@ -10,7 +10,7 @@ from django import forms
 from actions.models import Action, Plan
 from kpis.models import Indicator
 from send_tracker.accounts.models import Organisation
-from send_tracker.forms import DateParts, date_part, text_field
+from send_tracker.forms import DateParts, date_boxes, text_field
 
 from .choices import IMPACT_WORDS, LIKELIHOOD_WORDS, AgendaPurpose, BoardKind, MeetingStatus, MemberRole
 from .models import AgendaItem, Board, Meeting, Risk
@@ -34,12 +34,8 @@ def optional_choice(label: str, choices: list[tuple[Any, str]], empty: str = "No
 class MeetingForm(forms.Form):
     """A meeting for a board's calendar. Its dates are GOV.UK date inputs, as every other date is."""
 
-    date_day = date_part("day")
-    date_month = date_part("month")
-    date_year = date_part("year")
-    papers_deadline_day = date_part("day")
-    papers_deadline_month = date_part("month")
-    papers_deadline_year = date_part("year")
+    date_day, date_month, date_year = date_boxes()
+    papers_deadline_day, papers_deadline_month, papers_deadline_year = date_boxes()
     status = forms.ChoiceField(
         label="Status",
         choices=MeetingStatus.choices,
@@ -135,9 +131,7 @@ class ActionArisingForm(forms.Form):
         help_text="A name or a post, e.g. 'Director of Children's Services'.",
         error_messages={"required": "Enter who will do it: a name or a post."},
     )
-    due_date_day = date_part("day")
-    due_date_month = date_part("month")
-    due_date_year = date_part("year")
+    due_date_day, due_date_month, due_date_year = date_boxes()
 
     DATE_INPUTS = {"due_date": ("Due date", "Optional. For example, 22 5 2024")}
     ARGUMENTS = {"owner_organisation": "owner_organisation_id", "agenda_item": "agenda_item_id"}
@@ -171,9 +165,7 @@ class ActionArisingForm(forms.Form):
 class CompleteActionArisingForm(forms.Form):
     """An action arising marked done: the date it was done (today if left blank), and a note."""
 
-    done_on_day = date_part("day")
-    done_on_month = date_part("month")
-    done_on_year = date_part("year")
+    done_on_day, done_on_month, done_on_year = date_boxes()
     done_note = forms.CharField(label="Note", required=False, max_length=5000, widget=TEXTAREA, help_text="Optional.")
 
     DATE_INPUTS = {"done_on": ("Date done", "Leave blank for today. For example, 21 5 2024")}
@@ -210,9 +202,7 @@ class RiskScoresForm(forms.Form):
     likelihood_after = score_field("Likelihood after mitigation", SCORE_CHOICES_LIKELIHOOD)
     impact_after = score_field("Impact after mitigation", SCORE_CHOICES_IMPACT)
     mitigations = forms.CharField(label="Mitigations", required=False, max_length=5000, widget=TEXTAREA)
-    next_review_date_day = date_part("day")
-    next_review_date_month = date_part("month")
-    next_review_date_year = date_part("year")
+    next_review_date_day, next_review_date_month, next_review_date_year = date_boxes()
 
     DATE_INPUTS = {"next_review_date": ("Next review date", "For example, 17 7 2025")}
 
@@ -377,9 +367,7 @@ class BoardMemberForm(forms.Form):
 class AsAtForm(forms.Form):
     """The day to see the plan as it stood: the GOV.UK date input, no later than today."""
 
-    on_day = date_part("day")
-    on_month = date_part("month")
-    on_year = date_part("year")
+    on_day, on_month, on_year = date_boxes()
 
     DATE_INPUTS = {"on": ("Show the plan as it stood at the end of", "For example, 17 4 2024")}
 

@@ -11,7 +11,7 @@ from actions.models import Action
 from governance.models import Board
 from send_tracker.accounts import access
 from send_tracker.accounts.access import AnyUser
-from send_tracker.forms import DateParts, date_part, text_field
+from send_tracker.forms import DateParts, date_boxes, text_field
 
 from .choices import Outcome, Respondent, ResponseRegime, Status
 from .models import SCRUTINY_BODY_KINDS, Recommendation, Report
@@ -49,9 +49,7 @@ class ResponseForm(forms.Form):
         rows=3,
         help_text="One a line, for example: Cllr Kate Gregory, Cabinet Member for SEND Improvement.",
     )
-    given_on_day = date_part("day")
-    given_on_month = date_part("month")
-    given_on_year = date_part("year")
+    given_on_day, given_on_month, given_on_year = date_boxes()
     is_published = forms.BooleanField(
         label="The response has been published",
         required=False,
@@ -73,9 +71,7 @@ class ResponseForm(forms.Form):
 class UpdateForm(forms.Form):
     """A report of progress on a recommendation, optionally naming the PAP actions carrying it."""
 
-    reported_on_day = date_part("day")
-    reported_on_month = date_part("month")
-    reported_on_year = date_part("year")
+    reported_on_day, reported_on_month, reported_on_year = date_boxes()
     progress = text_field(
         "Progress",
         10000,
@@ -172,12 +168,8 @@ class ReportForm(forms.Form):
     title = forms.CharField(
         label="Title of the report", max_length=TITLE_LIMIT, error_messages={"required": "Enter the report's title."}
     )
-    meeting_date_day = date_part("day")
-    meeting_date_month = date_part("month")
-    meeting_date_year = date_part("year")
-    received_on_day = date_part("day")
-    received_on_month = date_part("month")
-    received_on_year = date_part("year")
+    meeting_date_day, meeting_date_month, meeting_date_year = date_boxes()
+    received_on_day, received_on_month, received_on_year = date_boxes()
     regime = forms.ChoiceField(
         label="The law that asks for the response",
         choices=REGIME_CHOICES,

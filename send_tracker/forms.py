@@ -30,6 +30,12 @@ def date_part(part: str) -> forms.CharField:
     return forms.CharField(label=part.capitalize(), required=False, max_length=4 if part == "year" else 2)
 
 
+def date_boxes() -> tuple[forms.CharField, forms.CharField, forms.CharField]:
+    """The day, month and year boxes of one GOV.UK date input, declared in a form as
+    `given_on_day, given_on_month, given_on_year = date_boxes()` and named in its DATE_INPUTS."""
+    return date_part("day"), date_part("month"), date_part("year")
+
+
 def text_field(
     label: str, max_length: int, *, rows: int = 0, required: bool = False, **options: Any
 ) -> forms.CharField:

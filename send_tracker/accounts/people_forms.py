@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 
-from send_tracker.forms import DateParts, date_part, text_field
+from send_tracker.forms import DateParts, date_boxes, text_field
 
 from .choices import OrganisationKind, Role
 from .models import Organisation, Partnership
@@ -113,9 +113,7 @@ class ApiKeyForm(forms.Form):
         required=False,
         help_text="Leave unticked for a key that only reads.",
     )
-    expires_on_day = date_part("day")
-    expires_on_month = date_part("month")
-    expires_on_year = date_part("year")
+    expires_on_day, expires_on_month, expires_on_year = date_boxes()
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
