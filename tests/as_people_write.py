@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db import models, transaction
 from django.http import HttpResponse
+from hypothesis import event
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
@@ -187,6 +188,15 @@ def api_client_for(organisation: Organisation, *, write: bool = False) -> APICli
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
     return client
+
+
+def was_saved(response: HttpResponse) -> bool:
+    """Whether a posted form saved (its redirect) rather than refused; never a 500. Hypothesis's
+    statistics count each."""
+    assert response.status_code < 500
+    saved = response.status_code == 302
+    event("saved" if saved else "refused")
+    return saved
 
 
 def refused_on_the_page(response: HttpResponse) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import time_machine
@@ -313,29 +314,20 @@ def build_elsewhere() -> World:
 
     api_key, api_key_secret = create_api_key(organisation=forum, name="Elsewhere dashboard")
     write_key, write_key_secret = create_api_key(organisation=council, name="Elsewhere case system", can_write=True)
+    due_in_14_days: dict[str, Any] = {
+        "kind": AlertKind.ACTION_DUE_14,
+        "subject_type": ContentType.objects.get_for_model(Action),
+        "subject_id": actions["3A1"].pk,
+        "due_date": datetime.date(2024, 4, 30),
+        "title": "Elsewhere action 3A1 is due in 14 days",
+        "link": actions["3A1"].get_absolute_url(),
+        "delivery": Delivery.SENT,
+        "sent_at": datetime.datetime(2024, 4, 16, 7, tzinfo=LONDON),
+    }
     alerts = [
+        Alert.objects.create(recipient=officer, **due_in_14_days),
         Alert.objects.create(
-            recipient=officer,
-            kind=AlertKind.ACTION_DUE_14,
-            subject_type=ContentType.objects.get_for_model(Action),
-            subject_id=actions["3A1"].pk,
-            due_date=datetime.date(2024, 4, 30),
-            title="Elsewhere action 3A1 is due in 14 days",
-            link=actions["3A1"].get_absolute_url(),
-            delivery=Delivery.SENT,
-            sent_at=datetime.datetime(2024, 4, 16, 7, tzinfo=LONDON),
-        ),
-        Alert.objects.create(
-            recipient=scrutiny_member,
-            kind=AlertKind.ACTION_DUE_14,
-            subject_type=ContentType.objects.get_for_model(Action),
-            subject_id=actions["3A1"].pk,
-            due_date=datetime.date(2024, 4, 30),
-            title="Elsewhere action 3A1 is due in 14 days",
-            link=actions["3A1"].get_absolute_url(),
-            delivery=Delivery.SENT,
-            sent_at=datetime.datetime(2024, 4, 16, 7, tzinfo=LONDON),
-            read_at=datetime.datetime(2024, 4, 17, 9, tzinfo=LONDON),
+            recipient=scrutiny_member, read_at=datetime.datetime(2024, 4, 17, 9, tzinfo=LONDON), **due_in_14_days
         ),
     ]
     for action in actions.values():

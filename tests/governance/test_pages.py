@@ -393,28 +393,22 @@ def test_an_action_arising_is_marked_done_once(meeting, arising, officer, client
 
 def test_the_timeline_lists_the_cycle_in_date_order(partnership, scrutiny_member, client_for, time_machine):
     time_machine.move_to(datetime.datetime(2024, 7, 1, 9, tzinfo=datetime.UTC), tick=False)
-    InspectionEvent.objects.create(
-        partnership=partnership,
-        kind=EventKind.IMPROVEMENT_NOTICE,
-        title="Improvement Notice issued",
-        date=datetime.date(2023, 11, 9),
-        bodies="Department for Education",
-        outcome="Issued to the council.",
-    )
-    InspectionEvent.objects.create(
-        partnership=partnership,
-        kind=EventKind.INSPECTION_REPORT,
-        title="Inspection report published",
-        date=datetime.date(2023, 9, 15),
-        bodies="Ofsted and CQC",
-    )
-    InspectionEvent.objects.create(
-        partnership=partnership,
-        kind=EventKind.MONITORING_INSPECTION,
-        title="Monitoring inspection",
-        date=datetime.date(2025, 3, 1),
-        is_expected=True,
-    )
+    for kind, title, day, details in [
+        (
+            EventKind.IMPROVEMENT_NOTICE,
+            "Improvement Notice issued",
+            datetime.date(2023, 11, 9),
+            {"bodies": "Department for Education", "outcome": "Issued to the council."},
+        ),
+        (
+            EventKind.INSPECTION_REPORT,
+            "Inspection report published",
+            datetime.date(2023, 9, 15),
+            {"bodies": "Ofsted and CQC"},
+        ),
+        (EventKind.MONITORING_INSPECTION, "Monitoring inspection", datetime.date(2025, 3, 1), {"is_expected": True}),
+    ]:
+        InspectionEvent.objects.create(partnership=partnership, kind=kind, title=title, date=day, **details)
 
     page = plain(client_for(scrutiny_member).get(reverse("governance:timeline")))
 
