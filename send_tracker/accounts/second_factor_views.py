@@ -45,7 +45,12 @@ def reset_second_factor(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_for_administrator(request.user, pk)
     access.require(services.may_reset_second_factor(request.user, person), services.RESET_REFUSED)
     form = ResetSecondFactorForm(request.POST or None)
-    back_url = reverse("admin:accounts_user_change", args=[person.pk])
+    # A partnership's administrator comes from the person's page in People and keys; an administrator
+    # of the whole instance, who has no partnership's pages, from the admin.
+    if access.partnership_of(request.user) is not None:
+        back_url = reverse("people:person", args=[person.pk])
+    else:
+        back_url = reverse("admin:accounts_user_change", args=[person.pk])
     if request.method == "POST" and form.is_valid():
         try:
             services.reset_second_factor(person, by=request.user, reason=form.cleaned_data["reason"])

@@ -136,6 +136,7 @@ def test_someone_who_must_use_a_second_factor_cannot_turn_it_off(administrator, 
 
     page = client.get(reverse("mfa_index")).content.decode()
     assert "cannot be turned off" in page and reverse("mfa_deactivate_totp") not in page
+    assert "10 unused" in page
     client.post(reverse("mfa_deactivate_totp"))
 
     assert Authenticator.objects.filter(user=administrator, type=Authenticator.Type.TOTP).exists()
