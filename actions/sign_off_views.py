@@ -133,7 +133,7 @@ def _reading(request: HttpRequest, plan_id: int) -> tuple[Plan, Meeting | None, 
     comparison = compare_with_baseline(plan, meeting.date if meeting else None)
     form = SinceSignOffFilterForm(
         request.GET or None,
-        meetings=[(pk, meeting_label(m.board.name, m.date)) for pk, m in meetings.items()],
+        meetings=[(pk, meeting_label(str(m.board), m.date)) for pk, m in meetings.items()],
         comparison=comparison,
     )
     filtered = comparison.filtered(priority_area_id=form.chosen("priority_area"), owner_id=form.chosen("owner"))
