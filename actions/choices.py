@@ -57,3 +57,17 @@ class RetirementReason(models.TextChoices):
     SUPERSEDED = "superseded", "Superseded by another action"
     MERGED = "merged", "Merged into another action"
     NO_LONGER_NEEDED = "no_longer_needed", "No longer needed"
+
+
+class PlanColumn(models.TextChoices):
+    """What a column of a plan's spreadsheet holds, for its import and export."""
+
+    REF = "ref", "Ref"
+    PRIORITY_AREA = "priority_area", "Priority area"
+    DESCRIPTION = "description", "Action"
+    OWNER = "owner", "Lead organisation"
+    LEAD_OFFICER = "lead_officer", "Lead officer"
+    DUE_DATE = "due_date", "Target date"
+    BRAG = "brag", "BRAG"
+    COMMENTARY = "commentary", "Progress update"
+    SUCCESS_MEASURE = "success_measure", "Success measure"

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from actions.choices import PlanKind
+from actions.choices import PlanColumn, PlanKind
 from actions.importer import (
     NO_ALIASES,
     PlanAliases,
@@ -20,6 +20,14 @@ from actions.importer import (
     read_aliases,
 )
 from actions.models import Plan
+from actions.spreadsheet_import import (
+    LEAVE_OUT,
+    SPREADSHEET_SUFFIXES,
+    SpreadsheetImportError,
+    header_key,
+    import_plan_spreadsheet,
+    read_plan_spreadsheet,
+)
 from send_tracker.accounts.models import Partnership
 
 DEFAULT_PLAN_TITLE = "Priority Action Plan"
@@ -31,11 +39,15 @@ class Command(BaseCommand):
     help = (
         "Import a Priority Action Plan as published (the tab-separated table with a 'PAP Ref' header, and the "
         "priority areas, Areas for Improvement and roadmap around it). All or nothing: every problem is reported "
-        "with its line, and then nothing is written. Importing the same file again changes nothing."
+        "with its line, and then nothing is written. Importing the same file again changes nothing. An Excel "
+        "workbook (.xlsx) or CSV file (.csv) in the partnership's own layout is read by its column headers."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", help="The UTF-8 text file holding the published plan.")
+        parser.add_argument(
+            "path",
+            help="The UTF-8 text file holding the published plan, or the plan as an Excel workbook (.xlsx) or CSV file.",
+        )
         parser.add_argument(
             "--partnership", default="oxfordshire", help="The partnership's slug (default oxfordshire)."
         )
@@ -51,16 +63,30 @@ class Command(BaseCommand):
             "send_tracker/sample_data/oxfordshire/plan_aliases.toml, when importing into 'oxfordshire'; "
             "none for any other partnership).",
         )
+        parser.add_argument(
+            "--column",
+            action="append",
+            default=[],
+            metavar="HEADER=WHAT",
+            help="For a spreadsheet: what a column whose header is not recognised holds, e.g. "
+            f"--column 'Activity=description'; WHAT is one of {', '.join(PlanColumn.values)} or {LEAVE_OUT}.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["path"])
-        text = read_plan_file(path)
+        if path.suffix.lower() == ".xls":
+            raise CommandError(f"{path}: an Excel 97-2003 workbook; save it from Excel as 'Excel Workbook (.xlsx)'")
+        spreadsheet = path.suffix.lower() in SPREADSHEET_SUFFIXES
+        text = "" if spreadsheet else read_plan_file(path)
         partnership = Partnership.objects.filter(slug=options["partnership"]).first()
         if partnership is None:
             raise CommandError(
                 f"there is no partnership {options['partnership']!r}: create it in the admin first, or for "
                 "Oxfordshire run `python manage.py load_oxfordshire`"
             )
+        if spreadsheet:
+            self.import_spreadsheet(path, partnership, options)
+            return
         aliases = plan_aliases(options["aliases"], partnership)
         try:
             parsed = parse_plan_table(text, aliases)
@@ -75,6 +101,27 @@ class Command(BaseCommand):
             plan = target_plan(partnership, options["plan_title"])
             result = import_plan(plan=plan, parsed=parsed)
         self.stdout.write(result.summary())
+
+    def import_spreadsheet(self, path: Path, partnership: Partnership, options: dict[str, Any]) -> None:
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            raise CommandError(f"{path}: cannot be read ({error.strerror})") from None
+        read = read_plan_spreadsheet(path.name, raw, column_mapping(options["column"]))
+        for column in read.unplaced:
+            self.stderr.write(
+                f"{path}: the column {column.header!r} ({', '.join(column.sheets)}) is left out; "
+                f"--column '{column.header}=WHAT' says what it holds"
+            )
+        try:
+            with transaction.atomic():
+                plan = target_plan(partnership, options["plan_title"])
+                counts = import_plan_spreadsheet(plan=plan, read=read, by=None)
+        except SpreadsheetImportError as error:
+            for problem in error.problems:
+                self.stderr.write(f"{path}: {problem}")
+            raise CommandError(f"nothing was imported: {plural(len(error.problems), 'problem')}") from None
+        self.stdout.write(f"actions: {counts}")
 
 
 def read_plan_file(path: Path) -> str:
@@ -135,3 +182,16 @@ def target_plan(partnership: Partnership, title: str | None) -> Plan:
         defaults={"kind": PlanKind.PRIORITY_ACTION_PLAN, "is_current": True},
     )
     return plan
+
+
+def column_mapping(choices: list[str]) -> dict[str, str]:
+    """`--column 'Activity=description'` options as the reader's mapping."""
+    mapping: dict[str, str] = {}
+    for choice in choices:
+        header, _, what = choice.rpartition("=")
+        if not header or what not in (*PlanColumn.values, LEAVE_OUT):
+            raise CommandError(
+                f"--column {choice!r}: give HEADER=WHAT, WHAT one of {', '.join(PlanColumn.values)} or {LEAVE_OUT}"
+            )
+        mapping[header_key(header)] = what
+    return mapping
