@@ -390,3 +390,31 @@ def test_an_action_added_is_stamped_and_placed_after_its_objectives_last(make_ac
     assert [a.ref for a in Action.objects.filter(plan=plan)] == ["3A1", "3A2", "3A3"]
     assert (added.due_date, added.due_date_text, added.version) == (None, "To be confirmed", 1)
     assert added.history.get().history_date == datetime.datetime(2026, 12, 6, 12, tzinfo=datetime.UTC)
+
+
+def test_a_stale_objective_edit_is_refused_with_what_changed_and_the_typing_kept(
+    objective, plan, administrator, client_for
+):
+    from actions.services import save_objective
+
+    save_objective(
+        plan_id=plan.pk,
+        user=administrator,
+        priority_area_id=objective.priority_area_id,
+        code="3A",
+        text="Needs identified early.",
+        objective_id=objective.pk,
+        based_on_version=1,
+    )
+
+    response = client_for(administrator).post(
+        reverse("actions:objective_edit", args=[objective.pk]),
+        {"priority_area": objective.priority_area_id, "code": "3A", "text": "My wording.", "version": 1},
+    )
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Someone else changed this while you were editing it" in page and "Objective edited" in page
+    assert "My wording." in page and re.search(r'name="version" value="2"', page)
+    objective.refresh_from_db()
+    assert (objective.text, objective.version) == ("Needs identified early.", 2)
