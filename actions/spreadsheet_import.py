@@ -579,10 +579,9 @@ class CheckedRow:
     rating: Brag | None
 
     @property
-    def status(self) -> str:
-        if self.action is None:
-            return "New"
-        return ("Changes " + ", ".join(self.changes)) if self.changes else "No change"
+    def blank(self) -> str:
+        """What a blank cell means: nothing for a new action, for one in the plan no change."""
+        return "Not given" if self.action is None else "Unchanged"
 
 
 @dataclass

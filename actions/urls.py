@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import sign_off_views, views
+from . import sign_off_views, spreadsheet_views, views
 
 app_name = "actions"
 
@@ -34,4 +34,8 @@ urlpatterns = [
         name="since_sign_off_xlsx",
     ),
     path("evidence/<int:update_id>/", views.evidence_download, name="evidence"),
+    path("<int:plan_id>/import/", spreadsheet_views.plan_upload, name="import"),
+    path("<int:plan_id>/import/check/", spreadsheet_views.plan_import_check, name="import_check"),
+    path("<int:plan_id>/plan.csv", spreadsheet_views.plan_export, {"fmt": "csv"}, name="export_csv"),
+    path("<int:plan_id>/plan.xlsx", spreadsheet_views.plan_export, {"fmt": "xlsx"}, name="export_xlsx"),
 ]
