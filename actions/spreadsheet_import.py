@@ -449,7 +449,7 @@ class _SheetsReader:
         self.read_plan.sheets.append((sheet, columns))
         for needed in (PlanColumn.REF, PlanColumn.DESCRIPTION):
             if needed not in where:
-                self.problem(sheet, header_row, f"no column holds the {needed.label.lower()} (say which on the page)")
+                self.problem(sheet, header_row, f"no column holds the {needed.label.lower()}: say which does")
         if self.read_plan.problems:
             return
         section: tuple[int | None, str] | None = sheet_area

@@ -323,7 +323,7 @@ def test_an_unplaced_column_is_left_out_until_the_person_says_what_it_holds(
     raw = b"Ref,Activity,Priority area,Notes\n1.1,Map the pathway,Voice,internal\n"
     read = read_plan_spreadsheet("plan.csv", raw)
     assert [(c.header, c.key) for c in read.unplaced] == [("Activity", "activity"), ("Notes", "notes")]
-    assert [str(p) for p in read.problems] == ["plan.csv, row 1: no column holds the action (say which on the page)"]
+    assert [str(p) for p in read.problems] == ["plan.csv, row 1: no column holds the action: say which does"]
     read = read_plan_spreadsheet("plan.csv", raw, {"activity": "description", "notes": "leave_out"})
     assert read.problems == [] and read.unplaced == []
     import_plan_spreadsheet(plan=plan, read=read, by=None)
