@@ -39,7 +39,7 @@ def workbook(path: Path) -> Path:
     book = Workbook()
     sheet = book.worksheets[0]
     sheet.title = "SEND plan 2025"
-    for row in [
+    rows: list[list[Any]] = [
         ["Testshire SEND Improvement Plan"],
         ["Agreed by the partnership board, May 2025"],
         [],
@@ -56,7 +56,8 @@ def workbook(path: Path) -> Path:
         ],  # fmt: skip
         ["1.2", "PAP 1: Early help", "Train 200 practitioners \u2013 all agencies", "ICB", "", "Q2 2025/26", "A", ""],
         ["2.1", "PAP 2: Transitions", "Preparation for adulthood pathway", "TCC", "Kim Ward", "TBC", "", ""],
-    ]:
+    ]
+    for row in rows:
         sheet.append(row)
     out = io.BytesIO()
     book.save(out)
