@@ -195,7 +195,7 @@ def form_pages_for(user: User) -> list[str]:
         paths += [reverse(name, args=[action.pk]) for name in ("actions:edit", "actions:retire")]
         paths += [
             reverse(name, args=[action.plan_id])
-            for name in ("actions:new", "actions:area_new", "actions:objective_new")
+            for name in ("actions:new", "actions:area_new", "actions:objective_new", "actions:import")
         ]
     awaiting = first_changeable(Recommendation.objects.filter(response__isnull=True).order_by("pk"), user)
     recommendation = awaiting or first_changeable(Recommendation.objects.order_by("pk"), user)
