@@ -37,11 +37,19 @@ class ObjectiveAdmin(PartnershipScopedHistoryAdmin):
 
 @admin.register(Action)
 class ActionAdmin(PartnershipScopedHistoryAdmin):
-    """Officers rate actions on the site, where evidence rules apply; the admin edits the rest.
-
-    The rating fields are read-only here so that every rating goes through
-    actions.services.record_rating_update, with its commentary, evidence and version check.
+    """Actions are read here, never written: the site adds, edits, retires and rates them through
+    actions.services, where a new target date needs its reason, a rating its commentary and
+    evidence, every save the version check, and nothing is deleted.
     """
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
     list_display = ["published_ref", "plan", "owner", "due_date_text", "brag", "version", "updated_at"]
     list_filter = ["plan", "brag", "owner", "themes", "workstreams"]
