@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
 
 from kpis.choices import Polarity, Unit
 from kpis.dfe_timeliness import ImportResult, import_timeliness_file
-from kpis.models import Indicator
+from kpis.models import Indicator, Target
 from kpis.services import record_value, set_target
 from send_tracker.accounts.models import Partnership, User
 
@@ -21,17 +22,31 @@ OLD_SCHEME = DATA / "sen2_mi_2022.csv"
 SCHEME_2026 = DATA / "timeliness_20_week_2026.csv"
 
 
+def target(
+    indicator: Indicator,
+    user: User,
+    value: str = "60",
+    tolerance: str = "5",
+    first: str = "2024-04",
+    last: str = "2025-03",
+    **kwargs: Any,
+) -> Target:
+    """A target set through the service: by default 60 ± 5 for April 2024 to March 2025."""
+    return set_target(
+        indicator_id=indicator.pk,
+        user=user,
+        first_period=first,
+        last_period=last,
+        value=value,
+        tolerance=tolerance,
+        **kwargs,
+    )
+
+
 @pytest.fixture
 def rated(indicator: Indicator, officer: User) -> Indicator:
     """An indicator with a target and two months of figures: 41.0% then 57.5% against 60% ± 5."""
-    set_target(
-        indicator_id=indicator.pk,
-        user=officer,
-        first_period="2024-04",
-        last_period="2025-03",
-        value="60",
-        tolerance="5",
-    )
+    target(indicator, officer)
     record_value(indicator_id=indicator.pk, user=officer, period="2024-04", numerator="41", denominator="100")
     record_value(
         indicator_id=indicator.pk,

@@ -11,21 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from kpis.choices import Frequency, Polarity, Rating, Unit, ValueSource
 from kpis.models import IndicatorValue, Target, direction_of_travel
 from kpis.periods import PeriodError, parse_period, periods_between
-from kpis.services import CsvUploadError, record_value, set_target, upload_values_csv
+from kpis.services import CsvUploadError, record_value, upload_values_csv
+from tests.kpis.conftest import target
 
 pytestmark = pytest.mark.django_db
-
-
-def target(indicator, user, value="60", tolerance="5", first="2024-04", last="2025-03", **kwargs):
-    return set_target(
-        indicator_id=indicator.pk,
-        user=user,
-        first_period=first,
-        last_period=last,
-        value=value,
-        tolerance=tolerance,
-        **kwargs,
-    )
 
 
 # ---------------------------------------------------------------------------------------------
