@@ -259,15 +259,23 @@ def give_second_factor(user: User) -> str:
     return secret
 
 
+def code_now(app: pyotp.TOTP) -> str:
+    """The app's code now, or the next one when this one lapses within five seconds."""
+    if app.interval - time.time() % app.interval < 5:
+        time.sleep(app.interval - time.time() % app.interval + 0.2)
+    return app.now()
+
+
 def totp_code(user: User, *, fresh: bool = True) -> str:
     """The code the person's authenticator app shows now, computed as the app would (pyotp). A code
-    is good once: with `fresh`, waits for the next one when this one was used already."""
+    is good for its 30 seconds only, so one about to lapse before the server reads it is waited out;
+    and it is good once: with `fresh`, waits for the next one when this one was used already."""
     authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
     app = pyotp.TOTP(mfa_decrypt(authenticator.data["secret"]))
-    code = app.now()
+    code = code_now(app)
     used = f"allauth.mfa.totp.used?user={user.pk}&code={code}"
     if fresh and cache.get(used):
-        time.sleep(app.interval - time.time() % app.interval + 0.5)
+        time.sleep(app.interval - time.time() % app.interval + 0.2)
         code = app.now()
     return code
 
@@ -499,7 +507,7 @@ def sign_in(page: Any, username: str, password: str = PASSWORD) -> None:
     if step == "/accounts/2fa/authenticate/":
         enter_code(page, totp_code(User.objects.get(username=username)))
     elif step == "/accounts/2fa/totp/activate/":
-        enter_code(page, pyotp.TOTP(page.locator("#authenticator-secret").inner_text()).now())
+        enter_code(page, code_now(pyotp.TOTP(page.locator("#authenticator-secret").inner_text())))
         page.get_by_role("link", name="Continue").click()  # past the recovery codes
         page.wait_for_load_state()
 
