@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from allauth.mfa.signals import authentication_failed
         from django.contrib import admin
+        from django.contrib.auth.signals import user_logged_in
 
         from send_tracker import freshness
 
@@ -19,4 +20,6 @@ class AccountsConfig(AppConfig):
         from .admin_scope import partnership_path_of
 
         freshness.connect(lambda model: partnership_path_of(model, admin.site))
+        user_logged_in.disconnect(dispatch_uid="update_last_login")
+        user_logged_in.connect(signals.record_sign_in, dispatch_uid="record_sign_in")
         authentication_failed.connect(second_factor.count_failed_code, dispatch_uid="second-factor-axes")

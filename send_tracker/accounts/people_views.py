@@ -120,7 +120,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "second_factor": second_factor.has_second_factor(person),
             "invitations": [(invitation, invitation.state(timezone.now())) for invitation in person.invitations.all()],
             "role_options": role_options(),
-            # Signing in saves the person too (their last sign-in), with no reason: not a change.
+            # A sign-in writes no history (signals.record_sign_in); older rows of sign-ins have no reason.
             "history": person.history.exclude(history_change_reason=None).order_by("-history_date", "-history_id")[:20],
         },
         status=400 if request.method == "POST" else 200,

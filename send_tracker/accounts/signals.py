@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from .models import ApiKey, Organisation, Partnership, forget_cached_api_keys
 
@@ -31,3 +32,11 @@ def forget_partnership_keys(sender: type[Partnership], instance: Partnership, **
     forget_cached_api_keys(
         ApiKey.objects.filter(organisation__partnership_id=instance.pk).values_list("prefix", flat=True)
     )
+
+
+def record_sign_in(sender: type, request: Any, user: Any, **kwargs: Any) -> None:
+    """Django's update_last_login, written without saving the person: a sign-in is not a change
+    to them, so it writes no history row and leaves their partnership's data version (and its
+    cached dashboard) alone. Connected in place of Django's own in AccountsConfig.ready."""
+    user.last_login = timezone.now()
+    type(user)._default_manager.filter(pk=user.pk).update(last_login=user.last_login)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.test import Client
 from django.urls import reverse
 
+from send_tracker import freshness
 from send_tracker.accounts.models import User
 from tests.conftest import PASSWORD, need_redis
 
@@ -98,3 +99,18 @@ def test_a_session_signed_out_cannot_be_replayed(officer, plan, settings):
     client.post(reverse("logout"))
 
     assert thief.get("/").status_code == 302
+
+
+def test_signing_in_records_the_time_and_writes_no_history(officer, plan):
+    # A sign-in is not a change to the person: their history and their partnership's data
+    # version (which the cached dashboard is keyed by) stay as they were.
+    rows = officer.history.count()
+    version = freshness.current_version(plan.partnership_id)
+
+    response = Client().post(reverse("login"), {"username": officer.username, "password": PASSWORD})
+
+    assert response.status_code == 302
+    officer.refresh_from_db()
+    assert officer.last_login is not None
+    assert officer.history.count() == rows
+    assert freshness.current_version(plan.partnership_id) == version
