@@ -217,6 +217,9 @@ def plan_ref(published: str) -> str:
     ref = re.sub(r"\s+", "", published).upper()
     if not re.search(r"[0-9A-Z]", ref):
         raise ValueError(f"{published!r} is not a ref: it has no letter or number") from None
+    if len(ref) > REF_MAX_LENGTH:
+        # Upper case can be longer than the text typed: "ﬁ" is "FI".
+        raise ValueError(f"the ref {published!r} is longer than {REF_MAX_LENGTH} characters in capitals")
     return ref
 
 

@@ -4,6 +4,7 @@ field, re-import without change, a bad file refused with nothing written, two pa
 
 from __future__ import annotations
 
+import csv
 import datetime
 import io
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
@@ -19,6 +20,8 @@ from actions.choices import DueDateKind
 from actions.models import Action, Objective, Plan, PriorityArea, RatingUpdate
 from actions.spreadsheet_export import plan_csv, plan_xlsx
 from actions.spreadsheet_import import (
+    LEAD_OFFICER_MAX_LENGTH,
+    REF_MAX_LENGTH,
     SpreadsheetImportError,
     check_plan_import,
     header_key,
@@ -27,6 +30,7 @@ from actions.spreadsheet_import import (
     read_plan_spreadsheet,
 )
 from send_tracker.accounts.models import Organisation, User
+from tests.as_people_write import NUL, TYPED_DATES, counts, rolled_back, text_near
 from tests.world import World
 
 D = datetime.date
@@ -419,3 +423,57 @@ def test_headers_are_found_whatever_their_case_and_punctuation(ref: str, action:
     read = read_plan_spreadsheet("plan.csv", raw)
     assert read.unplaced == []
     assert [(row.ref, row.description, row.due_date) for row in read.rows] == [("1.1", "Do it", D(2025, 3, 31))]
+
+
+# -- cells as people write them, on PostgreSQL
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def paragraphs(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    ref=text_near(REF_MAX_LENGTH),
+    description=text_near(400),
+    lead=text_near(LEAD_OFFICER_MAX_LENGTH),
+    update=text_near(600),
+    date=st.sampled_from(["31/3/25", "Mar-25", "Q2 2025/26", "TBC", ""]) | TYPED_DATES,
+)
+def test_cells_as_people_write_them_are_saved_whole_or_refused_with_nothing_written(
+    plan: Plan, orgs: tuple[Organisation, Organisation], ref: str, description: str, lead: str, update: str, date: str
+) -> None:
+    out = io.StringIO()
+    csv.writer(out).writerows(
+        [
+            ["Ref", "Priority area", "Action", "Lead officer", "Target date", "Update"],
+            [ref, "PAP 1: Early help", description, lead, date, update],
+        ]  # fmt: skip
+    )
+    with rolled_back():
+        before = counts(Action, PriorityArea, Objective, Action.history.model)
+        read = read_plan_spreadsheet("plan.csv", out.getvalue().encode("utf-8"))
+        try:
+            import_plan_spreadsheet(plan=plan, read=read, by=None)
+        except SpreadsheetImportError as error:
+            assert error.problems and all(problem.row in (0, 2) for problem in error.problems)
+            assert counts(Action, PriorityArea, Objective, Action.history.model) == before
+            event("refused")
+            return
+        event("saved")
+        assert NUL not in ref + description + lead + update + date
+        assert 0 < len(one_line(ref)) <= REF_MAX_LENGTH and len(one_line(lead)) <= LEAD_OFFICER_MAX_LENGTH
+        saved = Action.objects.get(plan=plan)
+        assert saved.published_ref == one_line(ref)
+        assert saved.description == paragraphs(description).removeprefix("'") or saved.description == paragraphs(
+            description
+        )
+        assert saved.lead_officer_name == one_line(lead)
+        assert saved.comment in (paragraphs(update), paragraphs(update).removeprefix("'"))
+        assert (saved.due_date, saved.due_date_kind) == (
+            parse_target_date(date) if one_line(date) else (None, DueDateKind.NONE)
+        )
