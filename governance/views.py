@@ -20,7 +20,7 @@ from actions.models import Plan
 from send_tracker.accounts import access as access_rules
 from send_tracker.accounts.access import administered_partnership, administers
 from send_tracker.accounts.models import Organisation
-from send_tracker.forms import after_stale_edit, form_page, submitted
+from send_tracker.forms import after_stale_edit, form_page, saved_redirect, submitted
 
 from . import access, packs
 from .as_it_stood import plan_as_it_stood, read_meeting, risks_as_they_stood
@@ -117,11 +117,8 @@ def meeting_new(request: HttpRequest, board_id: int) -> HttpResponse:
     board = access.board_for_change(request.user, board_id)
     form = MeetingForm(request.POST if request.method == "POST" else None)
     # The form's fields are the service's: date, papers deadline, status, title, location.
-    meeting = submitted(request, form, lambda data: create_meeting(board_id=board.pk, user=request.user, **data))
-    if meeting:
-        messages.success(request, f"Meeting of {meeting.date_label} added.")
-        return redirect(meeting)
-    return _form_page(
+    saved = saved_redirect(request, form, create_meeting, "Meeting of {row.date_label} added.", board_id=board.pk)
+    return saved or _form_page(
         request,
         form,
         title="Add a meeting",
@@ -235,11 +232,9 @@ def agenda_item_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access.meeting_for_change(request.user, meeting_id)
     plan = meeting.reviewed_plan()
     form = AgendaItemForm(request.POST or None, meeting=meeting, plan=plan, prefix="agenda")
-    item = submitted(request, form, lambda data: add_agenda_item(meeting_id=meeting.pk, user=request.user, **data))
-    if item:
-        messages.success(request, f"Item {item.number}, {item.title}, added to the agenda.")
-        return redirect(f"{meeting.get_absolute_url()}#agenda")
-    return _meeting_form_page(request, meeting, form, "Add an agenda item", "Add item")
+    said, to = "Item {row.number}, {row.title}, added to the agenda.", f"{meeting.get_absolute_url()}#agenda"
+    saved = saved_redirect(request, form, add_agenda_item, said, to=to, meeting_id=meeting.pk)
+    return saved or _meeting_form_page(request, meeting, form, "Add an agenda item", "Add item")
 
 
 def _meeting_form_page(
@@ -262,11 +257,9 @@ def _meeting_form_page(
 def decision_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access.meeting_for_change(request.user, meeting_id)
     form = DecisionForm(request.POST or None, meeting=meeting, prefix="decision")
-    decision = submitted(request, form, lambda data: record_decision(meeting_id=meeting.pk, user=request.user, **data))
-    if decision:
-        messages.success(request, f"Decision {decision.number} recorded.")
-        return redirect(f"{meeting.get_absolute_url()}#decisions")
-    return _meeting_form_page(request, meeting, form, "Record a decision", "Record decision")
+    said, to = "Decision {row.number} recorded.", f"{meeting.get_absolute_url()}#decisions"
+    saved = saved_redirect(request, form, record_decision, said, to=to, meeting_id=meeting.pk)
+    return saved or _meeting_form_page(request, meeting, form, "Record a decision", "Record decision")
 
 
 @login_required
@@ -274,13 +267,9 @@ def decision_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def action_arising_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access.meeting_for_change(request.user, meeting_id)
     form = ActionArisingForm(request.POST or None, meeting=meeting, prefix="arising")
-    arising = submitted(
-        request, form, lambda data: add_action_arising(meeting_id=meeting.pk, user=request.user, **data)
-    )
-    if arising:
-        messages.success(request, f"Action arising recorded for {arising.owner_name}.")
-        return redirect(f"{meeting.get_absolute_url()}#actions-arising")
-    return _meeting_form_page(request, meeting, form, "Add an action arising", "Add action arising")
+    said, to = "Action arising recorded for {row.owner_name}.", f"{meeting.get_absolute_url()}#actions-arising"
+    saved = saved_redirect(request, form, add_action_arising, said, to=to, meeting_id=meeting.pk)
+    return saved or _meeting_form_page(request, meeting, form, "Add an action arising", "Add action arising")
 
 
 @login_required
@@ -289,14 +278,10 @@ def action_arising_done(request: HttpRequest, meeting_id: int, action_arising_id
     arising = access.action_arising_for_change(request.user, meeting_id, action_arising_id)
     meeting = arising.meeting
     form = CompleteActionArisingForm(request.POST or None)
-    done = submitted(
-        request, form, lambda data: complete_action_arising(action_arising_id=arising.pk, user=request.user, **data)
-    )
-    if done:
-        messages.success(request, f"Marked done: {arising.description[:80]}")
-        return redirect(f"{meeting.get_absolute_url()}#actions-arising")
+    said, to = "Marked done: {row.description:.80}", f"{meeting.get_absolute_url()}#actions-arising"
+    saved = saved_redirect(request, form, complete_action_arising, said, to=to, action_arising_id=arising.pk)
     intro = f"{arising.description} (owner: {arising.owner_name})"
-    return _meeting_form_page(request, meeting, form, "Mark an action arising done", "Mark done", intro=intro)
+    return saved or _meeting_form_page(request, meeting, form, "Mark an action arising done", "Mark done", intro=intro)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -487,15 +472,11 @@ class Page:
 def risk_new(request: HttpRequest) -> HttpResponse:
     partnership = administered_partnership(request.user, "Only an administrator can add a risk to the register.")
     form = RiskForm(request.POST or None, partnership_id=partnership.pk)
-    risk = submitted(
-        request, form, lambda arguments: add_risk(partnership_id=partnership.pk, user=request.user, **arguments)
-    )
-    if risk:
-        messages.success(request, f"Risk {risk.reference} added to the register.")
-        return redirect(risk)
+    said = "Risk {row.reference} added to the register."
+    saved = saved_redirect(request, form, add_risk, said, partnership_id=partnership.pk)
     intro = "Likelihood and impact from 1 to 5, before and after the mitigations."
     page = Page("Add a risk", "Add risk", (reverse("governance:risks"), "Back to the risk register"), intro)
-    return page.drawn(request, form, "Risk register")
+    return saved or page.drawn(request, form, "Risk register")
 
 
 @login_required
@@ -503,13 +484,11 @@ def risk_new(request: HttpRequest) -> HttpResponse:
 def risk_close(request: HttpRequest, risk_id: int) -> HttpResponse:
     risk = access.risk_for_closing(request.user, risk_id)
     form = CloseRiskForm(request.POST or None)
-    closed = submitted(request, form, lambda arguments: close_risk(risk_id=risk.pk, user=request.user, **arguments))
-    if closed:
-        messages.success(request, f"Risk {closed.reference} closed. It stays on the register, marked closed.")
-        return redirect(closed)
+    said = "Risk {row.reference} closed. It stays on the register, marked closed."
+    saved = saved_redirect(request, form, close_risk, said, risk_id=risk.pk)
     intro = "A closed risk stays on the register and in its history, marked closed; its reviews stop falling due."
     back = (risk.get_absolute_url(), f"Back to risk {risk.reference}")
-    return Page(f"Close risk {risk.reference}", "Close risk", back, intro).drawn(request, form, risk.title)
+    return saved or Page(f"Close risk {risk.reference}", "Close risk", back, intro).drawn(request, form, risk.title)
 
 
 @login_required
@@ -517,14 +496,10 @@ def risk_close(request: HttpRequest, risk_id: int) -> HttpResponse:
 def board_new(request: HttpRequest) -> HttpResponse:
     partnership = administered_partnership(request.user, "Only an administrator can add a board.")
     form = BoardForm(request.POST or None)
-    board = submitted(
-        request, form, lambda arguments: create_board(partnership_id=partnership.pk, user=request.user, **arguments)
-    )
-    if board:
-        messages.success(request, f"{board.full_name} added. Add its members next.")
-        return redirect(board)
+    said = "{row.full_name} added. Add its members next."
+    saved = saved_redirect(request, form, create_board, said, partnership_id=partnership.pk)
     page = Page("Add a board or committee", "Add board", (reverse("governance:index"), "Back to governance"))
-    return page.drawn(request, form, partnership.name)
+    return saved or page.drawn(request, form, partnership.name)
 
 
 @login_required
@@ -532,14 +507,10 @@ def board_new(request: HttpRequest) -> HttpResponse:
 def board_member_new(request: HttpRequest, board_id: int) -> HttpResponse:
     board = access.board_for_membership(request.user, board_id)
     form = BoardMemberForm(request.POST or None, board=board)
-    member = submitted(
-        request, form, lambda arguments: add_board_member(board_id=board.pk, user=request.user, **arguments)
-    )
-    if member:
-        messages.success(request, f"{member.name} added to {board}.")
-        return redirect(f"{board.get_absolute_url()}#members")
+    said, to = "{row.name} added to {row.board}.", f"{board.get_absolute_url()}#members"
+    saved = saved_redirect(request, form, add_board_member, said, to=to, board_id=board.pk)
     page = Page("Add a member", "Add member", (board.get_absolute_url(), f"Back to {board}"))
-    return page.drawn(request, form, board.full_name)
+    return saved or page.drawn(request, form, board.full_name)
 
 
 # ---------------------------------------------------------------------------------------------

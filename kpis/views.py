@@ -19,7 +19,8 @@ from send_tracker.accounts.access import (
     may_change_in_partnership,
     partnership_of,
 )
-from send_tracker.forms import form_page, object_form_page, submitted
+from send_tracker.accounts.principals import AnyUser
+from send_tracker.forms import form_page, object_form_page, saved_redirect
 from send_tracker.spreadsheets import write_csv
 
 from . import access
@@ -239,17 +240,11 @@ def value_new(request: HttpRequest, indicator_id: int) -> HttpResponse:
     indicator = access.indicator_for_change(request.user, indicator_id)
     if request.method == "POST":
         form = ValueForm(request.POST, indicator=indicator)
-        value = submitted(
-            request,
-            form,
-            # The form's fields are the service's: period, value, numerator, denominator, note.
-            lambda data: record_value(indicator_id=indicator.pk, user=request.user, **data),
-        )
-        if value:
-            messages.success(
-                request, f"{indicator.name}: {value.period.label} saved as {value.formatted} ({value.rating_label})."
-            )
-            return redirect(indicator)
+        # The form's fields are the service's: period, value, numerator, denominator, note.
+        said = "{row.indicator.name}: {row.period.label} saved as {row.formatted} ({row.rating_label})."
+        saved = saved_redirect(request, form, record_value, said, to=indicator, indicator_id=indicator.pk)
+        if saved:
+            return saved
     else:
         latest = indicator.values.order_by("-period_start").first()
         form = ValueForm(indicator=indicator, initial={"period": following(latest.period).key} if latest else None)
@@ -300,18 +295,16 @@ def values_upload(request: HttpRequest, indicator_id: int) -> HttpResponse:
 def target_new(request: HttpRequest, indicator_id: int) -> HttpResponse:
     indicator = access.indicator_for_change(request.user, indicator_id)
     form = TargetForm(request.POST if request.method == "POST" else None, indicator=indicator)
-    target = submitted(
+    # The form's fields are the service's: first and last period, value, tolerance, note.
+    saved = saved_redirect(
         request,
         form,
-        # The form's fields are the service's: first and last period, value, tolerance, note.
-        lambda data: set_target(indicator_id=indicator.pk, user=request.user, **data),
+        set_target,
+        lambda target: f"{indicator.name}: target of {indicator.format(target.value)} set for {target.periods_label}.",
+        to=indicator,
+        indicator_id=indicator.pk,
     )
-    if target:
-        messages.success(
-            request, f"{indicator.name}: target of {indicator.format(target.value)} set for {target.periods_label}."
-        )
-        return redirect(indicator)
-    return _indicator_form_page(request, "kpis/target_form.html", indicator, form)
+    return saved or _indicator_form_page(request, "kpis/target_form.html", indicator, form)
 
 
 @login_required
@@ -319,24 +312,19 @@ def target_new(request: HttpRequest, indicator_id: int) -> HttpResponse:
 def indicator_new(request: HttpRequest) -> HttpResponse:
     partnership = administered_partnership(request.user, "Only an administrator can add an indicator.")
     form = IndicatorForm(request.POST or None, partnership_id=partnership.pk)
-    # The form's fields are the indicator's details.
-    indicator = submitted(
-        request,
-        form,
-        lambda arguments: create_indicator(
-            partnership_id=partnership.pk, user=request.user, details=IndicatorDetails(**arguments)
-        ),
-    )
-    if indicator:
-        messages.success(request, f"{indicator.name} added. Set its targets next.")
-        return redirect(indicator)
+
+    def add(user: AnyUser, **details: Any) -> Indicator:
+        # The form's fields are the indicator's details.
+        return create_indicator(partnership_id=partnership.pk, user=user, details=IndicatorDetails(**details))
+
+    saved = saved_redirect(request, form, add, "{row.name} added. Set its targets next.")
     texts: dict[str, Any] = {
         "page_title": "Add an indicator",
         "caption": "Key performance indicators",
         "submit": "Add indicator",
     }
     back: dict[str, Any] = {"back_url": reverse("kpis:list"), "back_label": "Back to all indicators"}
-    return form_page(request, "form_page.html", form, **back, **texts)
+    return saved or form_page(request, "form_page.html", form, **back, **texts)
 
 
 @login_required
@@ -346,17 +334,14 @@ def indicator_edit(request: HttpRequest, indicator_id: int) -> HttpResponse:
     initial = asdict(IndicatorDetails.of(indicator))
     form = IndicatorForm(request.POST or None, partnership_id=indicator.partnership_id, editing=True, initial=initial)
 
-    def save(arguments: dict[str, Any]) -> Indicator:
-        reason = arguments.pop("reason")
-        details = IndicatorDetails(**arguments)
-        return update_indicator(indicator_id=indicator.pk, user=request.user, details=details, reason=reason)
+    def save(user: AnyUser, reason: str, **details: Any) -> Indicator:
+        return update_indicator(
+            indicator_id=indicator.pk, user=user, details=IndicatorDetails(**details), reason=reason
+        )
 
-    changed = submitted(request, form, save)
-    if changed:
-        messages.success(request, f"{changed.name}: details saved.")
-        return redirect(changed)
+    saved = saved_redirect(request, form, save, "{row.name}: details saved.")
     texts = {"page_title": "Change the indicator's details", "caption": indicator.name, "submit": "Save details"}
-    return _indicator_form_page(request, "form_page.html", indicator, form, **texts)
+    return saved or _indicator_form_page(request, "form_page.html", indicator, form, **texts)
 
 
 def _indicator_form_page(

@@ -21,7 +21,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from send_tracker.accounts.access import administered_partnership, administers
-from send_tracker.forms import add_service_errors, filter_by, form_page, object_form_page, service_arguments, submitted
+from send_tracker.forms import (
+    add_service_errors,
+    filter_by,
+    form_page,
+    object_form_page,
+    saved_redirect,
+    service_arguments,
+)
 
 from . import access, services
 from .choices import Status
@@ -179,14 +186,12 @@ def record_response(request: HttpRequest, recommendation_id: int) -> HttpRespons
         form = ResponseForm(request.POST)
         # The form's fields are the service's: outcome, proposed action, timescale, reasons,
         # lead Cabinet members, the date given and whether it is published.
-        saved = submitted(
-            request,
-            form,
-            lambda data: services.record_response(recommendation_id=recommendation.pk, user=request.user, **data),
+        said = "Response to {row.recommendation.reference} saved."
+        saved = saved_redirect(
+            request, form, services.record_response, said, to=recommendation, recommendation_id=recommendation.pk
         )
         if saved:
-            messages.success(request, f"Response to {recommendation.reference} saved.")
-            return redirect(recommendation)
+            return saved
     else:
         initial: dict[str, object] = _date_initial("given_on", _today())
         if existing is not None:
@@ -216,16 +221,17 @@ def add_update(request: HttpRequest, recommendation_id: int) -> HttpResponse:
     recommendation = access.recommendation_for_change(request.user, recommendation_id)
     if request.method == "POST":
         form = UpdateForm(request.POST, recommendation=recommendation)
-        saved = submitted(
+        said = "Update to {row.recommendation.reference} saved."
+        saved = saved_redirect(
             request,
             form,
-            lambda data: services.add_implementation_update(
-                recommendation_id=recommendation.pk, user=request.user, **data
-            ),
+            services.add_implementation_update,
+            said,
+            to=recommendation,
+            recommendation_id=recommendation.pk,
         )
         if saved:
-            messages.success(request, f"Update to {recommendation.reference} saved.")
-            return redirect(recommendation)
+            return saved
     else:
         initial = {
             **_date_initial("reported_on", _today()),
@@ -240,15 +246,9 @@ def add_update(request: HttpRequest, recommendation_id: int) -> HttpResponse:
 def close(request: HttpRequest, recommendation_id: int) -> HttpResponse:
     recommendation = access.recommendation_for_change(request.user, recommendation_id)
     form = CloseForm(request.POST if request.method == "POST" else None)
-    closed = submitted(
-        request,
-        form,
-        lambda data: services.close_recommendation(recommendation_id=recommendation.pk, user=request.user, **data),
-    )
-    if closed:
-        messages.success(request, f"{recommendation.reference} closed.")
-        return redirect(recommendation)
-    return _recommendation_form_page(request, "recommendations/close_form.html", recommendation, form)
+    said = "{row.reference} closed."
+    saved = saved_redirect(request, form, services.close_recommendation, said, recommendation_id=recommendation.pk)
+    return saved or _recommendation_form_page(request, "recommendations/close_form.html", recommendation, form)
 
 
 def _recommendation_form_page(

@@ -15,10 +15,11 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from django import forms, template
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
@@ -82,9 +83,9 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         return
     aliases: dict[str, str] = {name: f"{name}_day" for name in getattr(form, "DATE_INPUTS", {})}
     aliases.update({argument: name for name, argument in getattr(form, "ARGUMENTS", {}).items()})
-    for named, messages in error.message_dict.items():
+    for named, texts in error.message_dict.items():
         field = aliases.get(named, named)
-        for message in messages:
+        for message in texts:
             if field not in form.fields:
                 form.add_error(None, message)
             elif not form.errors.get(field):
@@ -114,6 +115,29 @@ def submitted(request: HttpRequest, form: forms.Form, write: Callable[[dict[str,
     except ValidationError as error:
         add_service_errors(form, error)
         return None
+
+
+def saved_redirect(
+    request: HttpRequest,
+    form: forms.Form,
+    service: Callable[..., Saved],
+    said: str | Callable[[Saved], str],
+    *,
+    to: Any = None,
+    **given: Any,
+) -> HttpResponse | None:
+    """A posted form saved by its service, `service(user=request.user, **given, **its fields)`,
+    through submitted(): the success message and the redirect to `to` (a URL or a thing with a
+    page), or to what was saved. None while the form is to be drawn (again), so that a view ends
+    `return saved or form_page(...)`. The message is `said(row)` of what was saved, or `said` a
+    literal of the view's own words whose one field is `row` ("Risk {row.reference} added"):
+    never text a person typed, which could hold braces."""
+    saved = submitted(request, form, lambda data: service(user=request.user, **given, **data))
+    if not saved:
+        return None
+    messages.success(request, said(saved) if callable(said) else said.format(row=saved))
+    target: Any = saved if to is None else to
+    return redirect(target)
 
 
 def form_page(
