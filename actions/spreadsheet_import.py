@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 SPREADSHEET_SUFFIXES = (".xlsx", ".csv")
 MAX_ROWS = 5000  # far more than any plan; a bigger sheet is not a plan
 MAX_COLUMNS = 60
+MAX_UNPACKED_BYTES = 100_000_000
 HEADER_SEARCH_ROWS = 30  # title rows above the header
 REF_MAX_LENGTH = 20
 LEAD_OFFICER_MAX_LENGTH = 200
@@ -327,6 +328,14 @@ def _workbook_sheets(raw: bytes) -> list[tuple[str, list[Cells]]]:
     from openpyxl import load_workbook
 
     try:
+        # A small workbook can unpack to gigabytes (a zip bomb): its unpacked size is checked first.
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile:
+        raise ValueError("the file is not an Excel workbook (.xlsx): save it from Excel as 'Excel Workbook'") from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ValueError(f"the workbook unpacks to more than {MAX_UNPACKED_BYTES // 1_000_000} MB: is it the plan?")
+    try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
         raise ValueError("the file is not an Excel workbook (.xlsx): save it from Excel as 'Excel Workbook'") from None
@@ -334,7 +343,7 @@ def _workbook_sheets(raw: bytes) -> list[tuple[str, list[Cells]]]:
     try:
         for sheet in workbook.worksheets:
             rows: list[Cells] = []
-            for row in sheet.iter_rows(values_only=True):
+            for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
                 if len(rows) > MAX_ROWS:
                     raise ValueError(f"the sheet {sheet.title!r} has more than {MAX_ROWS} rows")
                 rows.append(tuple(row[:MAX_COLUMNS]))

@@ -100,6 +100,7 @@ def test_an_administrator_uploads_the_plan_matches_a_column_and_saves_it(
     page.get_by_role("button", name="Save the plan").click()
     page.wait_for_url(f"**{plan.get_absolute_url()}")
     assert page.get_by_text("Testshire plan.xlsx imported: 3 new actions, 0 changed, 0 unchanged.").is_visible()
+    shot(page, "plan_after_import")
     saved = Action.objects.get(plan=plan, ref="1.2")
     assert (saved.description, saved.owner, saved.brag, saved.due_date) == (
         "Train 200 practitioners \u2013 all agencies",

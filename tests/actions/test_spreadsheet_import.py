@@ -320,6 +320,15 @@ def test_a_bad_file_is_refused_with_every_problem_and_nothing_written(
         ]
 
 
+def test_a_workbook_that_unpacks_to_too_much_is_refused_before_it_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("actions.spreadsheet_import.MAX_UNPACKED_BYTES", 1000)
+    read = read_plan_spreadsheet("plan.xlsx", workbook_bytes(WORKBOOK))
+    assert [str(problem) for problem in read.problems] == [
+        "plan.xlsx: the workbook unpacks to more than 0 MB: is it the plan?"
+    ]
+    assert read.rows == []
+
+
 @pytest.mark.django_db
 def test_an_unplaced_column_is_left_out_until_the_person_says_what_it_holds(
     plan: Plan, orgs: tuple[Organisation, Organisation]
