@@ -12,15 +12,26 @@ from send_tracker.alerts.candidates import DAY, Candidate, Source, long_date, lo
 from send_tracker.alerts.choices import AlertKind
 
 from .choices import BRAG_DEFINITIONS, NOT_YET_RATED, Brag
-from .models import Action
+from .models import Action, ActionQuerySet
 
 
 def plan_actions(today: datetime.date) -> Iterator[Candidate]:
     """Actions due within 14 days, within 7 days, or overdue, unless rated Green or Blue (done)."""
+    return _actions_due(
+        today, Action.objects.filter(due_date__gte=lookback_start(today), due_date__lte=today + 14 * DAY)
+    )
+
+
+def overdue_actions(today: datetime.date) -> Iterator[Candidate]:
+    """For the weekly reminder: every open action past its due date and not rated Green or Blue,
+    however long ago it fell due."""
+    return _actions_due(today, Action.objects.filter(due_date__lt=today))
+
+
+def _actions_due(today: datetime.date, in_range: ActionQuerySet) -> Iterator[Candidate]:
     link = path_for("actions:detail")
     rows = (
-        Action.objects.filter(due_date__gte=lookback_start(today), due_date__lte=today + 14 * DAY)
-        .open()  # a retired action is no one's deadline
+        in_range.open()  # a retired action is no one's deadline
         .exclude(brag__in=[Brag.GREEN, Brag.BLUE])
         .values_list(
             "pk",
@@ -74,3 +85,4 @@ def plan_actions(today: datetime.date) -> Iterator[Candidate]:
 
 
 ALERT_SOURCES: dict[str, Source] = {"plan_actions": plan_actions}
+REMINDER_SOURCES: dict[str, Source] = {"plan_actions": overdue_actions}

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
+from django.db.models import Q
+
 from send_tracker.alerts.candidates import DAY, Candidate, Source, long_date, lookback_start, path_for, when
 from send_tracker.alerts.choices import AlertKind
 
@@ -50,11 +52,18 @@ def meeting_papers(today: datetime.date) -> Iterator[Candidate]:
 
 def actions_arising(today: datetime.date) -> Iterator[Candidate]:
     """Actions arising from board meetings, not done, due within 7 days or overdue."""
+    return _arising(today, Q(due_date__gte=lookback_start(today), due_date__lte=today + 7 * DAY))
+
+
+def overdue_arising(today: datetime.date) -> Iterator[Candidate]:
+    """For the weekly reminder: every action arising not done after its due date."""
+    return _arising(today, Q(due_date__lt=today))
+
+
+def _arising(today: datetime.date, in_range: Q) -> Iterator[Candidate]:
     link = path_for("governance:meeting", "#actions-arising")
     rows = (
-        ActionArising.objects.filter(
-            done_on__isnull=True, due_date__gte=lookback_start(today), due_date__lte=today + 7 * DAY
-        )
+        ActionArising.objects.filter(in_range, done_on__isnull=True)
         .values_list(
             "pk",
             "description",
@@ -105,11 +114,21 @@ def actions_arising(today: datetime.date) -> Iterator[Candidate]:
 
 
 def risk_reviews(today: datetime.date) -> Iterator[Candidate]:
-    """Open risks whose next review date has passed."""
+    """Open risks whose next review date has passed (within the look-back)."""
+    return _reviews(today, lookback_start(today))
+
+
+def overdue_reviews(today: datetime.date) -> Iterator[Candidate]:
+    """For the weekly reminder: every open risk past its review date, however long ago."""
+    return _reviews(today, None)
+
+
+def _reviews(today: datetime.date, earliest: datetime.date | None) -> Iterator[Candidate]:
     link = path_for("governance:risk")
+    since = Q(next_review_date__gte=earliest) if earliest else Q()
     rows = (
-        Risk.objects.open()
-        .filter(next_review_date__gte=lookback_start(today), next_review_date__lt=today)
+        Risk.objects.open()  # a closed risk is never overdue for review
+        .filter(since, next_review_date__lt=today)
         .values_list(
             "pk",
             "reference",
@@ -152,3 +171,4 @@ ALERT_SOURCES: dict[str, Source] = {
     "actions_arising": actions_arising,
     "risk_reviews": risk_reviews,
 }
+REMINDER_SOURCES: dict[str, Source] = {"actions_arising": overdue_arising, "risk_reviews": overdue_reviews}

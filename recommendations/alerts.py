@@ -10,7 +10,7 @@ import datetime
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from governance.models import Board
 from send_tracker.accounts.choices import OrganisationKind
@@ -39,18 +39,18 @@ def _councils(partnership_ids: set[int]) -> dict[int, int]:
     return councils
 
 
-def responses_due(today: datetime.date) -> QuerySet[Recommendation, tuple[Any, ...]]:
+def responses_due(today: datetime.date, *, overdue_only: bool = False) -> QuerySet[Recommendation, tuple[Any, ...]]:
     """The query that finds recommendations still owed a response due within 7 days or overdue
     within the look-back: a range on the report's indexed response_due_date, then each report's
-    recommendations by their report_id index. `make bench` prints its plan."""
+    recommendations by their report_id index. `make bench` prints its plan. With overdue_only
+    (the weekly reminder), every one overdue however long ago."""
+    due = (
+        Q(report__response_due_date__lt=today)
+        if overdue_only
+        else Q(report__response_due_date__gte=lookback_start(today), report__response_due_date__lte=today + 7 * DAY)
+    )
     return (
-        Recommendation.objects.filter(
-            closed_at__isnull=True,
-            response_required=True,
-            response__isnull=True,
-            report__response_due_date__gte=lookback_start(today),
-            report__response_due_date__lte=today + 7 * DAY,
-        )
+        Recommendation.objects.filter(due, closed_at__isnull=True, response_required=True, response__isnull=True)
         .values_list(
             "pk",
             "list_name",
@@ -70,14 +70,14 @@ def responses_due(today: datetime.date) -> QuerySet[Recommendation, tuple[Any, .
     )
 
 
-def recommendation_responses(today: datetime.date) -> Iterator[Candidate]:
+def recommendation_responses(today: datetime.date, *, overdue_only: bool = False) -> Iterator[Candidate]:
     """Recommendations still owed a response whose statutory period (28 days for health scrutiny,
     two months for overview and scrutiny) ends within 7 days, within a day, or has ended.
 
     The due date is the report's stored response_due_date, so the query is a range on its index.
     """
     link = path_for("recommendations:detail")
-    rows = list(responses_due(today))
+    rows = list(responses_due(today, overdue_only=overdue_only))
     councils = _councils({row[8] for row in rows if row[4] == Respondent.CABINET and row[5] is None})
     for (
         pk,
@@ -132,4 +132,10 @@ def recommendation_responses(today: datetime.date) -> Iterator[Candidate]:
         )
 
 
+def overdue_responses(today: datetime.date) -> Iterator[Candidate]:
+    """For the weekly reminder: every response still owed after its statutory period ended."""
+    return recommendation_responses(today, overdue_only=True)
+
+
 ALERT_SOURCES: dict[str, Source] = {"recommendation_responses": recommendation_responses}
+REMINDER_SOURCES: dict[str, Source] = {"recommendation_responses": overdue_responses}

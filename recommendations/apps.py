@@ -10,8 +10,8 @@ class RecommendationsConfig(AppConfig):
         from send_tracker.alerts.candidates import register_sources
         from send_tracker.alerts.following import register_followable
 
-        from .alerts import ALERT_SOURCES
+        from .alerts import ALERT_SOURCES, REMINDER_SOURCES
         from .models import Recommendation, Report
 
-        register_sources(ALERT_SOURCES)
+        register_sources(ALERT_SOURCES, REMINDER_SOURCES)
         register_followable(Recommendation, Report)

@@ -49,11 +49,16 @@ Source = Callable[[datetime.date], Iterable[Candidate]]
 
 # Every source, by name, as the apps registered them.
 SOURCES: dict[str, Source] = {}
+# The weekly reminder's sources: every item overdue and still open on the day, however long ago it
+# fell due (send_tracker.alerts.reminders), each yielded with its "overdue" kind.
+REMINDER_SOURCES: dict[str, Source] = {}
 
 
-def register_sources(sources: dict[str, Source]) -> None:
-    """Add an app's sources to the sweep (called from its AppConfig.ready)."""
+def register_sources(sources: dict[str, Source], reminders: dict[str, Source] | None = None) -> None:
+    """Add an app's sources to the sweep, and its overdue items to the weekly reminder (called from
+    its AppConfig.ready)."""
     SOURCES.update(sources)
+    REMINDER_SOURCES.update(reminders or {})
 
 
 def lookback_start(today: datetime.date) -> datetime.date:

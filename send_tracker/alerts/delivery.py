@@ -22,6 +22,7 @@ import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -164,6 +165,14 @@ def digest_email(recipient: User, alerts: Sequence[Alert]) -> EmailMultiAlternat
     )
     message.attach_alternative(render_to_string("emails/digest.html", context), "text/html")
     return message
+
+
+def close_quietly(connection: Any) -> None:
+    """Close an email connection; failing to close a broken one must not hide the first error."""
+    try:
+        connection.close()
+    except Exception:
+        logger.debug("Closing the email connection failed", exc_info=True)
 
 
 def _undeliverable(recipient: User) -> str:
@@ -315,10 +324,7 @@ def send_digests(user_batch: int = 200, *, budget_seconds: float | None = None) 
                     result.sent += len(alerts)
                     result.emails += 1
     finally:
-        try:
-            connection.close()
-        except Exception:
-            logger.debug("Closing the email connection failed", exc_info=True)
+        close_quietly(connection)
     if result.claimed or result.expired:
         logger.info("Alert digests: %s", result)
     return result

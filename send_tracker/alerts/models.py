@@ -187,3 +187,35 @@ class AlertPreference(models.Model):
 
 def new_sweep_id() -> uuid.UUID:
     return uuid.uuid4()
+
+
+class Reminder(models.Model):
+    """The weekly reminder to one person of everything overdue that they are told of and that is
+    still open: plan actions, scrutiny responses, actions arising and risk reviews, in one email,
+    however long each has been overdue. One row per person per week (the Monday that starts the
+    ISO week), so a task run twice, or two at once, sends it once; next week's names only what is
+    still open then."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+    week = models.DateField(help_text="The Monday of the week the reminder is for.")
+    # What the email names, as it stood when the reminder was written: kind, title, link, due date.
+    items = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-week", "recipient"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "week"], name="reminder_once_a_week"),
+            models.CheckConstraint(
+                condition=Q(delivery__in=[c.value for c in Delivery]), name="reminder_delivery_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["week", "delivery"], name="reminder_claim")]
+
+    def __str__(self) -> str:
+        return f"Reminder for the week of {self.week} (to {self.recipient_id})"

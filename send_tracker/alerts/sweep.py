@@ -148,15 +148,22 @@ COLUMNS = (
 AlertRow = tuple[object, ...]
 
 
-def build_alerts(candidates: Sequence[Candidate], sweep_id: uuid.UUID, now: datetime.datetime) -> list[AlertRow]:
-    """The new alert rows for these candidates as tuples of COLUMNS, in key order, with their
-    delivery state set from each person's preference for the kind.
+@dataclass(frozen=True)
+class Audience:
+    """Who is told of each of a list of candidates, worked out in a handful of queries."""
 
-    Plain tuples, not model instances: a sweep can write tens of thousands of rows, and building
-    and compiling that many instances costs more than the insert itself.
-    """
-    if not candidates:
-        return []
+    people: dict[int, _Person]
+    # (user id, kind) -> mode, for those who chose other than "straight away".
+    preferences: dict[tuple[int, str], str]
+    content_types: dict[type[models.Model], int]
+    # For each candidate, in order: the people told of it, each of whom may read the item.
+    recipients: list[set[int]]
+
+
+def audience(candidates: Sequence[Candidate]) -> Audience:
+    """The owner organisation's officers, the named people and the followers of each candidate,
+    keeping only those who may read its item: an alert names the item and links to it, so a
+    follower who has moved to another partnership hears nothing."""
     organisation_ids = {pk for candidate in candidates for pk in candidate.organisations}
     subjects: dict[type[models.Model], set[int]] = defaultdict(set)
     for candidate in candidates:
@@ -170,33 +177,57 @@ def build_alerts(candidates: Sequence[Candidate], sweep_id: uuid.UUID, now: date
         named | {pk for ids in officers.values() for pk in ids} | {pk for ids in followers.values() for pk in ids}
     )
     people = _people(everyone)
-    preferences = _preferences({candidate.kind for candidate in candidates})
     content_types = {model: ContentType.objects.get_for_model(model).pk for model in subjects}
+    recipients: list[set[int]] = []
+    for candidate in candidates:
+        told: set[int] = set(candidate.people)
+        for organisation_id in candidate.organisations:
+            told.update(officers.get(organisation_id, ()))
+        told.update(followers.get((content_types[candidate.model], candidate.subject_id), ()))
+        for model, pk in candidate.followed:
+            told.update(followers.get((content_types[model], pk), ()))
+        recipients.append(
+            {
+                user_id
+                for user_id in told
+                if (person := people.get(user_id)) is not None
+                and (person.sees_everything or person.partnership_id == candidate.partnership_id)
+            }
+        )
+    return Audience(
+        people=people,
+        preferences=_preferences({candidate.kind for candidate in candidates}),
+        content_types=content_types,
+        recipients=recipients,
+    )
+
+
+def build_alerts(candidates: Sequence[Candidate], sweep_id: uuid.UUID, now: datetime.datetime) -> list[AlertRow]:
+    """The new alert rows for these candidates as tuples of COLUMNS, in key order, with their
+    delivery state set from each person's preference for the kind.
+
+    Plain tuples, not model instances: a sweep can write tens of thousands of rows, and building
+    and compiling that many instances costs more than the insert itself.
+    """
+    if not candidates:
+        return []
+    told = audience(candidates)
+    people, preferences = told.people, told.preferences
 
     ops = connection.ops
     created_at = ops.adapt_datetimefield_value(now)
     sweep_value = Alert._meta.get_field("sweep_id").get_db_prep_value(sweep_id, connection)
     rows: list[AlertRow] = []
-    by_type: dict[int, list[Candidate]] = defaultdict(list)
-    for candidate in candidates:
-        by_type[content_types[candidate.model]].append(candidate)
+    by_type: dict[int, list[tuple[Candidate, set[int]]]] = defaultdict(list)
+    for candidate, recipients in zip(candidates, told.recipients, strict=True):
+        by_type[told.content_types[candidate.model]].append((candidate, recipients))
     for content_type_id, group in sorted(by_type.items()):
-        existing = _existing_keys(content_type_id, group)
-        for candidate in group:
-            recipients: set[int] = set(candidate.people)
-            for organisation_id in candidate.organisations:
-                recipients.update(officers.get(organisation_id, ()))
-            recipients.update(followers.get((content_type_id, candidate.subject_id), ()))
-            for model, pk in candidate.followed:
-                recipients.update(followers.get((content_types[model], pk), ()))
+        existing = _existing_keys(content_type_id, [candidate for candidate, _ in group])
+        for candidate, recipients in group:
             due_date = ops.adapt_datefield_value(candidate.due_date)
             title, link = candidate.title[:300], candidate.link[:500]
             for user_id in recipients:
-                person = people.get(user_id)
-                # Only people who may read the item are told of it: an alert names the item and
-                # links to it, so a follower who has moved to another partnership hears nothing.
-                if person is None or not (person.sees_everything or person.partnership_id == candidate.partnership_id):
-                    continue
+                person = people[user_id]
                 if (candidate.subject_id, candidate.kind, candidate.due_date, user_id) in existing:
                     continue
                 mode = preferences.get((user_id, candidate.kind), DeliveryMode.IMMEDIATE)

@@ -309,7 +309,8 @@ def test_delivery_is_queued_once_after_the_sweep_commits(
     with django_capture_on_commit_callbacks() as second:
         sweep()
 
-    assert first == [queue_delivery]
+    # Besides delivery, the insert tells the unread counts kept in the cache (alerts.unread).
+    assert [callback for callback in first if callback is queue_delivery] == [queue_delivery]
     assert second == []  # nothing new, nothing queued
 
 

@@ -17,10 +17,12 @@ def test_the_sweep_delivery_and_digest_are_scheduled_for_real_tasks(db):
     schedules = importlib.import_module("send_tracker.alerts.migrations.0002_schedules")
     schedules.create_schedules(apps, None)
     schedules.create_schedules(apps, None)
+    reminders = importlib.import_module("send_tracker.alerts.migrations.0005_weekly_reminders")
+    reminders.create_schedule(apps, None)
 
     tasks = {task.name: task for task in PeriodicTask.objects.filter(task__startswith="alerts.")}
 
-    assert set(tasks) == {"Deadline sweep", "Deliver alerts", "Daily alert digest"}
+    assert set(tasks) == {"Deadline sweep", "Deliver alerts", "Daily alert digest", "Weekly reminder of overdue items"}
     app.loader.import_default_modules()  # what a worker does at start: autodiscover the tasks
     assert all(task.task in app.tasks for task in tasks.values())
     sweep = tasks["Deadline sweep"]
@@ -31,4 +33,6 @@ def test_the_sweep_delivery_and_digest_are_scheduled_for_real_tasks(db):
     )
     digest = tasks["Daily alert digest"]
     assert (digest.crontab.hour, digest.crontab.minute, str(digest.crontab.timezone)) == ("7", "0", "UTC")
+    reminder = tasks["Weekly reminder of overdue items"]
+    assert (reminder.task, reminder.crontab.hour, reminder.crontab.minute) == ("alerts.send_reminders", "7", "30")
     assert app.conf.timezone == "UTC"

@@ -1,4 +1,5 @@
-"""`python manage.py scan_deadlines [--as-of YYYY-MM-DD] [--deliver]`: the periodic sweep, now."""
+"""`python manage.py scan_deadlines [--as-of YYYY-MM-DD] [--deliver]`: the periodic sweep and the
+week's reminders of overdue items, now."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from send_tracker.alerts.delivery import deliver_due
+from send_tracker.alerts.reminders import send_reminders
 from send_tracker.alerts.sweep import sweep
 
 
@@ -22,7 +24,8 @@ class Command(BaseCommand):
     help = (
         "Runs the deadline sweep at once: writes the alerts for everything due (plan actions, scrutiny "
         "responses, papers deadlines, actions arising, KPI figures, risk reviews) that are not written yet. "
-        "The last line is `alerts created: N`; run twice, the second run creates none."
+        "Then emails the week's reminder of overdue items still open to each person told of them, "
+        "once per person per week. The last line is `alerts created: N`; run twice, the second run creates none."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -43,6 +46,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Deadlines as on {result.today.isoformat()} (Europe/London).")
         for name, created in result.by_source.items():
             self.stdout.write(f"  {name}: {created}")
+        reminded = send_reminders(result.today)
+        self.stdout.write(
+            f"Weekly reminders for the week of {reminded.week.isoformat()}: written {reminded.written}, "
+            f"emailed {reminded.sent}, failed {reminded.failed}."
+        )
         if options["deliver"]:
             delivered = deliver_due()
             self.stdout.write(
