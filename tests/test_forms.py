@@ -7,10 +7,15 @@ import re
 from typing import Any
 
 from django import forms
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.template import Context, Template
+from django.test import RequestFactory
 
-from send_tracker.forms import DateParts, add_service_errors, date_part
+from send_tracker.forms import DateParts, add_service_errors, date_part, saved_redirect
 
 
 class EveryKindForm(forms.Form):
@@ -104,3 +109,51 @@ def test_a_service_error_lands_on_the_field_it_names_or_above_the_form():
     assert form.errors["given_on_day"] == ["Not before the report."]
     assert form.errors["title"] == ["Taken."]
     assert form.non_field_errors() == ["No such.", "The recommendation is closed."]
+
+
+class NameForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=20)
+
+
+class Named:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def get_absolute_url(self) -> str:
+        return "/named/"
+
+
+def posted(data: dict[str, str]) -> HttpRequest:
+    request = RequestFactory().post("/new/", data)
+    request.user = AnonymousUser()
+    request._messages = CookieStorage(request)  # type: ignore[attr-defined]
+    return request
+
+
+def add_named(*, user: object, owner_id: int, name: str) -> Named:
+    if name == "Taken":
+        raise ValidationError({"name": "Choose another name."})
+    return Named(f"{name} of {owner_id}")
+
+
+def test_a_saved_form_says_what_was_saved_in_the_words_typed_and_goes_to_it():
+    request = posted({"name": "{row} {0} “x”"})
+    response = saved_redirect(request, NameForm(request.POST), add_named, "{row.name} added.", owner_id=7)
+    assert response is not None and response.status_code == 302 and response["Location"] == "/named/"
+    assert [str(message) for message in get_messages(request)] == ["{row} {0} “x” of 7 added."]
+    elsewhere = posted({"name": "Ann"})
+    response = saved_redirect(
+        elsewhere, NameForm(elsewhere.POST), add_named, lambda row: f"{row.name}!", to="/list/#ann", owner_id=1
+    )
+    assert response is not None and response["Location"] == "/list/#ann"
+    assert [str(message) for message in get_messages(elsewhere)] == ["Ann of 1!"]
+
+
+def test_a_form_not_saved_is_drawn_again_with_the_service_s_error_and_no_message():
+    for data in ({"name": "Taken"}, {"name": "x" * 21}):
+        request = posted(data)
+        form = NameForm(request.POST)
+        assert saved_redirect(request, form, add_named, "{row.name} added.", owner_id=7) is None
+        assert form.errors["name"] and not list(get_messages(request))
+    request = RequestFactory().get("/new/")
+    assert saved_redirect(request, NameForm(), add_named, "{row.name} added.", owner_id=7) is None
