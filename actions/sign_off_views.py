@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from governance import packs
 from governance.models import Meeting
 from send_tracker.accounts import access as rules
-from send_tracker.forms import form_page, submitted
+from send_tracker.forms import form_page, saved_redirect
 from send_tracker.numbers import whole_number
 from send_tracker.tables import Column
 
@@ -71,18 +70,17 @@ def _sections(comparison: SinceSignOff) -> list[dict[str, object]]:
 @require_http_methods(["GET", "POST"])
 def sign_off(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = access.plan_for_reading(request.user, plan_id)
-    rules.require(
-        rules.may_change_in_partnership(request.user, plan.partnership_id),
-        "Only an administrator of the partnership can record when the plan was signed off.",
-    )
+    only = "Only an administrator of the partnership can record when the plan was signed off."
+    plan = rules.for_administrators(request.user, plan, plan.partnership_id, only)
     if request.method == "POST":
         form = SignOffForm(request.POST)
-        saved = submitted(request, form, lambda data: record_sign_off(plan_id=plan.pk, user=request.user, **data))
-        if saved is not None and (day := saved.approved_date) is not None:
-            messages.success(
-                request, f"Sign-off recorded: {day.day} {day:%B %Y}. The baseline is the plan at the end of that day."
-            )
-            return redirect(plan)
+        said = (
+            "Sign-off recorded: {row.approved_date.day} {row.approved_date:%B %Y}. "
+            "The baseline is the plan at the end of that day."
+        )
+        saved = saved_redirect(request, form, record_sign_off, said, plan_id=plan.pk)
+        if saved:
+            return saved
     else:
         initial = plan.approved_date
         form = SignOffForm(

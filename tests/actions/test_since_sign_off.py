@@ -245,10 +245,13 @@ def sign_off(client, plan: Plan, day: object, month: object, year: object, note:
 
 
 def test_an_administrator_records_the_sign_off_and_history_keeps_who_and_why(plan, administrator, client_for):
-    response = sign_off(client_for(administrator), plan, "14", "12", "23", note="Letter from Ofsted and the CQC")
+    client = client_for(administrator)
+    response = sign_off(client, plan, "14", "12", "23", note="Letter from Ofsted and the CQC")
 
     plan.refresh_from_db()
     assert response.status_code == 302 and response["Location"] == plan.get_absolute_url()
+    said = "Sign-off recorded: 14 December 2023. The baseline is the plan at the end of that day."
+    assert said in client.get(response["Location"]).content.decode()
     assert plan.approved_date == datetime.date(2023, 12, 14)
     latest = plan.history.latest()
     assert latest.history_change_reason == "Letter from Ofsted and the CQC"
