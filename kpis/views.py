@@ -238,19 +238,14 @@ def _indicator_csv(indicator: Indicator, values: list[IndicatorValue]) -> HttpRe
 @require_http_methods(["GET", "POST"])
 def value_new(request: HttpRequest, indicator_id: int) -> HttpResponse:
     indicator = access.indicator_for_change(request.user, indicator_id)
-    if request.method == "POST":
-        form = ValueForm(request.POST, indicator=indicator)
-        # The form's fields are the service's: period, value, numerator, denominator, note.
-        said = "{row.indicator.name}: {row.period.label} saved as {row.formatted} ({row.rating_label})."
-        saved = saved_redirect(request, form, record_value, said, to=indicator, indicator_id=indicator.pk)
-        if saved:
-            return saved
-    else:
-        latest = indicator.values.order_by("-period_start").first()
-        form = ValueForm(indicator=indicator, initial={"period": following(latest.period).key} if latest else None)
-    return _indicator_form_page(
-        request, "kpis/value_form.html", indicator, form, is_rate=indicator.unit in (Unit.PERCENT, Unit.RATE_PER_100)
-    )
+    latest = indicator.values.order_by("-period_start").first()
+    initial = {"period": following(latest.period).key} if latest else None
+    form = ValueForm(request.POST if request.method == "POST" else None, indicator=indicator, initial=initial)
+    # The form's fields are the service's: period, value, numerator, denominator, note.
+    said = "{row.indicator.name}: {row.period.label} saved as {row.formatted} ({row.rating_label})."
+    saved = saved_redirect(request, form, record_value, said, to=indicator, indicator_id=indicator.pk)
+    is_rate = indicator.unit in (Unit.PERCENT, Unit.RATE_PER_100)
+    return saved or _indicator_form_page(request, "kpis/value_form.html", indicator, form, is_rate=is_rate)
 
 
 @login_required

@@ -219,26 +219,18 @@ def record_response(request: HttpRequest, recommendation_id: int) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def add_update(request: HttpRequest, recommendation_id: int) -> HttpResponse:
     recommendation = access.recommendation_for_change(request.user, recommendation_id)
-    if request.method == "POST":
-        form = UpdateForm(request.POST, recommendation=recommendation)
-        said = "Update to {row.recommendation.reference} saved."
-        saved = saved_redirect(
-            request,
-            form,
-            services.add_implementation_update,
-            said,
-            to=recommendation,
-            recommendation_id=recommendation.pk,
-        )
-        if saved:
-            return saved
-    else:
-        initial = {
-            **_date_initial("reported_on", _today()),
-            "actions": [str(pk) for pk in recommendation.actions.values_list("pk", flat=True)],
-        }
-        form = UpdateForm(initial=initial, recommendation=recommendation)
-    return _recommendation_form_page(request, "recommendations/update_form.html", recommendation, form)
+    initial = {
+        **_date_initial("reported_on", _today()),
+        "actions": [str(pk) for pk in recommendation.actions.values_list("pk", flat=True)],
+    }
+    form = UpdateForm(
+        request.POST if request.method == "POST" else None, initial=initial, recommendation=recommendation
+    )
+    said = "Update to {row.recommendation.reference} saved."
+    saved = saved_redirect(
+        request, form, services.add_implementation_update, said, to=recommendation, recommendation_id=recommendation.pk
+    )
+    return saved or _recommendation_form_page(request, "recommendations/update_form.html", recommendation, form)
 
 
 @login_required
