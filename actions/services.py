@@ -597,8 +597,9 @@ def _save_row(
 ) -> Row:
     if errors:
         raise ValidationError(errors)
-    if row.pk is not None and based_on is not None and row.version != based_on:
-        raise StaleRowError(row, based_on)
+    # An edit sent without the version it was read at is stale, as an action's is: never saved over.
+    if row.pk is not None and row.version != (based_on or 0):
+        raise StaleRowError(row, based_on or 0)
     for name, value in values.items():
         setattr(row, name, value)
     if row.pk is not None:

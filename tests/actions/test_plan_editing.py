@@ -418,3 +418,26 @@ def test_a_stale_objective_edit_is_refused_with_what_changed_and_the_typing_kept
     assert "My wording." in page and re.search(r'name="version" value="2"', page)
     objective.refresh_from_db()
     assert (objective.text, objective.version) == ("Needs identified early.", 2)
+
+
+@pytest.mark.parametrize("version", [{}, {"version": ""}])
+def test_an_area_or_objective_edit_sent_without_its_version_is_refused_not_saved_over_others(
+    version, objective, administrator, client_for
+):
+    """The version check is not skipped by leaving out the form's hidden version, as an action's is not."""
+    area = objective.priority_area
+    client = client_for(administrator)
+
+    area_response = client.post(
+        reverse("actions:area_edit", args=[area.pk]), {"number": area.number, "title": "Mine", **version}
+    )
+    objective_response = client.post(
+        reverse("actions:objective_edit", args=[objective.pk]),
+        {"priority_area": area.pk, "code": objective.code, "text": "Mine", **version},
+    )
+
+    assert (area_response.status_code, objective_response.status_code) == (409, 409)
+    area.refresh_from_db()
+    objective.refresh_from_db()
+    assert "Mine" not in (area.title, objective.text)
+    assert (area.history.count(), objective.history.count()) == (1, 1)
