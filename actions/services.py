@@ -406,6 +406,8 @@ def edit_action(
         _require_administrator(user, action.plan)
         columns = _checked_details(action.plan, details, action)
         errors: dict[str, str] = {}
+        if action.status == ActionStatus.RETIRED and "due_date" in columns:
+            errors["due_date"] = RETIRED_DATE
         why = _text(errors, "reason", reason, TEXT_LIMIT, _reason_needed(columns))
         if errors:
             raise ValidationError(errors)
@@ -460,7 +462,7 @@ def revise_action(
         )
         errors: dict[str, str] = {}
         if action.status == ActionStatus.RETIRED:
-            errors["due_date"] = "This action is retired: its target date no longer changes."
+            errors["due_date"] = RETIRED_DATE
         columns = _due_date_fields(due_date, action)
         if lead_officer_id is not UNCHANGED:
             _check_officer(errors, action.plan, lead_officer_id)  # type: ignore[arg-type]
@@ -481,6 +483,9 @@ def revise_action(
         stamp(action, by=user, reason=why or "Lead officer changed")
         action.save()
     return action
+
+
+RETIRED_DATE = "This action is retired: its target date no longer changes."
 
 
 def retire_action(

@@ -441,3 +441,23 @@ def test_an_area_or_objective_edit_sent_without_its_version_is_refused_not_saved
     objective.refresh_from_db()
     assert "Mine" not in (area.title, objective.text)
     assert (area.history.count(), objective.history.count()) == (1, 1)
+
+
+def test_a_retired_actions_target_date_is_not_moved_by_an_administrators_edit_either(action, administrator, client_for):
+    """Retired, an action's target date no longer changes (as revise_action and the API say), so it
+    is not counted as slipping after it was retired; its words can still be corrected."""
+    retire_action(action_id=action.pk, user=administrator, reason="no_longer_needed", note="Gone.", based_on_version=1)
+    action.refresh_from_db()
+    due = action.due_date
+    client = client_for(administrator)
+
+    moved = client.post(
+        page_url("edit", action),
+        action_form(action, due_date_day="1", due_date_month="1", due_date_year="2030", reason="Moved.", version=2),
+    )
+    corrected = client.post(page_url("edit", action), action_form(action, description="Corrected wording.", version=2))
+
+    assert (moved.status_code, corrected.status_code) == (400, 302)
+    assert "This action is retired" in moved.content.decode()
+    action.refresh_from_db()
+    assert (action.due_date, action.description, action.version) == (due, "Corrected wording.", 3)
