@@ -17,10 +17,10 @@ from django.utils import timezone
 
 from send_tracker import freshness
 from send_tracker.accounts import access
-from send_tracker.accounts.models import Organisation, User
+from send_tracker.accounts.models import Organisation, Partnership, User
 from send_tracker.history import person, stamp
 
-from .choices import EVIDENCE_REQUIRED, ActionStatus, Brag, DueDateKind, RetirementReason
+from .choices import EVIDENCE_REQUIRED, ActionStatus, Brag, DueDateKind, PlanKind, RetirementReason
 from .models import (
     Action,
     AreaForImprovement,
@@ -651,3 +651,33 @@ def record_sign_off(*, plan_id: int, user: AnyUser, approved_date: datetime.date
 
 
 SIGN_OFF_NOTE_LIMIT = 5000
+
+
+DEFAULT_PLAN_TITLE = "Priority Action Plan"
+
+
+def current_priority_action_plan(partnership: Partnership, *, by: AnyUser | None) -> Plan:
+    """The partnership's current Priority Action Plan, made (empty, current) when it has none: what a
+    plan imported into a partnership that has no plan yet is imported into."""
+    current = (
+        Plan.objects.filter(partnership=partnership, kind=PlanKind.PRIORITY_ACTION_PLAN, is_current=True)
+        .order_by("pk")
+        .first()
+    )
+    if current is not None:
+        return current
+    plan = Plan.objects.filter(partnership=partnership, title=DEFAULT_PLAN_TITLE).first()
+    if plan is None:
+        plan = Plan(partnership=partnership, title=DEFAULT_PLAN_TITLE, kind=PlanKind.PRIORITY_ACTION_PLAN)
+        stamp(plan, by=by, reason="Plan started, to import it from a spreadsheet")
+        plan.save()
+    return plan
+
+
+def start_plan(*, user: AnyUser) -> Plan:
+    """The plan an administrator of a partnership with no plan yet imports their spreadsheet into."""
+    partnership = access.administered_partnership(
+        user, "Only an administrator of the partnership can start its plan from a spreadsheet."
+    )
+    with transaction.atomic():
+        return current_priority_action_plan(partnership, by=user)

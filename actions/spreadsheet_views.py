@@ -31,6 +31,7 @@ from send_tracker.forms import form_page
 from . import access
 from .choices import PlanColumn
 from .models import Plan
+from .services import start_plan
 from .spreadsheet_export import plan_csv, plan_xlsx
 from .spreadsheet_import import (
     LEAVE_OUT,
@@ -133,6 +134,14 @@ def _pending(request: HttpRequest, plan: Plan) -> tuple[dict[str, Any], bytes] |
 
 
 # -- the pages
+
+
+@login_required
+@require_http_methods(["POST"])
+def start_plan_import(request: HttpRequest) -> HttpResponse:
+    """A partnership with no plan yet (made with create_partnership) starts it from its spreadsheet."""
+    plan = start_plan(user=request.user)
+    return redirect("actions:import", plan.pk)
 
 
 @login_required

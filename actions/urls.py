@@ -34,6 +34,7 @@ urlpatterns = [
         name="since_sign_off_xlsx",
     ),
     path("evidence/<int:update_id>/", views.evidence_download, name="evidence"),
+    path("import/", spreadsheet_views.start_plan_import, name="start_import"),
     path("<int:plan_id>/import/", spreadsheet_views.plan_upload, name="import"),
     path("<int:plan_id>/import/check/", spreadsheet_views.plan_import_check, name="import_check"),
     path("<int:plan_id>/plan.csv", spreadsheet_views.plan_export, {"fmt": "csv"}, name="export_csv"),

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kpis.models import Indicator
 from recommendations.models import Recommendation
-from send_tracker.accounts.access import may_change_in_partnership
+from send_tracker.accounts.access import administers, may_change_in_partnership
 from send_tracker.forms import after_stale_edit, filter_by, form_page, object_form_page, submitted
 from send_tracker.numbers import whole_number
 
@@ -54,7 +54,7 @@ def _today() -> Any:
 def current_plan(request: HttpRequest) -> HttpResponse:
     plan = access.current_plan_for(request.user)
     if plan is None:
-        return render(request, "actions/no_plan.html", status=404)
+        return render(request, "actions/no_plan.html", {"may_start": administers(request.user)}, status=404)
     return redirect(plan)
 
 

@@ -34,44 +34,90 @@ def shoot(page, name: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
+def invite(page, *, email: str, first_name: str, last_name: str, organisation: str) -> str:
+    """The signed-in administrator invites an officer from the people page; returns the path of the
+    link the invitation email holds."""
+    page.get_by_role("link", name="People and keys").click()
+    shoot(page, "people")
+    page.get_by_role("button", name="Invite someone").click()
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("First name").fill(first_name)
+    page.get_by_label("Last name").fill(last_name)
+    page.get_by_label("Organisation", exact=True).select_option(label=organisation)
+    page.get_by_label("Officer", exact=True).check()
+    shoot(page, "invite")
+    page.get_by_role("button", name="Send invitation").click()
+    assert page.get_by_text(f"Invitation sent to {email.lower()}.").is_visible()
+    shoot(page, "person")
+    found = re.search(r"https?://\S+/invitation/\S+/", str(mail.outbox[-1].body))
+    assert found is not None
+    link = found.group(0)
+    return "/invitation/" + link.rsplit("/invitation/", 1)[1]
+
+
+def accept_invitation(invited, path: str, welcome: str, password: str = NEW_PASSWORD) -> None:
+    """The invited person opens the emailed link, chooses a password and is signed in."""
+    invited.goto(path)
+    shoot(invited, "accept-invitation")
+    invited.get_by_label("Password", exact=True).fill(password)
+    invited.get_by_label("Type the password again").fill(password)
+    invited.get_by_role("button", name="Save password and sign in").click()
+    assert invited.get_by_text(f"Welcome, {welcome}.").is_visible()
+
+
+def rate_amber(invited, action: Action) -> None:
+    """The signed-in officer rates the action Amber from its page."""
+    invited.goto(action.get_absolute_url())
+    invited.get_by_role("button", name="Update rating").click()
+    invited.get_by_label("Amber").check()
+    invited.get_by_label("Commentary", exact=True).fill("Caseworkers’ audit under way – on track for March.")
+    invited.get_by_role("button", name="Save rating").click()
+    invited.wait_for_url(f"**{action.get_absolute_url()}")
+    assert invited.get_by_text(f"Rating for {action.ref} saved.").is_visible()
+
+
+def other_partnership_unreachable(page, elsewhere_world, own_person: User) -> None:
+    """Another partnership's people and keys are not listed, each of their pages is a 404, and so is
+    the administrator's own deactivate button aimed (as an attacker would) at another's officer."""
+    page.goto(reverse("people:person", args=[own_person.pk]))
+    button = page.locator(f"form[action='{reverse('people:deactivate', args=[own_person.pk])}']").element_handle()
+    button.evaluate(
+        "(form, url) => { form.action = url; }", reverse("people:deactivate", args=[elsewhere_world.officer.pk])
+    )
+    with page.expect_navigation() as posted:
+        button.evaluate("form => form.submit()")
+    assert posted.value.status == 404
+    assert User.objects.get(pk=elsewhere_world.officer.pk).is_active
+    page.goto(reverse("people:list"))
+    assert page.get_by_text("Otto").count() == 0
+    for url in (
+        reverse("people:person", args=[elsewhere_world.officer.pk]),
+        reverse("people:api_key_revoke", args=[elsewhere_world.write_key.pk]),
+        reverse("people:organisation_edit", args=[elsewhere_world.council.pk]),
+    ):
+        assert page.goto(url).status == 404, url
+    page.goto(reverse("people:api_keys"))
+    assert page.get_by_text("Elsewhere case system").count() == 0
+
+
 def test_an_administrator_invites_an_officer_who_signs_in_with_the_link_and_rates_an_action(
     page, chromium, live_server, administrator, council, action, elsewhere_world
 ):
     sign_in(page, administrator.username)
-    page.get_by_role("link", name="People and keys").click()
-    shoot(page, "people")
-    page.get_by_role("button", name="Invite someone").click()
-    page.get_by_label("Email address").fill("Roisin.Ni.Bhriain@testshire.gov.uk")
-    page.get_by_label("First name").fill("Róisín")
-    page.get_by_label("Last name").fill("Ní Bhriain")
-    page.get_by_label("Organisation", exact=True).select_option(label="Testshire County Council (TCC)")
-    page.get_by_label("Officer", exact=True).check()
-    shoot(page, "invite")
-    page.get_by_role("button", name="Send invitation").click()
-    assert page.get_by_text("Invitation sent to roisin.ni.bhriain@testshire.gov.uk.").is_visible()
-    shoot(page, "person")
-
-    (message,) = mail.outbox
-    link = re.search(r"https?://\S+/invitation/\S+/", message.body).group(0)
-    path = "/invitation/" + link.rsplit("/invitation/", 1)[1]
+    path = invite(
+        page,
+        email="Roisin.Ni.Bhriain@testshire.gov.uk",
+        first_name="Róisín",
+        last_name="Ní Bhriain",
+        organisation="Testshire County Council (TCC)",
+    )
+    assert len(mail.outbox) == 1
     officer_context = chromium.new_context(base_url=live_server.url)
     invited = officer_context.new_page()
     try:
-        invited.goto(path)
-        shoot(invited, "accept-invitation")
-        invited.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
-        invited.get_by_label("Type the password again").fill(NEW_PASSWORD)
-        invited.get_by_role("button", name="Save password and sign in").click()
-        assert invited.get_by_text("Welcome, Róisín Ní Bhriain.").is_visible()
+        accept_invitation(invited, path, "Róisín Ní Bhriain")
         assert invited.get_by_role("button", name="Sign out").is_visible()
-
-        invited.goto(action.get_absolute_url())
-        invited.get_by_role("button", name="Update rating").click()
-        invited.get_by_label("Amber").check()
-        invited.get_by_label("Commentary", exact=True).fill("Caseworkers’ audit under way – on track for March.")
-        invited.get_by_role("button", name="Save rating").click()
-        invited.wait_for_url(f"**{action.get_absolute_url()}")
-        assert invited.get_by_text("Rating for 3A1 saved.").is_visible()
+        rate_amber(invited, action)
 
         # The link worked once.
         invited.goto(path)
@@ -83,18 +129,9 @@ def test_an_administrator_invites_an_officer_who_signs_in_with_the_link_and_rate
     assert Action.objects.get(pk=action.pk).brag == "amber"
     assert Action.objects.get(pk=action.pk).rated_by == person
 
-    # Another partnership's people and keys are not there.
+    other_partnership_unreachable(page, elsewhere_world, person)
     page.goto(reverse("people:list"))
     assert page.get_by_text("Róisín Ní Bhriain").is_visible()
-    assert page.get_by_text("Otto").count() == 0
-    for url in (
-        reverse("people:person", args=[elsewhere_world.officer.pk]),
-        reverse("people:api_key_revoke", args=[elsewhere_world.write_key.pk]),
-        reverse("people:organisation_edit", args=[elsewhere_world.council.pk]),
-    ):
-        assert page.goto(url).status == 404, url
-    page.goto(reverse("people:api_keys"))
-    assert page.get_by_text("Elsewhere case system").count() == 0
 
 
 def test_an_administrator_makes_a_key_sees_it_once_and_revokes_it(page, administrator, council, elsewhere_world):

@@ -20,6 +20,7 @@ from actions.importer import (
     read_aliases,
 )
 from actions.models import Plan
+from actions.services import DEFAULT_PLAN_TITLE, current_priority_action_plan
 from actions.spreadsheet_import import (
     LEAVE_OUT,
     SPREADSHEET_SUFFIXES,
@@ -30,7 +31,6 @@ from actions.spreadsheet_import import (
 )
 from send_tracker.accounts.models import Partnership
 
-DEFAULT_PLAN_TITLE = "Priority Action Plan"
 # Oxfordshire's published plan abbreviates its themes and projects; its aliases are sample data.
 OXFORDSHIRE_ALIASES = Path(settings.BASE_DIR) / "send_tracker" / "sample_data" / "oxfordshire" / "plan_aliases.toml"
 
@@ -169,19 +169,7 @@ def target_plan(partnership: Partnership, title: str | None) -> Plan:
             },
         )
         return plan
-    current = (
-        Plan.objects.filter(partnership=partnership, kind=PlanKind.PRIORITY_ACTION_PLAN, is_current=True)
-        .order_by("pk")
-        .first()
-    )
-    if current is not None:
-        return current
-    plan, _ = Plan.objects.get_or_create(
-        partnership=partnership,
-        title=DEFAULT_PLAN_TITLE,
-        defaults={"kind": PlanKind.PRIORITY_ACTION_PLAN, "is_current": True},
-    )
-    return plan
+    return current_priority_action_plan(partnership, by=None)
 
 
 def column_mapping(choices: list[str]) -> dict[str, str]:
