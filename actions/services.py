@@ -311,7 +311,15 @@ def _due_date_fields(due_date: datetime.date | None, current: Action | None) -> 
         kind = current.due_date_kind if current is not None and current.due_date_kind != DueDateKind.DATE else None
         kind = kind or DueDateKind.TBC
         return {"due_date": None, "due_date_kind": kind, "due_date_text": DueDateKind(kind).label}
+    if not EARLIEST_TARGET_DATE <= due_date <= LATEST_TARGET_DATE:
+        # A year typed as 0001 or 9999 is a slip of the keyboard, and would count as years of slip.
+        raise ValidationError(
+            {"due_date": f"Enter a target date between {EARLIEST_TARGET_DATE.year} and {LATEST_TARGET_DATE.year}."}
+        )
     return {"due_date": due_date, "due_date_kind": DueDateKind.DATE, "due_date_text": long_date(due_date)}
+
+
+EARLIEST_TARGET_DATE, LATEST_TARGET_DATE = datetime.date(2010, 1, 1), datetime.date(2099, 12, 31)
 
 
 def long_date(day: datetime.date) -> str:

@@ -104,6 +104,10 @@ def test_a_rating_and_a_target_date_together_are_two_history_rows_or_neither(sig
     [
         {"due_date": "31/03/2025", "reason": REASON},
         {"due_date": "2025-02-30", "reason": REASON},
+        {"due_date": "0001-01-01", "reason": REASON},
+        {"due_date": "2009-12-31", "reason": REASON},
+        {"due_date": "2100-01-01", "reason": REASON},
+        {"due_date": "9999-12-31", "reason": REASON},
         {"due_date": 20250331, "reason": REASON},
         {"reason": REASON},
         {},
