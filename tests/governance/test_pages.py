@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Mapping
 
 import pytest
 from django.urls import reverse
@@ -33,7 +34,7 @@ def read_urls(meeting: Meeting, risk) -> list[str]:
     ]
 
 
-def form_posts(meeting: Meeting, arising: ActionArising, risk) -> list[tuple[str, dict[str, object]]]:
+def form_posts(meeting: Meeting, arising: ActionArising, risk) -> list[tuple[str, Mapping[str, object]]]:
     return [
         (
             reverse("governance:meeting_new", args=[meeting.board_id]),
