@@ -7,10 +7,12 @@ signing in.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from send_tracker.accounts import access
 from send_tracker.accounts.access import AnyUser
+from send_tracker.accounts.models import Partnership
 
 from .models import Indicator
 
@@ -28,3 +30,21 @@ def indicator_for_editing(user: AnyUser, indicator_id: int) -> Indicator:
     indicator = indicator_for_reading(user, indicator_id)
     message = "Only an administrator can change an indicator's details."
     return access.for_administrators(user, indicator, indicator.partnership_id, message)
+
+
+def indicators_for_bulk_upload(user: AnyUser) -> tuple[Partnership, list[Indicator]]:
+    """The person's own partnership and the indicators of it whose figures they may upload: an
+    administrator's, or an officer's of the organisations that own some. PermissionDenied otherwise."""
+    partnership = access.partnership_of(user)
+    if partnership is None:
+        raise PermissionDenied("Only people of a partnership can upload its figures.")
+    indicators = [
+        indicator
+        for indicator in Indicator.objects.filter(partnership=partnership).select_related("owner").order_by("name")
+        if indicator.can_be_changed_by(user)
+    ]
+    if not indicators and not access.administers(user):
+        raise PermissionDenied(
+            "Only an administrator, or an officer of an organisation that owns an indicator, can upload figures."
+        )
+    return partnership, indicators

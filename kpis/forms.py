@@ -67,6 +67,23 @@ class UploadForm(forms.Form):
         return upload
 
 
+class PartnershipValuesUploadForm(UploadForm):
+    """Figures for many indicators at once: a CSV file or an Excel workbook."""
+
+    file = forms.FileField(
+        label="CSV file or Excel workbook",
+        error_messages={"required": "Choose the file of figures to upload.", "empty": "The file is empty."},
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if (upload.name or "").lower().endswith(".xlsx"):
+            if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
+                raise ValidationError(f"The file must be smaller than {MAX_UPLOAD_BYTES // 1024} KB.")
+            return upload
+        return super().clean_file()
+
+
 class TargetForm(forms.Form):
     first_period = forms.CharField(
         label="First period", max_length=40, error_messages={"required": "Enter the first period."}

@@ -103,6 +103,10 @@ def parse_period(text: str, frequency: str) -> Period:
         raise PeriodError(f"Enter the period: {_lower_first(PERIOD_HINTS[frequency])}")
     lowered = raw.lower()
     try:
+        if day := _day(lowered):
+            # A day in the period, as Excel writes a date cell in CSV (31/03/2025) or people type it
+            # (31/3/25): the period that holds it.
+            return period_starting(frequency, day)
         if frequency == Frequency.MONTHLY:
             return _parse_month(lowered)
         if frequency == Frequency.QUARTERLY:
@@ -118,6 +122,25 @@ def parse_period(text: str, frequency: str) -> Period:
             f"“{raw}” is not a valid period ({exc}). Enter {_lower_first(PERIOD_HINTS[frequency])}"
         ) from None
     raise PeriodError(f"“{raw}” is not a valid period. Enter {_lower_first(PERIOD_HINTS[frequency])}")
+
+
+UK_DATE = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4})")
+ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]00:00(?::00)?)?")
+
+
+def _day(text: str) -> datetime.date | None:
+    """31/3/25, 31/03/2025, 31.3.2025 or 2025-03-31 as a date; None for text of another form."""
+    if match := UK_DATE.fullmatch(text):
+        day, month, year = int(match[1]), int(match[2]), int(match[3])
+        year = year + 2000 if len(match[3]) == 2 else year
+    elif match := ISO_DATE.fullmatch(text):
+        year, month, day = int(match[1]), int(match[2]), int(match[3])
+    else:
+        return None
+    try:
+        return datetime.date(_check_year(year), month, day)
+    except ValueError:
+        raise PeriodError(f"there is no day {text}") from None
 
 
 def _lower_first(text: str) -> str:

@@ -7,14 +7,17 @@ and why in the history, and rates every value it writes against the target for i
 from __future__ import annotations
 
 import csv
+import datetime
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
+from zipfile import BadZipFile
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from openpyxl import load_workbook
 
 from send_tracker.accounts import access
 from send_tracker.accounts.models import Organisation
@@ -29,6 +32,8 @@ if TYPE_CHECKING:
     from send_tracker.accounts.access import AnyUser
 
 CSV_COLUMNS = ("period", "value", "numerator", "denominator", "note")
+# One upload for all of a partnership's indicators: each line names its indicator.
+BULK_COLUMNS = ("indicator", *CSV_COLUMNS)
 MAX_UPLOAD_BYTES = 1024 * 1024
 MAX_UPLOAD_ROWS = 5000
 NOTE_MAX_LENGTH = 2000
@@ -238,10 +243,17 @@ def record_value(
     return IndicatorValue.objects.get(indicator=indicator, period_start=entry.period.start)
 
 
-def read_values_csv(indicator: Indicator, raw: bytes) -> list[tuple[int, ValueEntry]]:
-    """Every line of an uploaded CSV checked; CsvUploadError lists all the problems by line."""
-    if len(raw) > MAX_UPLOAD_BYTES:
-        raise CsvUploadError([f"The file is larger than {MAX_UPLOAD_BYTES // 1024} KB."])
+Cells = list[object] | csv.Error
+
+
+def _cell_text(cell: object) -> str:
+    """A cell as text: a date cell (Excel's own) as a UK date, which parse_period reads."""
+    if isinstance(cell, datetime.date):
+        return f"{cell.day}/{cell.month}/{cell.year}"
+    return "" if cell is None else str(cell)
+
+
+def _csv_lines(raw: bytes) -> Iterator[tuple[int, Cells]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -249,55 +261,93 @@ def read_values_csv(indicator: Indicator, raw: bytes) -> list[tuple[int, ValueEn
         text = raw.decode("cp1252", errors="replace")
     reader = csv.reader(io.StringIO(text))
     try:
-        header = [name.strip().lower() for name in next(reader)]
-    except StopIteration:
-        raise CsvUploadError(["The file is empty. The first line must be: " + ",".join(CSV_COLUMNS)]) from None
+        for cells in reader:
+            yield reader.line_num, list(cells)
     except csv.Error as exc:
-        raise CsvUploadError([f"line 1: not a CSV file ({exc})"]) from None
-    unknown = [name for name in header if name not in CSV_COLUMNS]
-    absent = [name for name in ("period", "value") if name not in header]
+        yield reader.line_num, exc
+
+
+def _xlsx_lines(raw: bytes) -> Iterator[tuple[int, Cells]]:
+    """The first sheet's rows, as many columns as the upload has; a row is an Excel line number."""
+    try:
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except (BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise CsvUploadError(
+            [f"The file is not an Excel workbook (.xlsx) that can be read ({exc}).".replace("()", "")]
+        ) from None
+    try:
+        sheet = book.worksheets[0]
+        for number, row in enumerate(sheet.iter_rows(max_col=len(BULK_COLUMNS) + 4, values_only=True), start=1):
+            cells: list[object] = list(row)
+            while cells and (cells[-1] is None or str(cells[-1]).strip() == ""):
+                cells.pop()
+            yield number, cells
+            if number > MAX_UPLOAD_ROWS + 1:
+                break
+    finally:
+        book.close()
+
+
+def _read_lines(
+    lines: Iterator[tuple[int, Cells]], columns: tuple[str, ...], indicator_for: Callable[[dict[str, str]], Indicator]
+) -> list[tuple[int, Indicator, ValueEntry]]:
+    """Every line checked; CsvUploadError lists all the problems by line. The first line names the
+    columns; `indicator_for` finds each line's indicator (ValidationError if it cannot)."""
+    try:
+        _, first = next(lines)
+    except StopIteration:
+        raise CsvUploadError(["The file is empty. The first line must be: " + ",".join(columns)]) from None
+    if isinstance(first, csv.Error):
+        raise CsvUploadError([f"line 1: not a CSV file ({first})"])
+    header = [_cell_text(name).strip().lower() for name in first]
+    unknown = [name for name in header if name not in columns]
+    absent = [name for name in ("indicator", "period", "value") if name in columns and name not in header]
     if unknown or absent or len(set(header)) != len(header):
-        problem = "line 1: the header must name the columns " + ",".join(CSV_COLUMNS)
+        problem = "line 1: the header must name the columns " + ",".join(columns)
         if absent:
             problem += f"; it has no {' or '.join(absent)} column"
         if unknown:
             problem += f"; it has columns this upload does not know: {', '.join(unknown)}"
         raise CsvUploadError([problem])
     problems: list[str] = []
-    entries: list[tuple[int, ValueEntry]] = []
-    seen: dict[Period, int] = {}
-    try:
-        for cells in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(entries) + len(problems) >= MAX_UPLOAD_ROWS:
-                problems.append(f"line {line}: the file has more than {MAX_UPLOAD_ROWS} rows; split it")
-                break
-            if len(cells) > len(header):
-                problems.append(f"line {line}: {len(cells)} columns where the header has {len(header)}")
-                continue
-            row = dict(zip(header, [*cells, *[""] * (len(header) - len(cells))], strict=True))
-            try:
-                entry = read_value_entry(
-                    indicator,
-                    period=row.get("period", ""),
-                    value=row.get("value"),
-                    numerator=row.get("numerator"),
-                    denominator=row.get("denominator"),
-                    note=row.get("note", ""),
-                )
-            except ValidationError as exc:
-                for field, messages in exc.message_dict.items():
-                    problems.extend(f"line {line}: {field}: {message}" for message in messages)
-                continue
-            if entry.period in seen:
-                problems.append(f"line {line}: period {entry.period.key} is already on line {seen[entry.period]}")
-                continue
-            seen[entry.period] = line
-            entries.append((line, entry))
-    except csv.Error as exc:
-        problems.append(f"line {reader.line_num}: not valid CSV ({exc})")
+    entries: list[tuple[int, Indicator, ValueEntry]] = []
+    seen: dict[tuple[int, Period], int] = {}
+    for line, cells in lines:
+        if isinstance(cells, csv.Error):
+            problems.append(f"line {line}: not valid CSV ({cells})")
+            break
+        if not any(_cell_text(cell).strip() for cell in cells):
+            continue
+        if len(entries) + len(problems) >= MAX_UPLOAD_ROWS:
+            problems.append(f"line {line}: the file has more than {MAX_UPLOAD_ROWS} rows; split it")
+            break
+        if len(cells) > len(header):
+            problems.append(f"line {line}: {len(cells)} columns where the header has {len(header)}")
+            continue
+        row = dict(
+            zip(header, [_cell_text(cell) for cell in [*cells, *[""] * (len(header) - len(cells))]], strict=True)
+        )
+        try:
+            indicator = indicator_for(row)
+            entry = read_value_entry(
+                indicator,
+                period=row.get("period", ""),
+                value=row.get("value"),
+                numerator=row.get("numerator"),
+                denominator=row.get("denominator"),
+                note=row.get("note", ""),
+            )
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                problems.extend(f"line {line}: {field}: {message}" for message in messages)
+            continue
+        if (indicator.pk, entry.period) in seen:
+            problems.append(
+                f"line {line}: period {entry.period.key} is already on line {seen[indicator.pk, entry.period]}"
+            )
+            continue
+        seen[indicator.pk, entry.period] = line
+        entries.append((line, indicator, entry))
     if problems:
         raise CsvUploadError(problems)
     if not entries:
@@ -305,21 +355,35 @@ def read_values_csv(indicator: Indicator, raw: bytes) -> list[tuple[int, ValueEn
     return entries
 
 
+def read_values_csv(indicator: Indicator, raw: bytes) -> list[tuple[int, ValueEntry]]:
+    """Every line of an uploaded CSV checked; CsvUploadError lists all the problems by line."""
+    if len(raw) > MAX_UPLOAD_BYTES:
+        raise CsvUploadError([f"The file is larger than {MAX_UPLOAD_BYTES // 1024} KB."])
+    checked = _read_lines(_csv_lines(raw), CSV_COLUMNS, lambda row: indicator)
+    return [(line, entry) for line, _, entry in checked]
+
+
 def upload_values_csv(*, indicator_id: int, user: AnyUser | None, raw: bytes, filename: str) -> WriteResult:
     """All or nothing: every line is checked before any is written; the errors name their lines."""
     with transaction.atomic():
         indicator = Indicator.objects.select_for_update().get(pk=indicator_id)
         _require_change(indicator, user)
-        checked = read_values_csv(indicator, raw)
-        name = filename.rsplit("/", 1)[-1][:200] or "upload.csv"
-        return _write_entries(
-            indicator,
-            [entry for _, entry in checked],
-            user=user,
-            source=ValueSource.CSV_UPLOAD,
-            source_detail={entry.period: f"{name}, line {line}" for line, entry in checked},
-            reason=f"Uploaded in {name}",
-        )
+        return _write_uploaded(indicator, read_values_csv(indicator, raw), user=user, filename=filename)
+
+
+def _write_uploaded(
+    indicator: Indicator, checked: list[tuple[int, ValueEntry]], *, user: AnyUser | None, filename: str
+) -> WriteResult:
+    """An upload's checked lines of one indicator written, each value saying its file and line."""
+    name = filename.rsplit("/", 1)[-1][:200] or "upload.csv"
+    return _write_entries(
+        indicator,
+        [entry for _, entry in checked],
+        user=user,
+        source=ValueSource.CSV_UPLOAD,
+        source_detail={entry.period: f"{name}, line {line}" for line, entry in checked},
+        reason=f"Uploaded in {name}",
+    )
 
 
 def load_demo_values(indicator: Indicator, rows: Iterable[Mapping[str, object]]) -> WriteResult:
@@ -561,3 +625,47 @@ def update_indicator(
         stamp(indicator, by=user, reason=f"{summary}: {reason}" if reason else summary)
         indicator.save()
     return indicator
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def upload_partnership_values(*, partnership_id: int, user: AnyUser, raw: bytes, filename: str) -> WriteResult:
+    """Figures for any of the partnership's indicators in one file (CSV, or an Excel workbook's first
+    sheet), each line naming its indicator. All or nothing, as the per-indicator upload: every line is
+    checked, against its own indicator, before any is written. Only the partnership's own indicators
+    are matched, and only those the person may change (its owner's officers, an administrator)."""
+    if len(raw) > MAX_UPLOAD_BYTES:
+        raise CsvUploadError([f"The file is larger than {MAX_UPLOAD_BYTES // 1024} KB."])
+    is_workbook = filename.lower().endswith(".xlsx") or raw[:2] == b"PK"
+    with transaction.atomic():
+        indicators = {
+            _name_key(indicator.name): indicator
+            for indicator in Indicator.objects.select_for_update().filter(partnership_id=partnership_id).order_by("pk")
+        }
+
+        def indicator_for(row: dict[str, str]) -> Indicator:
+            named = row.get("indicator", "").strip()
+            if not named:
+                raise ValidationError({"indicator": "Name the indicator, as it is named on the KPI list."})
+            indicator = indicators.get(_name_key(named))
+            if indicator is None:
+                raise ValidationError({"indicator": f"“{named[:200]}” is not one of the partnership's indicators."})
+            if not indicator.can_be_changed_by(user):
+                raise ValidationError(
+                    {"indicator": f"{indicator.name}: only officers of its owner, or an administrator, can change it."}
+                )
+            return indicator
+
+        checked = _read_lines(_xlsx_lines(raw) if is_workbook else _csv_lines(raw), BULK_COLUMNS, indicator_for)
+        created = updated = unchanged = 0
+        for indicator in {indicator.pk: indicator for _, indicator, _ in checked}.values():
+            mine = [(line, entry) for line, owner, entry in checked if owner.pk == indicator.pk]
+            result = _write_uploaded(indicator, mine, user=user, filename=filename)
+            created, updated, unchanged = (
+                created + result.created,
+                updated + result.updated,
+                unchanged + result.unchanged,
+            )
+    return WriteResult(created=created, updated=updated, unchanged=unchanged)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
 from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
@@ -12,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
+from openpyxl import Workbook
 
 from send_tracker.accounts.access import (
     administered_partnership,
@@ -21,13 +24,13 @@ from send_tracker.accounts.access import (
 )
 from send_tracker.accounts.principals import AnyUser
 from send_tracker.forms import form_page, object_form_page, saved_redirect
-from send_tracker.spreadsheets import write_csv
+from send_tracker.spreadsheets import append_row, write_csv
 
 from . import access
 from .benchmark import DEFAULT_COMPARATORS, Benchmark, Directory, build_benchmark
 from .charts import TARGET_STYLE, SeriesInput, line_chart
 from .choices import DfeMeasure, Unit
-from .forms import BenchmarkForm, IndicatorForm, TargetForm, UploadForm, ValueForm
+from .forms import BenchmarkForm, IndicatorForm, PartnershipValuesUploadForm, TargetForm, UploadForm, ValueForm
 from .models import (
     EhcpTimeliness,
     Indicator,
@@ -40,13 +43,16 @@ from .models import (
 from .periods import PERIOD_HINTS, following, periods_between, periods_label
 from .reports import indicator_rows
 from .services import (
+    BULK_COLUMNS,
     CSV_COLUMNS,
     CsvUploadError,
     IndicatorDetails,
+    WriteResult,
     create_indicator,
     record_value,
     set_target,
     update_indicator,
+    upload_partnership_values,
     upload_values_csv,
 )
 
@@ -78,6 +84,9 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
             "several_partnerships": len(partnerships) > 1,
             "has_demo": has_demo,
             "administers": administers(request.user),
+            # Figures in bulk are for one's own partnership (an instance administrator has none).
+            "may_upload": partnership_of(request.user) is not None
+            and (administers(request.user) or any(row["indicator"].can_be_changed_by(request.user) for row in rows)),
         },
     )
 
@@ -253,26 +262,12 @@ def value_new(request: HttpRequest, indicator_id: int) -> HttpResponse:
 def values_upload(request: HttpRequest, indicator_id: int) -> HttpResponse:
     indicator = access.indicator_for_change(request.user, indicator_id)
     problems: list[str] = []
-    if request.method == "POST":
-        form = UploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                result = upload_values_csv(
-                    indicator_id=indicator.pk, user=request.user, raw=upload.read(), filename=upload.name or ""
-                )
-            except CsvUploadError as exc:
-                problems = exc.problems
-                form.add_error(
-                    "file",
-                    f"The file has {len(problems)} problem{'s' if len(problems) != 1 else ''}, listed below; "
-                    "nothing was saved. Correct the file and upload it again.",
-                )
-            else:
-                messages.success(request, f"{indicator.name}: values uploaded ({result.summary}).")
-                return redirect(indicator)
-    else:
-        form = UploadForm()
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    if request.method == "POST" and form.is_valid():
+        result, problems = _uploaded(form, upload_values_csv, indicator_id=indicator.pk, user=request.user)
+        if result is not None:
+            messages.success(request, f"{indicator.name}: values uploaded ({result.summary}).")
+            return redirect(indicator)
     return _indicator_form_page(
         request,
         "kpis/upload_form.html",
@@ -283,6 +278,81 @@ def values_upload(request: HttpRequest, indicator_id: int) -> HttpResponse:
         columns=",".join(CSV_COLUMNS),
         period_hint=PERIOD_HINTS[indicator.frequency],
     )
+
+
+def _uploaded(form: Any, write: Callable[..., WriteResult], **where: Any) -> tuple[WriteResult | None, list[str]]:
+    """The valid form's file written by `write`; or, refused, its problems by line, said on the form."""
+    upload = form.cleaned_data["file"]
+    try:
+        return write(raw=upload.read(), filename=upload.name or "", **where), []
+    except CsvUploadError as exc:
+        problems = exc.problems
+    form.add_error(
+        "file",
+        f"The file has {len(problems)} problem{'s' if len(problems) != 1 else ''}, listed below; "
+        "nothing was saved. Correct the file and upload it again.",
+    )
+    return None, problems
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partnership_values_upload(request: HttpRequest) -> HttpResponse:
+    """Figures for all the partnership's indicators in one file, as the per-indicator upload reads them."""
+    partnership, indicators = access.indicators_for_bulk_upload(request.user)
+    problems: list[str] = []
+    form = (
+        PartnershipValuesUploadForm(request.POST, request.FILES)
+        if request.method == "POST"
+        else PartnershipValuesUploadForm()
+    )
+    if request.method == "POST" and form.is_valid():
+        result, problems = _uploaded(form, upload_partnership_values, partnership_id=partnership.pk, user=request.user)
+        if result is not None:
+            messages.success(request, f"{form.cleaned_data['file'].name}: figures uploaded ({result.summary}).")
+            return redirect("kpis:list")
+    return form_page(
+        request,
+        "kpis/partnership_upload_form.html",
+        form,
+        back_url=reverse("kpis:list"),
+        back_label="Back to the indicators",
+        indicators=indicators,
+        problems=problems[:100],
+        more_problems=max(0, len(problems) - 100),
+        columns=",".join(BULK_COLUMNS),
+    )
+
+
+def _template_rows(indicators: list[Indicator]) -> list[list[object]]:
+    """One line per indicator, with the period after its latest figure, to fill in."""
+    rows: list[list[object]] = []
+    for indicator in indicators:
+        latest = indicator.values.order_by("-period_start").first()
+        rows.append([indicator.name, following(latest.period).key if latest else "", "", "", "", ""])
+    return rows
+
+
+@login_required
+@require_GET
+def partnership_values_template(request: HttpRequest, fmt: str) -> HttpResponse:
+    partnership, indicators = access.indicators_for_bulk_upload(request.user)
+    filename = f"{partnership.slug}-kpi-figures.{fmt}"
+    if fmt == "csv":
+        return csv_response(filename, list(BULK_COLUMNS), _template_rows(indicators))
+    book = Workbook()
+    sheet = book.worksheets[0]
+    sheet.title = "KPI figures"
+    lines: list[list[object]] = [list(BULK_COLUMNS), *_template_rows(indicators)]
+    for line in lines:
+        append_row(sheet, line)
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(
+        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @login_required

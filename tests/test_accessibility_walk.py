@@ -219,6 +219,8 @@ def form_pages_for(user: User) -> list[str]:
         paths += [
             reverse(name, args=[indicator.pk]) for name in ("kpis:value_new", "kpis:values_upload", "kpis:target_new")
         ]
+        if access.partnership_of(user) is not None:
+            paths.append(reverse("kpis:partnership_upload"))
     if access.administers(user):
         paths += [reverse(name) for name in ("people:invite", "people:organisation_new", "people:api_key_new")]
     risk = first_changeable(Risk.objects.order_by("pk"), user)
