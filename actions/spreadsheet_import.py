@@ -29,7 +29,6 @@ import csv
 import datetime
 import io
 import re
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -39,7 +38,7 @@ from django.db import transaction
 
 from send_tracker.accounts.models import Organisation
 from send_tracker.history import stamp
-from send_tracker.spreadsheets import needs_quoting
+from send_tracker.spreadsheets import MAX_UNPACKED_BYTES, WorkbookError, needs_quoting, open_workbook
 
 from .choices import Brag, DueDateKind, PlanColumn
 from .importer import ImportCounts, parse_brag, parse_due_date, plural
@@ -53,7 +52,6 @@ if TYPE_CHECKING:
 SPREADSHEET_SUFFIXES = (".xlsx", ".csv")
 MAX_ROWS = 5000  # far more than any plan; a bigger sheet is not a plan
 MAX_COLUMNS = 60
-MAX_UNPACKED_BYTES = 100_000_000
 HEADER_SEARCH_ROWS = 30  # title rows above the header
 REF_MAX_LENGTH = 20
 LEAD_OFFICER_MAX_LENGTH = 200
@@ -325,20 +323,10 @@ def read_plan_spreadsheet(filename: str, raw: bytes, mapping: dict[str, str] | N
 
 
 def _workbook_sheets(raw: bytes) -> list[tuple[str, list[Cells]]]:
-    from openpyxl import load_workbook
-
     try:
-        # A small workbook can unpack to gigabytes (a zip bomb): its unpacked size is checked first.
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
-    except zipfile.BadZipFile:
-        raise ValueError("the file is not an Excel workbook (.xlsx): save it from Excel as 'Excel Workbook'") from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise ValueError(f"the workbook unpacks to more than {MAX_UNPACKED_BYTES // 1_000_000} MB: is it the plan?")
-    try:
-        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        raise ValueError("the file is not an Excel workbook (.xlsx): save it from Excel as 'Excel Workbook'") from None
+        workbook = open_workbook(raw, MAX_UNPACKED_BYTES)
+    except WorkbookError as error:
+        raise ValueError(f"{error}: is it the plan?" if "unpacks" in str(error) else str(error)) from None
     sheets: list[tuple[str, list[Cells]]] = []
     try:
         for sheet in workbook.worksheets:

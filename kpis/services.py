@@ -13,16 +13,15 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
-from zipfile import BadZipFile
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from openpyxl import load_workbook
 
 from send_tracker.accounts import access
 from send_tracker.accounts.models import Organisation
 from send_tracker.history import person, stamp
 from send_tracker.numbers import NumberError, decimal_number
+from send_tracker.spreadsheets import WorkbookError, open_workbook
 
 from .choices import DfeMeasure, Frequency, Polarity, Unit, ValueSource
 from .models import FIGURE_DIGITS, FIGURE_PLACES, Indicator, IndicatorValue, Target
@@ -270,11 +269,9 @@ def _csv_lines(raw: bytes) -> Iterator[tuple[int, Cells]]:
 def _xlsx_lines(raw: bytes) -> Iterator[tuple[int, Cells]]:
     """The first sheet's rows, as many columns as the upload has; a row is an Excel line number."""
     try:
-        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise CsvUploadError(
-            [f"The file is not an Excel workbook (.xlsx) that can be read ({exc}).".replace("()", "")]
-        ) from None
+        book = open_workbook(raw)
+    except WorkbookError as error:
+        raise CsvUploadError([f"{str(error)[:1].upper()}{str(error)[1:]}."]) from None
     try:
         sheet = book.worksheets[0]
         for number, row in enumerate(sheet.iter_rows(max_col=len(BULK_COLUMNS) + 4, values_only=True), start=1):

@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import csv
 import datetime
+import io
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -83,3 +86,32 @@ def append_row(sheet: Worksheet, values: Sequence[object]) -> int:
             cell.data_type = "s"
             cell.quotePrefix = True
     return row
+
+
+# What an uploaded workbook may unpack to. An .xlsx is a zip: a file of a few hundred kilobytes can
+# unpack to gigabytes (a zip bomb), which openpyxl would read into memory.
+MAX_UNPACKED_BYTES = 100_000_000
+NOT_A_WORKBOOK = "the file is not an Excel workbook (.xlsx): save it from Excel as 'Excel Workbook'"
+
+
+class WorkbookError(ValueError):
+    """An uploaded file that cannot be read as a workbook, with a message saying why."""
+
+
+def open_workbook(raw: bytes, limit: int | None = None) -> Workbook:
+    """An uploaded .xlsx, opened read-only for its values (never its formulas), every upload's one
+    way in: its unpacked size is checked before anything is read. Raises WorkbookError."""
+    limit = MAX_UNPACKED_BYTES if limit is None else limit
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile:
+        raise WorkbookError(NOT_A_WORKBOOK) from None
+    if unpacked > limit:
+        raise WorkbookError(f"the workbook unpacks to more than {limit // 1_000_000} MB")
+    try:
+        return load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+        raise WorkbookError(NOT_A_WORKBOOK) from None

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import zipfile
 from decimal import Decimal
 from typing import Any
 
@@ -92,6 +93,32 @@ def test_an_excel_workbook_with_date_and_number_cells_is_read(
     assert response.status_code == 302
     (may,) = IndicatorValue.objects.filter(indicator=indicator)
     assert (may.period_start, may.value) == (datetime.date(2025, 5, 1), Decimal("63"))
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        # A few kilobytes that unpack to 200 MB of zeros: refused before openpyxl reads a byte.
+        ("bomb", "The workbook unpacks to more than 100 MB."),
+        ("text", "The file is not an Excel workbook (.xlsx): save it from Excel as &#x27;Excel Workbook&#x27;."),
+    ],
+)
+def test_a_workbook_that_unpacks_to_too_much_or_is_no_workbook_is_refused(
+    client_for: Any, administrator: Any, indicator: Indicator, content: str, said: str
+) -> None:
+    raw = b"Indicator,Period,Value\n"
+    if content == "bomb":
+        packed = io.BytesIO()
+        with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("xl/worksheets/sheet1.xml", b"0" * 200_000_000)
+        raw = packed.getvalue()
+    before = counts(*TABLES)
+
+    response = client_for(administrator).post(UPLOAD, {"file": SimpleUploadedFile("figures.xlsx", raw)})
+
+    assert refused_on_the_page(response)
+    assert said in response.content.decode()
+    assert counts(*TABLES) == before
 
 
 def test_another_partnership_s_indicator_is_never_matched_and_nothing_is_written(
