@@ -244,12 +244,6 @@ def make_user(username: str, organisation: Organisation | None, role: str, **ext
     return user
 
 
-@pytest.fixture
-def officer(council: Organisation) -> User:
-    """An officer of the organisation that owns `action`."""
-    return make_user("olivia", council, Role.OFFICER, first_name="Olivia", last_name="Officer")
-
-
 def give_second_factor(user: User) -> str:
     """An authenticator app set up for the person, with its recovery codes, as an administrator has
     before reaching any page; returns the app's secret (totp_code gives its code now)."""
@@ -278,6 +272,12 @@ def totp_code(user: User, *, fresh: bool = True) -> str:
         time.sleep(app.interval - time.time() % app.interval + 0.2)
         code = app.now()
     return code
+
+
+@pytest.fixture
+def officer(council: Organisation) -> User:
+    """An officer of the organisation that owns `action`."""
+    return make_user("olivia", council, Role.OFFICER, first_name="Olivia", last_name="Officer")
 
 
 @pytest.fixture
@@ -376,6 +376,7 @@ def action(make_action: Callable[..., Action], plan: Plan) -> Action:
     created.themes.add(Theme.objects.create(plan=plan, name="Right Plan"))
     created.workstreams.add(Workstream.objects.create(plan=plan, name="EHCP Improvement"))
     return created
+
 
 @pytest.fixture
 def hosc(partnership: Partnership) -> Board:
