@@ -263,8 +263,18 @@ SOCIALACCOUNT_PROVIDERS = {
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 MFA_ADAPTER = "send_tracker.accounts.second_factor.SecondFactorAdapter"
-MFA_FORMS = {"authenticate": "send_tracker.accounts.second_factor.CodeForm"}
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_FORMS = {
+    "authenticate": "send_tracker.accounts.second_factor.CodeForm",
+    "add_webauthn": "send_tracker.accounts.second_factor.AddPasskeyForm",
+    "edit_webauthn": "send_tracker.accounts.second_factor.RenamePasskeyForm",
+}
+# Passkeys (WebAuthn, through the fido2 package) as well as the app: a passkey is added once the app
+# is set up, so the app stays the factor someone can always fall back on.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = False
+# Browsers allow passkeys on http://localhost and http://127.0.0.1 only; fido2 checks the origin is
+# https unless this is on, which it is only while DEBUG is (or a test says so).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG and env_bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", True)
 MFA_ALLOW_UNVERIFIED_EMAIL = True
 MFA_TOTP_ISSUER = "SEND improvement tracker"
 # Administrators and superusers must use a second factor; so must everyone in a partnership whose
@@ -348,6 +358,8 @@ ALERT_BASE_URL = os.environ.get(
 )
 if not ALERT_BASE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"ALERT_BASE_URL must start with http:// or https://, not {ALERT_BASE_URL!r}")
+# How long the one-time link that invites a person to the partnership works (send_tracker.accounts.services).
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 # An alert never emailed within this many days (an outage) is not emailed late: it stays in the list.
 ALERT_CUTOFF_DAYS = env_int("ALERT_CUTOFF_DAYS", 3)
 # How often beat runs the deadline sweep; the migration that creates the schedule reads it once,
@@ -355,8 +367,6 @@ ALERT_CUTOFF_DAYS = env_int("ALERT_CUTOFF_DAYS", 3)
 ALERT_SWEEP_MINUTES = env_int("ALERT_SWEEP_MINUTES", 15)
 # How far back the sweep still raises "overdue" for a deadline it has not told yet.
 ALERT_LOOKBACK_DAYS = env_int("ALERT_LOOKBACK_DAYS", 28)
-# How long the one-time link that invites a person to the partnership works (send_tracker.accounts.services).
-INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 # Attempts to email one alert before it is marked failed; the first retry waits ALERT_RETRY_SECONDS,
 # each later one twice as long (at most an hour).
 ALERT_MAX_ATTEMPTS = env_int("ALERT_MAX_ATTEMPTS", 5)

@@ -1,5 +1,7 @@
 """The second step of signing in with a password: a code from an authenticator app (TOTP), or one of
-ten recovery codes, each good once (django-allauth's `allauth.mfa`).
+ten recovery codes, each good once, or a passkey (WebAuthn) added once the app is set up
+(django-allauth's `allauth.mfa`). The app is the factor that must be there: a passkey is added to it
+and may be removed, and the app is what someone who must use a second factor is sent to set up.
 
 Who must use one: administrators and superusers, and everyone in a partnership whose administrator
 requires it (`Partnership.require_second_factor`). Someone who must and has none set up is sent to
@@ -20,10 +22,13 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.base.forms import AuthenticateForm
 from allauth.mfa.models import Authenticator
 from allauth.mfa.stages import AuthenticateStage
+from allauth.mfa.webauthn.forms import AddWebAuthnForm, EditWebAuthnForm
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect
 
@@ -71,6 +76,10 @@ def must_use_second_factor(user: Any) -> bool:
 
 def has_second_factor(user: Any) -> bool:
     return Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()
+
+
+def has_passkey(user: Any) -> bool:
+    return Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.WEBAUTHN).exists()
 
 
 def signed_in_by_single_sign_on(request: HttpRequest) -> bool:
@@ -162,6 +171,30 @@ class CodeForm(AuthenticateForm):
             raise ValidationError(LOCKED_OUT)
         code: str = super().clean_code()
         return code
+
+
+PASSKEY_NAME_LENGTH = 100
+
+
+def name_the_passkey(form: Form) -> None:
+    name = form.fields["name"]
+    name.label = "Name"
+    name.help_text = "So that you can tell your passkeys apart, for example “Work laptop”"
+    name.max_length = PASSKEY_NAME_LENGTH  # type: ignore[attr-defined]
+    name.validators.append(MaxLengthValidator(PASSKEY_NAME_LENGTH))
+    name.widget.attrs["maxlength"] = str(PASSKEY_NAME_LENGTH)
+
+
+class AddPasskeyForm(AddWebAuthnForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        name_the_passkey(self)
+
+
+class RenamePasskeyForm(EditWebAuthnForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        name_the_passkey(self)
 
 
 def axes_credentials(user: Any) -> dict[str, str]:
