@@ -97,6 +97,11 @@ def reason_is(reason: str) -> Q:
     return Q(history_change_reason=reason)
 
 
+def with_a_reason() -> Q:
+    """History rows that say why: every change stamped here (a sign-in once wrote rows without)."""
+    return Q(history_change_reason__isnull=False)
+
+
 def history_row(history_model: type[models.Model], *, by: AnyUser | None, reason: str, **fields: Any) -> models.Model:
     """A history row built by hand, for bulk writes that bypass save() (`make_scale_data`), stamped
     as `stamp` would have stamped it. `fields` are the row's own columns and `history_date`,

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from send_tracker.forms import add_service_errors, form_page, submitted
+from send_tracker.history import with_a_reason
 
 from . import people_access, second_factor, services
 from .access import AnyUser
@@ -121,7 +122,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "invitations": [(invitation, invitation.state(timezone.now())) for invitation in person.invitations.all()],
             "role_options": role_options(),
             # A sign-in writes no history (signals.record_sign_in); older rows of sign-ins have no reason.
-            "history": person.history.exclude(history_change_reason=None).order_by("-history_date", "-history_id")[:20],
+            "history": person.history.filter(with_a_reason()).order_by("-history_date", "-history_id")[:20],
         },
         status=400 if request.method == "POST" else 200,
     )
