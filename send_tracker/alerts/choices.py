@@ -16,6 +16,11 @@ class AlertKind(models.TextChoices):
     ARISING_OVERDUE = "arising_overdue", "Board action arising overdue"
     KPI_MISSED = "kpi_missed", "KPI figure missed its target"
     RISK_REVIEW_OVERDUE = "risk_review_overdue", "Risk review overdue"
+    ROUND_OPEN = "round_open", "Update round open: actions due an update"
+    ROUND_CLOSING = "round_closing", "Update round closes within two working days"
+    FIGURE_DUE = "figure_due", "KPI figure due"
+    EXCEPTION_NOTE_DUE = "exception_note_due", "KPI exception note asked for"
+    FORUM_VIEW = "forum_view", "Parent carer forum's view of a rating"
 
 
 class Delivery(models.TextChoices):
