@@ -7,6 +7,7 @@ from .models import (
     Action,
     AreaForImprovement,
     Objective,
+    ParentCarerView,
     Plan,
     PriorityArea,
     RatingUpdate,
@@ -66,6 +67,26 @@ class RatingUpdateAdmin(PartnershipScopedAdmin):
     readonly_fields = [f.name for f in RatingUpdate._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(ParentCarerView)
+class ParentCarerViewAdmin(PartnershipScopedHistoryAdmin):
+    """The forum's views and the owners' replies are read here, never written: the site gives and
+    answers them through actions.forum, which checks who speaks for the forum and for the owner."""
+
+    partnership_path = "action__plan__partnership"
+    list_display = ["action", "position", "on_rating", "given_by_label", "given_at", "replied_at"]
+    list_filter = ["position"]
+    readonly_fields = [f.name for f in ParentCarerView._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
 

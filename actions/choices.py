@@ -71,3 +71,19 @@ class PlanColumn(models.TextChoices):
     BRAG = "brag", "BRAG"
     COMMENTARY = "commentary", "Progress update"
     SUCCESS_MEASURE = "success_measure", "Success measure"
+
+
+class ForumPosition(models.TextChoices):
+    """The parent carer forum's view of an action's rating: its right of reply to the owner's rating."""
+
+    AGREE = "agree", "Agree"
+    PARTLY_AGREE = "partly_agree", "Partly agree"
+    DISAGREE = "disagree", "Disagree"
+
+
+# How a page says the forum's position: "The parent carer forum disagrees with this rating".
+FORUM_POSITION_VERBS: dict[str, str] = {
+    ForumPosition.AGREE: "agrees",
+    ForumPosition.PARTLY_AGREE: "partly agrees",
+    ForumPosition.DISAGREE: "disagrees",
+}

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from send_tracker.accounts import access
@@ -15,7 +16,17 @@ from send_tracker.accounts.models import Organisation, Partnership
 from send_tracker.accounts.tenancy import PartnershipScopedQuerySet
 from send_tracker.history import ChangeActor
 
-from .choices import BRAG_DEFINITIONS, NOT_YET_RATED, ActionStatus, Brag, DueDateKind, PlanKind, RetirementReason
+from .choices import (
+    BRAG_DEFINITIONS,
+    NOT_YET_RATED,
+    ActionStatus,
+    Brag,
+    DueDateKind,
+    FORUM_POSITION_VERBS,
+    ForumPosition,
+    PlanKind,
+    RetirementReason,
+)
 
 if TYPE_CHECKING:
     from send_tracker.accounts.access import AnyUser
@@ -370,3 +381,78 @@ class RatingUpdate(models.Model):
     @property
     def has_evidence(self) -> bool:
         return bool(self.evidence_text or self.evidence_link or self.evidence_file)
+
+
+class ParentCarerViewQuerySet(PartnershipScopedQuerySet):
+    partnership_path = "action__plan__partnership"
+
+
+class ParentCarerView(models.Model):
+    """The parent carer forum's view of an action's rating: whether it agrees, partly agrees or
+    disagrees, why, and the evidence; and the owning organisation's reply.
+
+    A view is given on the rating the action had then (`on_rating`, rated at `on_rated_at`); when
+    the owner rates the action again the view still stands, shown as given on the earlier rating,
+    until the forum renews it with a new view. Views are never edited or deleted: each renewal is a
+    new row, the action's latest row is its view now, and history keeps every view and reply.
+    """
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="parent_carer_views")
+    position = models.CharField(max_length=20, choices=ForumPosition.choices)
+    commentary = models.TextField(blank=True, help_text="Why the forum takes this view; required unless it agrees.")
+    evidence_text = models.TextField(blank=True)
+    evidence_link = models.URLField(max_length=500, blank=True)
+    is_public = models.BooleanField(
+        default=False, help_text="The forum's view may be shown on the public transparency page."
+    )
+    on_rating = models.CharField(max_length=10, choices=Brag.choices)
+    on_rated_at = models.DateTimeField(help_text="When the rating the view was given on was recorded.")
+    given_at = models.DateTimeField(default=timezone.now)
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    given_by_label = models.CharField(max_length=200, blank=True, help_text="Who gave it, kept if the user goes.")
+    reply = models.TextField(blank=True, help_text="The owning organisation's reply to the forum's view.")
+    reply_is_public = models.BooleanField(default=False)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    replied_by_label = models.CharField(max_length=200, blank=True)
+
+    objects = ParentCarerViewQuerySet.as_manager()
+    history = HistoricalRecords(bases=[ChangeActor])
+
+    class Meta:
+        ordering = ["action", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(position__in=[c.value for c in ForumPosition]), name="parent_carer_view_position_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(position=ForumPosition.AGREE) | ~Q(commentary=""),
+                name="parent_carer_view_commentary_unless_agreeing",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action.published_ref}: the forum's view ({self.get_position_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("actions:detail", args=[self.action_id]) + "#parent-carer-view"
+
+    @property
+    def position_verb(self) -> str:
+        return FORUM_POSITION_VERBS[self.position]
+
+    @property
+    def on_rating_label(self) -> str:
+        return Brag(self.on_rating).label
+
+    def is_on_current_rating(self, action: Action) -> bool:
+        """Whether the action has not been rated again since the view was given."""
+        return action.rated_at == self.on_rated_at
+
+    @property
+    def has_evidence(self) -> bool:
+        return bool(self.evidence_text or self.evidence_link)
