@@ -18,11 +18,11 @@ from send_tracker.history import ChangeActor
 
 from .choices import (
     BRAG_DEFINITIONS,
+    FORUM_POSITION_VERBS,
     NOT_YET_RATED,
     ActionStatus,
     Brag,
     DueDateKind,
-    FORUM_POSITION_VERBS,
     ForumPosition,
     PlanKind,
     RetirementReason,
