@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from send_tracker.accounts.access import AnyUser
 
 ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
+# An update round opens at most about two months of working days before its meeting.
+ROUND_DAYS_LIMIT = 40
 
 
 def long_date(day: datetime.date) -> str:
@@ -70,6 +72,23 @@ class Board(models.Model):
     is_active = models.BooleanField(default=True, help_text="Untick for a board that no longer meets.")
     description = models.TextField(blank=True)
     meets = models.CharField(max_length=120, blank=True, help_text="How often it meets, e.g. 'Monthly'.")
+    # The board that holds a plan to account runs its update rounds: before each of its meetings
+    # the actions' owners re-rate or confirm them (governance.rounds). One board per plan.
+    oversees = models.OneToOneField(
+        Plan,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="overseeing_board",
+        verbose_name="plan it oversees",
+        help_text="The improvement plan whose actions are updated before each of this board's meetings.",
+    )
+    update_round_days = models.PositiveSmallIntegerField(
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(ROUND_DAYS_LIMIT)],
+        verbose_name="update round opens (working days before each meeting)",
+        help_text="How many working days before each meeting the owners are asked to update their actions.",
+    )
     history = HistoricalRecords(bases=[ChangeActor])
 
     objects = BoardQuerySet.as_manager()
@@ -87,6 +106,10 @@ class Board(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.name} ({self.short_name})" if self.short_name else self.name
+
+    def clean(self) -> None:
+        if self.oversees is not None and self.partnership_id and self.oversees.partnership_id != self.partnership_id:
+            raise ValidationError({"oversees": "The plan must belong to this board's partnership."})
 
     def member_organisation_ids(self) -> set[int]:
         return set(
