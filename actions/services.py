@@ -18,7 +18,7 @@ from django.utils import timezone
 from send_tracker import freshness
 from send_tracker.accounts import access
 from send_tracker.accounts.models import Organisation, Partnership, User
-from send_tracker.history import person, stamp
+from send_tracker.history import StaleVersionError, person, stamp
 
 from .choices import EVIDENCE_REQUIRED, ActionStatus, Brag, DueDateKind, PlanKind, RetirementReason
 from .models import (
@@ -58,23 +58,16 @@ EVIDENCE_SIGNATURES: dict[str, tuple[bytes, ...]] = {
 EVIDENCE_EXTENSIONS_TEXT = "PDF, Word, Excel, PowerPoint, OpenDocument, CSV, text, PNG or JPEG"
 
 
-class StaleEditError(Exception):
+class StaleEditError(StaleVersionError):
     """Someone else saved the action after this editor loaded it; nothing was written."""
 
     def __init__(self, action: Action, based_on_version: int) -> None:
         self.action = action
-        self.based_on_version = based_on_version
         super().__init__(
+            action,
+            based_on_version,
             f"{action.published_ref} was changed by someone else after you opened it "
-            f"(you started from version {based_on_version}, it is now version {action.version})."
-        )
-
-    @property
-    def changes_since(self) -> list[object]:
-        return list(
-            self.action.history.filter(version__gt=self.based_on_version)
-            .select_related("history_user__organisation")
-            .order_by("history_date")
+            f"(you started from version {based_on_version}, it is now version {action.version}).",
         )
 
 
@@ -250,21 +243,11 @@ TEXT_LIMIT = 5000
 NUMBER_LIMIT = 99
 
 
-class StaleRowError(Exception):
+class StaleRowError(StaleVersionError):
     """Someone else saved the priority area or objective after this editor opened it."""
 
     def __init__(self, row: PriorityArea | Objective, based_on_version: int) -> None:
-        self.row = row
-        self.based_on_version = based_on_version
-        super().__init__(f"{row} was changed by someone else after you opened it.")
-
-    @property
-    def changes_since(self) -> list[object]:
-        return list(
-            self.row.history.filter(version__gt=self.based_on_version)
-            .select_related("history_user__organisation")
-            .order_by("history_date")
-        )
+        super().__init__(row, based_on_version, f"{row} was changed by someone else after you opened it.")
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from actions.models import Action
 from kpis.models import Indicator
 from send_tracker.accounts import access
 from send_tracker.accounts.models import Organisation
-from send_tracker.history import actor_label, stamp
+from send_tracker.history import StaleVersionError, actor_label, stamp
 
 from .choices import AgendaPurpose, BoardKind, MeetingStatus, MemberRole, RiskStatus, RiskTrend
 from .models import ActionArising, AgendaItem, Board, BoardMember, Decision, Meeting, Risk, RiskReview, long_date
@@ -33,15 +33,16 @@ DEFAULT_PAPERS_NOTICE = datetime.timedelta(days=7)
 TEXT_LIMIT = 5000
 
 
-class StaleRiskError(Exception):
+class StaleRiskError(StaleVersionError):
     """Someone re-scored the risk after this reviewer opened it; nothing was written."""
 
     def __init__(self, risk: Risk, based_on_version: int) -> None:
         self.risk = risk
-        self.based_on_version = based_on_version
         super().__init__(
+            risk,
+            based_on_version,
             f"{risk.reference} was re-scored by someone else after you opened it "
-            f"(you started from version {based_on_version}, it is now version {risk.version})."
+            f"(you started from version {based_on_version}, it is now version {risk.version}).",
         )
 
 

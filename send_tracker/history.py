@@ -52,6 +52,25 @@ class ChangeActor(models.Model):
         return str(getattr(self, "history_change_reason", None) or "")
 
 
+class StaleVersionError(Exception):
+    """Someone else saved `row` after this editor read it at `based_on_version`; nothing was written.
+    Each app's writer raises its own kind, with a message that names the row."""
+
+    def __init__(self, row: Any, based_on_version: int, message: str) -> None:
+        self.row = row
+        self.based_on_version = based_on_version
+        super().__init__(message)
+
+    @property
+    def changes_since(self) -> list[object]:
+        """The row's history after the version the editor read, oldest first."""
+        return list(
+            self.row.history.filter(version__gt=self.based_on_version)
+            .select_related("history_user__organisation")
+            .order_by("history_date")
+        )
+
+
 def person(by: AnyUser | None) -> User | None:
     """The signed-in person behind a change, or None (an API key, a load, a command)."""
     # The user model is the only AbstractBaseUser; naming it would import the models this
