@@ -226,15 +226,24 @@ def _plan_table(plan: Plan | None, partnership_id: int, on: datetime.date) -> di
     }
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def agenda_item_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = access.meeting_for_change(request.user, meeting_id)
-    plan = meeting.reviewed_plan()
-    form = AgendaItemForm(request.POST or None, meeting=meeting, plan=plan, prefix="agenda")
-    said, to = "Item {row.number}, {row.title}, added to the agenda.", f"{meeting.get_absolute_url()}#agenda"
-    saved = saved_redirect(request, form, add_agenda_item, said, to=to, meeting_id=meeting.pk)
-    return saved or _meeting_form_page(request, meeting, form, "Add an agenda item", "Add item")
+def _adds_to_meeting(
+    form_class: Any, writer: Any, *, prefix: str, said: str, anchor: str, title: str, submit: str, plan: bool = False
+) -> Any:
+    """The page that adds a row to a meeting (an agenda item, a decision, an action arising): its form,
+    prefixed, for the meeting's administrators; once saved, back to the meeting's `anchor`, saying
+    `said`. `plan`: the form offers the plan the meeting reviews."""
+
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    def view(request: HttpRequest, meeting_id: int) -> HttpResponse:
+        meeting = access.meeting_for_change(request.user, meeting_id)
+        reviewed = {"plan": meeting.reviewed_plan()} if plan else {}
+        form = form_class(request.POST or None, meeting=meeting, prefix=prefix, **reviewed)
+        to = f"{meeting.get_absolute_url()}#{anchor}"
+        saved = saved_redirect(request, form, writer, said, to=to, meeting_id=meeting.pk)
+        return saved or _meeting_form_page(request, meeting, form, title, submit)
+
+    return view
 
 
 def _meeting_form_page(
@@ -252,24 +261,18 @@ def _meeting_form_page(
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def decision_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = access.meeting_for_change(request.user, meeting_id)
-    form = DecisionForm(request.POST or None, meeting=meeting, prefix="decision")
-    said, to = "Decision {row.number} recorded.", f"{meeting.get_absolute_url()}#decisions"
-    saved = saved_redirect(request, form, record_decision, said, to=to, meeting_id=meeting.pk)
-    return saved or _meeting_form_page(request, meeting, form, "Record a decision", "Record decision")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def action_arising_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = access.meeting_for_change(request.user, meeting_id)
-    form = ActionArisingForm(request.POST or None, meeting=meeting, prefix="arising")
-    said, to = "Action arising recorded for {row.owner_name}.", f"{meeting.get_absolute_url()}#actions-arising"
-    saved = saved_redirect(request, form, add_action_arising, said, to=to, meeting_id=meeting.pk)
-    return saved or _meeting_form_page(request, meeting, form, "Add an action arising", "Add action arising")
+agenda_item_new = _adds_to_meeting(
+    AgendaItemForm, add_agenda_item, prefix="agenda", anchor="agenda", plan=True,
+    said="Item {row.number}, {row.title}, added to the agenda.", title="Add an agenda item", submit="Add item",
+)  # fmt: skip
+decision_new = _adds_to_meeting(
+    DecisionForm, record_decision, prefix="decision", anchor="decisions",
+    said="Decision {row.number} recorded.", title="Record a decision", submit="Record decision",
+)  # fmt: skip
+action_arising_new = _adds_to_meeting(
+    ActionArisingForm, add_action_arising, prefix="arising", anchor="actions-arising",
+    said="Action arising recorded for {row.owner_name}.", title="Add an action arising", submit="Add action arising",
+)  # fmt: skip
 
 
 @login_required
