@@ -53,6 +53,16 @@ def invitation_state(person: User, now: Any) -> tuple[str, str]:
     return f"Invited, until {timezone.localtime(latest.expires_at):%-d %b %Y}", "blue"
 
 
+def _administrators_form(
+    request: HttpRequest, form_class: Any, write: Callable[..., Any], *, scoped: bool = True
+) -> tuple[Any, Any]:
+    """A form of the partnership's administrator's (the partnership handed to it when `scoped`) and,
+    when posted and valid, what `write(by=the administrator, **its data)` returned, or None."""
+    partnership = people_access.administered_by(request.user)
+    form = form_class(request.POST or None, **({"partnership": partnership} if scoped else {}))
+    return form, submitted(request, form, lambda data: write(by=request.user, **data))
+
+
 def _section_page(request: HttpRequest, template: str, section: str, **context: Any) -> HttpResponse:
     context.update(section=section, partnership=people_access.administered_by(request.user))
     return render(request, template, context)
@@ -74,9 +84,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def invite(request: HttpRequest) -> HttpResponse:
-    partnership = people_access.administered_by(request.user)
-    form = InviteForm(request.POST or None, partnership=partnership)
-    person = submitted(request, form, lambda data: services.invite_person(by=request.user, **data))
+    form, person = _administrators_form(request, InviteForm, services.invite_person)
     if person:
         messages.success(request, f"Invitation sent to {person.email}.")
         return redirect("people:person", person.pk)
@@ -174,9 +182,7 @@ def organisations_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_new(request: HttpRequest) -> HttpResponse:
-    people_access.administered_by(request.user)
-    form = OrganisationForm(request.POST or None)
-    organisation = submitted(request, form, lambda data: services.add_organisation(by=request.user, **data))
+    form, organisation = _administrators_form(request, OrganisationForm, services.add_organisation, scoped=False)
     if organisation:
         messages.success(request, f"{organisation.name} added.")
         return redirect("people:organisations")
@@ -228,9 +234,7 @@ def api_keys_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def api_key_new(request: HttpRequest) -> HttpResponse:
-    partnership = people_access.administered_by(request.user)
-    form = ApiKeyForm(request.POST or None, partnership=partnership)
-    made = submitted(request, form, lambda data: services.make_api_key(by=request.user, **data))
+    form, made = _administrators_form(request, ApiKeyForm, services.make_api_key)
     if made:
         api_key, secret = made
         # Shown once, on the next page, and then gone from the session too.
