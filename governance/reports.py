@@ -51,10 +51,22 @@ def dashboard_section(request: HttpRequest, plan: Plan | None, today: datetime.d
         last = held[-1] if held else None
     return {
         "governance_section_template": "governance/_dashboard_section.html",
+        "plan_board_meetings": _plan_board_meetings(plan, meetings, boards, today),
         "next_meetings": [m for m in meetings if m.date >= today][:NEXT_MEETINGS],
         "change_boards": boards,
         "changed_since": _changed_since(plan, chosen, last) if chosen and last else None,
     }
+
+
+def _plan_board_meetings(
+    plan: Plan, meetings: list[Meeting], boards: list[Board], today: datetime.date
+) -> list[Meeting]:
+    """The meetings already held by the board that holds the plan to account (the one that oversees
+    it, else the default board for "what changed"), oldest first: the dashboard's headline figures
+    compare with the last of them, and its ratings chart draws each."""
+    default = _default_board(boards)
+    board_id = next((m.board_id for m in meetings if m.board.oversees_id == plan.pk), default.pk if default else None)
+    return [m for m in meetings if m.board_id == board_id and m.date < today]
 
 
 def _chosen_board(request: HttpRequest, boards: list[Board]) -> Board | None:
@@ -62,6 +74,10 @@ def _chosen_board(request: HttpRequest, boards: list[Board]) -> Board | None:
     for board in boards:
         if str(board.pk) == wanted:
             return board
+    return _default_board(boards)
+
+
+def _default_board(boards: list[Board]) -> Board | None:
     # By default the board that holds the partnership to account: the improvement board.
     for board in boards:
         if "improvement" in board.name.lower():

@@ -20,7 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from actions.models import Action
 from governance.choices import BoardKind
-from governance.models import Board
+from governance.models import Board, end_of_day
 from send_tracker.accounts import access
 from send_tracker.accounts.choices import OrganisationKind
 from send_tracker.accounts.models import Organisation, Partnership
@@ -377,6 +377,22 @@ class Recommendation(models.Model):
             return self.response
         except Response.DoesNotExist:
             return None
+
+    def was_owed_a_response_on(self, day: datetime.date) -> bool:
+        """Whether it was owed a response at the end of `day` (Europe/London), for comparing with
+        a past meeting: it asked for one, was recorded by then, was not closed by then, and was not
+        answered by then (a response dated later, or recorded later when undated, was still owed)."""
+        moment = end_of_day(day)
+        if not self.response_required or self.created_at >= moment:
+            return False
+        if self.closed_at is not None and self.closed_at < moment:
+            return False
+        response = self.response_or_none
+        if response is None:
+            return True
+        if response.given_on is not None:
+            return response.given_on > day
+        return response.recorded_at >= moment
 
     def status_on(self, today: datetime.date) -> Status:
         annotated = getattr(self, "status", None)

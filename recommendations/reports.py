@@ -1,9 +1,9 @@
 """Scrutiny recommendations' sections of the scrutiny dashboard and the public page, which
 send_tracker.overview calls, as it calls every app's reports.py.
 
-`dashboard_section`: what is owed a response, and by when. One query, whatever the number of
-partnerships: the partnership's open recommendations still owed a response, with their report and
-committee.
+`dashboard_section`: what is owed a response, and by when, with each rule's legal basis said once.
+One query, whatever the number of partnerships: the partnership's recommendations that ask for a
+response, with their report, committee and response.
 
 `public_section`: what scrutiny recommended, and the published responses. Scrutiny reports are
 public papers, so every recommendation appears; a response appears only once it is marked
@@ -25,22 +25,31 @@ from .models import Recommendation
 def dashboard_section(request: HttpRequest, plan: Plan | None, today: datetime.date) -> dict[str, Any]:
     if plan is None:
         return {}
-    owed = list(
-        Recommendation.objects.filter(
-            report__partnership_id=plan.partnership_id,
-            closed_at__isnull=True,
-            response_required=True,
-            response__isnull=True,
-        )
-        .select_related("report__committee")
+    # Those answered or closed are read too (one query still), so that the headline figures can
+    # count what was owed at the board's last meeting: `response_candidates`.
+    candidates = list(
+        Recommendation.objects.filter(report__partnership_id=plan.partnership_id, response_required=True)
+        .select_related("report__committee", "response")
         .order_by("report__response_due_date", "report_id", "position", "pk")
     )
+    owed = [r for r in candidates if r.closed_at is None and r.response_or_none is None]
     rows = [{"recommendation": r, "deadline": r.report.response_deadline} for r in owed]
     return {
         "recommendations_section_template": "recommendations/_dashboard_section.html",
         "awaiting_response": rows,
         "awaiting_overdue": sum(1 for row in rows if row["deadline"] and row["deadline"].is_overdue(today)),
+        "awaiting_rules": _rules_of(rows),
+        "response_candidates": candidates,
     }
+
+
+def _rules_of(rows: list[dict[str, Any]]) -> list[Any]:
+    """The deadline rules these rows are counted by, each once: the dashboard says the law once."""
+    rules: dict[str, Any] = {}
+    for row in rows:
+        if row["deadline"] is not None and row["deadline"].rule is not None:
+            rules.setdefault(row["deadline"].rule.name, row["deadline"].rule)
+    return list(rules.values())
 
 
 def public_section(plan: Plan, today: datetime.date) -> dict[str, Any]:

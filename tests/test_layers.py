@@ -23,6 +23,7 @@ BASE = (
     "send_tracker.forms",
     "send_tracker.tables",
     "send_tracker.spreadsheets",
+    "send_tracker.charts",
     "send_tracker.freshness",
     "send_tracker.settings",
     "send_tracker.middleware",

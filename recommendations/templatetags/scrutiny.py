@@ -41,8 +41,11 @@ def timeliness_tag(response: Response | None) -> SafeString | str:
 
 
 @register.inclusion_tag("recommendations/_deadline.html")
-def deadline(value: Deadline | None, today: datetime.date | None = None, compact: bool = False) -> dict[str, Any]:
-    """A due date with days left or overdue, its rule and its legal basis."""
+def deadline(
+    value: Deadline | None, today: datetime.date | None = None, compact: bool = False, law: bool = True
+) -> dict[str, Any]:
+    """A due date with days left or overdue, its rule and its legal basis (`law=False`: the rule's
+    name only, where the page says each rule's law once, as the dashboard does)."""
     today = today or timezone.localdate()
     return {
         "deadline": value,
@@ -50,4 +53,5 @@ def deadline(value: Deadline | None, today: datetime.date | None = None, compact
         "describe": value.describe(today) if value else "",
         "overdue": value.is_overdue(today) if value else False,
         "compact": compact,
+        "law": law,
     }

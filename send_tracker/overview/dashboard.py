@@ -1,7 +1,9 @@
 """The scrutiny dashboard: the home page after sign-in.
 
-One question before a meeting: is the improvement on track, and where is it not? Every figure
-links to the list behind it. Each section reads one partnership's plan, so the number of queries
+One question before a meeting: is the improvement on track, and where is it not? A row of headline
+figures comes first (send_tracker/overview/headlines.py), each with its change since the last
+meeting of the plan's board, then the chart of ratings at each of its meetings, then the detail.
+Every figure links to the list behind it. Each section reads one partnership's plan, so the number of queries
 does not grow with the number of partnerships in the instance.
 
 Everything below the header is the same for everyone in a partnership, so it is cached: per
@@ -32,6 +34,7 @@ from kpis import reports as kpis_reports
 from recommendations import reports as recommendations_reports
 from send_tracker import freshness
 from send_tracker.accounts import access
+from send_tracker.overview import headlines
 
 # Exact while the cache answers (every change replaces the version). The expiry only bounds how
 # long content can outlive a change whose new version the cache did not take (an outage).
@@ -92,4 +95,6 @@ def dashboard_content(request: HttpRequest, today: datetime.date) -> SafeString:
     context: dict[str, Any] = {"today": today, "plan": plan}
     for section in SECTIONS:
         context.update(section(request, plan, today))
+    # The headline row reads what the sections read, and history for "since the last meeting".
+    context.update(headlines.headline_section(plan, today, context))
     return render_to_string("dashboard/_content.html", context)
