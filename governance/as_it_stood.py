@@ -357,6 +357,8 @@ class MeetingReading:
     plan: PlanAsItStood
     risks: list[RiskAsItStood]
     changes: ChangesSince | None
+    # The plan at the previous meeting, for the headline figures' "was" (None: no previous meeting).
+    previous_plan: PlanAsItStood | None = None
 
 
 def read_meeting(meeting: Meeting, previous: Meeting | None, plan: Plan | None) -> MeetingReading:
@@ -365,12 +367,14 @@ def read_meeting(meeting: Meeting, previous: Meeting | None, plan: Plan | None) 
     now_plan = plan_as_it_stood(plan, meeting.date)
     now_risks = risks_as_they_stood(partnership_id, meeting.date)
     changes = None
+    previous_plan = None
     if previous is not None:
+        previous_plan = plan_as_it_stood(plan, previous.date)
         changes = changes_between(
             previous,
-            plan_as_it_stood(plan, previous.date),
+            previous_plan,
             now_plan,
             risks_as_they_stood(partnership_id, previous.date),
             now_risks,
         )
-    return MeetingReading(plan=now_plan, risks=now_risks, changes=changes)
+    return MeetingReading(plan=now_plan, risks=now_risks, changes=changes, previous_plan=previous_plan)

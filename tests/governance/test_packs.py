@@ -71,7 +71,8 @@ def test_the_excel_pack_has_the_same_rows_with_the_rating_named_and_shaded(histo
     response = download(client_for(scrutiny_member), history.second, "plan", "xlsx")
 
     rows = xlsx_rows(response.content, PLAN_SHEET)
-    assert rows[0][0] == "PAP highlight report as at 17 April 2024"
+    assert rows[0][0] == "PAP highlight report"
+    assert rows[1][0].endswith("(SIAB), meeting of 17 April 2024.")
     body = from_header(rows, PLAN_COLUMNS)
     assert [(row[0], row[6]) for row in body] == [
         ("3A", None),
@@ -91,9 +92,12 @@ def test_the_csv_pack_opens_in_excel_and_matches(history, scrutiny_member, clien
 
     assert response.content.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == PLAN_COLUMNS
-    highlight = len(EXPECTED_FIRST) + 1
-    assert rows[1:highlight] == EXPECTED_FIRST
+    # The sections one after another, each opening with a row of its title: the key, the report.
+    assert rows[0] == ["Key: the BRAG ratings the DfE instructs"]
+    start = rows.index(["PAP highlight report"])
+    header = rows.index(PLAN_COLUMNS, start)
+    highlight = header + len(EXPECTED_FIRST) + 1
+    assert rows[header + 1 : highlight] == EXPECTED_FIRST
     # Below it, after a blank row, the "Since sign-off" section (tests/actions/test_since_sign_off.py).
     assert rows[highlight : highlight + 2] == [[], ["Since sign-off"]]
 
@@ -111,7 +115,7 @@ def test_text_that_looks_like_a_formula_stays_text(history, officer, scrutiny_me
     client = client_for(scrutiny_member)
 
     csv_rows = list(csv.reader(io.StringIO(download(client, meeting, "plan", "csv").content.decode("utf-8-sig"))))
-    assert csv_rows[2][2] == '\'=HYPERLINK("http://evil")'
+    assert next(row for row in csv_rows if row[:1] == ["3A1"])[2] == '\'=HYPERLINK("http://evil")'
     sheet = openpyxl.load_workbook(io.BytesIO(download(client, meeting, "plan", "xlsx").content))[PLAN_SHEET]
     cell = next(row for row in sheet.iter_rows() if row[0].value == "3A1")[2]
     assert cell.data_type == "s"
@@ -156,8 +160,8 @@ def test_the_risk_register_pack_as_at_the_meeting(history, scrutiny_member, clie
         ("R3", 2, "Low", "New"),
     ]
     rows = list(csv.reader(io.StringIO(download(client, history.second, "risks", "csv").content.decode("utf-8-sig"))))
-    assert rows[0] == RISK_COLUMNS
-    assert [row[0] for row in rows[1:]] == ["R1", "R2", "R3"]
+    assert rows[0] == ["Risk register"]
+    assert [row[0] for row in from_header(rows, RISK_COLUMNS)] == ["R1", "R2", "R3"]
 
 
 @pytest.mark.parametrize("what", ["plan", "risks"])
