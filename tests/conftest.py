@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import pyotp
 import pytest
+import time_machine
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -196,15 +197,25 @@ def elsewhere_world(db: None) -> World:
 
 
 @pytest.fixture(scope="module")
-def oxfordshire_committed(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+def oxfordshire_committed(
+    request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: Any
+) -> Iterator[None]:
     """The real Oxfordshire case, loaded once for the module as `make run` loads it and committed:
     each of the module's tests reads it in a transaction that is rolled back, so it may change it.
-    The database is emptied after the module's last test (and Elsewhere built again)."""
+    The database is emptied after the module's last test (and Elsewhere built again).
+
+    The demo is dated from the day it is loaded: today, or the module's OXFORDSHIRE_LOADED_ON."""
+    loaded_on: datetime.date | None = getattr(request.module, "OXFORDSHIRE_LOADED_ON", None)
     with django_db_blocker.unblock():
         # A guard: the database is flushed at the end, so it must be the test database.
         name = str(connection.settings_dict["NAME"])
         assert name.startswith("test_") or name.startswith("file:memorydb_"), name
-        call_command("load_oxfordshire", stdout=io.StringIO())
+        if loaded_on is None:
+            call_command("load_oxfordshire", stdout=io.StringIO())
+        else:
+            morning = datetime.datetime.combine(loaded_on, datetime.time(9), tzinfo=datetime.UTC)
+            with time_machine.travel(morning, tick=False):
+                call_command("load_oxfordshire", stdout=io.StringIO())
     try:
         yield
     finally:

@@ -13,6 +13,13 @@
 | `recommendations.toml` | the scrutiny reports, their recommendations and the responses given |
 | `indicators.toml`, `indicator_values.csv` | the indicators, demo targets and demo figures |
 
+The demo's own days (its meetings, their actions arising, its ratings, its figures' periods and its
+targets) are written relative to the day of loading ("3 weeks ago", "in 12 days", "1 month ago": see
+reading.RELATIVE_DAY), so that whoever loads it sees a working monthly cycle: meetings held, the
+next one's update round open, last month's figures in. A demo meeting on a weekend or bank holiday
+moves to the next working day; one in the past is held, one ahead is scheduled. The real papers'
+dates (the plan's, the recorded meetings', the events', the reports') are kept as published.
+
 The plan itself and the DfE's figures are read from the papers in send_tracker/seed_data/, which
 INDEX.toml lists; a record's `source` cites a paper as `{file name without .txt}` and is shown with
 the paper's title.
@@ -22,8 +29,10 @@ with the file and entry it is in. `load_case` then writes, in one transaction, t
 services where a write has one. Loading is idempotent: rows are found by their natural keys (the
 partnership's slug, a partner's or board's name, the plan's title, a risk's reference, a
 meeting's board and date) and only what is missing is added, so what an administrator has changed
-since (a board's short name, an action's owner) stays as it is. The demo's rating history is
-written only into a plan that nobody has rated.
+since (a board's short name, an action's owner) stays as it is. The demo, dated from the day it is
+first loaded, is written once: its meetings only for a board with no demo meetings, its figures and
+targets only for an indicator with none, its risk reviews only when there are none, its rating
+history only into a plan that nobody has rated; so a load the next day (or month) adds nothing.
 """
 
 from __future__ import annotations
@@ -58,17 +67,18 @@ from governance.services import (
 from kpis.choices import DfeMeasure, Frequency, Polarity, Unit
 from kpis.dfe_timeliness import import_timeliness_file
 from kpis.models import EhcpTimeliness, Indicator
-from kpis.periods import PeriodError, parse_period
+from kpis.periods import PeriodError, parse_period, period_starting
 from kpis.services import load_demo_values, set_target
 from recommendations import services as recommendation_services
 from recommendations.choices import Outcome, Respondent, ResponseRegime
+from recommendations.deadlines import is_working_day
 from recommendations.models import Recommendation, Report
 from send_tracker import freshness
 from send_tracker.accounts.choices import OrganisationKind
 from send_tracker.accounts.models import Organisation, Partnership
 from send_tracker.history import reason_is, stamp
 
-from .reading import Entry, SampleDataError, read_csv, read_toml
+from .reading import Entry, SampleDataError, read_csv, read_toml, relative_day
 
 SAMPLE_DATA = Path(__file__).resolve().parent
 OXFORDSHIRE = SAMPLE_DATA / "oxfordshire"
@@ -205,7 +215,11 @@ class RescoreSpec:
 
 @dataclass(frozen=True)
 class DemoMeeting:
+    """A demo meeting: held (with its decision, actions arising and re-scores) when its day is
+    before the day of loading, otherwise scheduled, with only its agenda."""
+
     date: datetime.date
+    held: bool
     decision: str
     focus: AgendaSpec
     actions_arising: tuple[ArisingSpec, ...]
@@ -310,6 +324,7 @@ class Case:
     dfe_file: Path
     dfe_last_year: int
     target_note: str
+    today: datetime.date  # the day the demo's relative days are counted from
 
     @property
     def slug(self) -> str:
@@ -322,16 +337,23 @@ class Case:
         return next(board for board in self.boards if board.name == name)
 
 
+def oxfordshire(today: datetime.date | None = None) -> Case:
+    """The Oxfordshire case with its demo dated from `today` (by default the local date), read once
+    a process for each day."""
+    return _oxfordshire(today or timezone.localdate())
+
+
 @cache
-def oxfordshire() -> Case:
-    """The Oxfordshire case, read once a process."""
-    return read_case(OXFORDSHIRE)
+def _oxfordshire(today: datetime.date) -> Case:
+    return read_case(OXFORDSHIRE, today)
 
 
-def read_case(directory: Path) -> Case:
-    """Reads and checks every file of a sample-data directory. Raises SampleDataError naming the
-    file and entry of the first bad value."""
+def read_case(directory: Path, today: datetime.date | None = None) -> Case:
+    """Reads and checks every file of a sample-data directory, the demo's relative days counted from
+    `today` (by default the local date). Raises SampleDataError naming the file and entry of the
+    first bad value."""
     papers = _papers()
+    today = today or timezone.localdate()
 
     def cite(entry: Entry, key: str, default: str = "") -> str:
         text = entry.text(key, default)
@@ -489,7 +511,7 @@ def read_case(directory: Path) -> Case:
         source=cite(register_entry, "source"),
         reason=register_entry.text("reason"),
         review_board=board(register_entry, "review_board"),
-        next_review=register_entry.required_day("next_review"),
+        next_review=register_entry.required_day("next_review", today=today),
         risks=tuple(risks),
     )
     register_entry.done()
@@ -513,9 +535,8 @@ def read_case(directory: Path) -> Case:
         for index, target in enumerate(entry._get("targets", [], (list,), "a list of targets")):
             if not (isinstance(target, list) and len(target) == 4 and all(isinstance(t, str) for t in target)):
                 raise entry.error(f"targets[{index}] must be [first period, last period, value, tolerance] as text")
-            for period in target[:2]:
-                _check_period(entry, period, frequency)
-            targets.append((target[0], target[1], target[2], target[3]))
+            first, last = (_demo_period(entry, period, frequency, today) for period in target[:2])
+            targets.append((first, last, target[2], target[3]))
         indicators.append(
             IndicatorSpec(
                 key=entry.text("key"),
@@ -542,9 +563,7 @@ def read_case(directory: Path) -> Case:
         key = row.text("indicator")
         if key not in by_key:
             raise row.error(f"'indicator' is {key!r}, which is not an indicator's key in indicators.toml")
-        period = row.text("period")
-        _check_period(row, period, by_key[key].frequency)
-        value: dict[str, object] = {"period": period}
+        value: dict[str, object] = {"period": _demo_period(row, row.text("period"), by_key[key].frequency, today)}
         for column in ("value", "numerator", "denominator"):
             if row.text(column):
                 value[column] = row.text(column)
@@ -579,15 +598,25 @@ def read_case(directory: Path) -> Case:
     demo_entry.done()
     demo_meetings = []
     for entry in demo_file.tables("meetings", name="date"):
+        written = entry.required_day("date", today=today)
+        date = _working_day(written)
+        # A meeting moved off a weekend or bank holiday takes its actions arising's days with it.
+        moved = date - written
+        held = date < today
         arising = []
         for item in entry.tables("actions_arising", name="description"):
+            done_on = item.day("done_on", None, today=today)
+            if done_on is not None:
+                done_on += moved
+                if done_on >= today:
+                    raise item.error(f"'done_on' is {done_on}: it must be before the day of loading")
             arising.append(
                 ArisingSpec(
                     description=item.text("description"),
                     owner=item.text("owner"),
                     organisation=partner(item, "organisation"),
-                    due=item.required_day("due"),
-                    done_on=item.day("done_on", None),
+                    due=item.required_day("due", today=today) + moved,
+                    done_on=done_on,
                 )
             )
             item.done()
@@ -607,10 +636,22 @@ def read_case(directory: Path) -> Case:
                 )
             )
             item.done()
+        decision = entry.text("decision", "")
+        if held != bool(decision):
+            raise entry.error(
+                f"a meeting before the day of loading ({date}) is held and needs its 'decision'"
+                if held
+                else f"a meeting on or after the day of loading ({date}) is scheduled: it has no 'decision' yet"
+            )
+        if not held and (arising or rescores):
+            raise entry.error(
+                f"a meeting on or after the day of loading ({date}) has no actions arising or re-scores yet"
+            )
         demo_meetings.append(
             DemoMeeting(
-                date=entry.required_day("date"),
-                decision=entry.text("decision"),
+                date=date,
+                held=held,
+                decision=decision,
                 focus=agenda(entry.table("focus")),
                 actions_arising=tuple(arising),
                 rescores=tuple(rescores),
@@ -626,13 +667,15 @@ def read_case(directory: Path) -> Case:
     ratings = []
     for row in read_csv(directory / "demo_ratings.csv", ("on", "ref", "brag", "commentary", "evidence")):
         step = RatingStep(
-            on=row.required_day("on"),
+            on=row.required_day("on", today=today),
             ref=row.text("ref"),
             brag=row.choice("brag", Brag),
             commentary=row.text("commentary"),
             evidence=row.text("evidence"),
         )
         row.done()
+        if step.on >= today:
+            raise row.error(f"'on' is {step.on}: a demo rating must be dated before the day of loading")
         # The demo keeps the product's own rule: Green and Blue need evidence.
         if not step.commentary.strip():
             raise row.error("a rating needs a commentary")
@@ -716,6 +759,7 @@ def read_case(directory: Path) -> Case:
         dfe_file=dfe_file,
         dfe_last_year=dfe_last_year,
         target_note=target_note,
+        today=today,
     )
 
 
@@ -742,6 +786,23 @@ def _check_period(entry: Entry, period: str, frequency: str) -> None:
         parse_period(period, frequency)
     except PeriodError as error:
         raise entry.error(f"the period {period!r} is not a {frequency} period: {error}") from None
+
+
+def _demo_period(entry: Entry, period: str, frequency: str, today: datetime.date) -> str:
+    """A demo period as the KPI forms write it: given as one ("2023/24"), or as the period holding a
+    day relative to `today` ("1 month ago": last month, "1 quarter ago": the last whole quarter)."""
+    day = relative_day(period, today)
+    if day is None:
+        _check_period(entry, period, frequency)
+        return period
+    return period_starting(frequency, day).key
+
+
+def _working_day(day: datetime.date) -> datetime.date:
+    """`day`, or the working day after it: a demo meeting is not held at a weekend or on a bank holiday."""
+    while not is_working_day(day):
+        day += datetime.timedelta(days=1)
+    return day
 
 
 # ---------------------------------------------------------------------------------------------
@@ -893,8 +954,10 @@ def _current_plan(partnership: Partnership) -> Plan | None:
 def load_indicators(case: Case, partnership: Partnership) -> str:
     """The case's indicators with demo values and targets, and the DfE's figures. One line back.
 
-    Indicators are matched by name; only missing links, targets and values are added. Owners,
-    priority areas and actions are linked when they exist, never invented.
+    Indicators are matched by name; only missing links are added, and the demo's targets and figures
+    only to an indicator with none (they are dated from the day of the first load, so a later load
+    would date them again). Owners, priority areas and actions are linked when they exist, never
+    invented.
     """
     organisations = {o.name: o for o in Organisation.objects.filter(partnership=partnership)}
     plan = (
@@ -923,10 +986,8 @@ def load_indicators(case: Case, partnership: Partnership) -> str:
         # add() ignores links already there, so a plan loaded after the KPIs is linked on a re-run.
         indicator.priority_areas.add(*[areas[n] for n in spec.priority_areas if n in areas])
         indicator.actions.add(*[actions[ref] for ref in spec.actions if ref in actions])
-        existing_targets = set(indicator.targets.values_list("first_period_start", flat=True))
-        for first, last, value, tolerance in spec.targets:
-            if parse_period(first, indicator.frequency).start in existing_targets:
-                continue
+        new_targets = () if indicator.targets.exists() else spec.targets
+        for first, last, value, tolerance in new_targets:
             set_target(
                 indicator_id=indicator.pk,
                 user=None,
@@ -938,14 +999,8 @@ def load_indicators(case: Case, partnership: Partnership) -> str:
                 is_demo=True,
             )
             targets_added += 1
-        existing_values = set(indicator.values.values_list("period_start", flat=True))
-        missing = [
-            row
-            for row in spec.values
-            if parse_period(str(row["period"]), indicator.frequency).start not in existing_values
-        ]
-        if missing:
-            values_added += load_demo_values(indicator, missing).created
+        if spec.values and not indicator.values.exists():
+            values_added += load_demo_values(indicator, spec.values).created
     # The file's release ends with `dfe_last_year`. A later year means a later release has been
     # imported, which revised the earlier years too: loading this file again must not undo it.
     if EhcpTimeliness.objects.filter(year__gt=case.dfe_last_year).exists():
@@ -1068,6 +1123,9 @@ def _recorded_meetings(case: Case, boards: dict[str, Board]) -> int:
 def _demo_meetings(
     case: Case, board: Board, plan: Plan | None, risks: dict[str, Risk], organisations: dict[str, Organisation]
 ) -> int:
+    # Dated from the day of the first load, so written once: a later load would date them again.
+    if Meeting.objects.filter(board=board, is_demo=True).exists():
+        return 0
     added = 0
     actions = {a.ref: a for a in Action.objects.filter(plan=plan)} if plan else {}
     indicators = {
@@ -1076,14 +1134,12 @@ def _demo_meetings(
         if (indicator := Indicator.objects.filter(partnership_id=board.partnership_id, name=spec.name).first())
     }
     for spec in case.demo.meetings:
-        if Meeting.objects.filter(board=board, date=spec.date).exists():
-            continue
         with _as_sample_data(f"demo_meetings.toml, meeting of {spec.date}"):
             meeting = create_meeting(
                 board_id=board.pk,
                 user=None,
                 date=spec.date,
-                status=MeetingStatus.HELD,
+                status=MeetingStatus.HELD if spec.held else MeetingStatus.SCHEDULED,
                 location=case.demo.location,
                 is_demo=True,
             )
@@ -1101,7 +1157,8 @@ def _demo_meetings(
                     risk_id=risk.pk if risk else None,
                     indicator_id=indicator.pk if indicator else None,
                 )
-            record_decision(meeting_id=meeting.pk, user=None, text=spec.decision)
+            if spec.decision:
+                record_decision(meeting_id=meeting.pk, user=None, text=spec.decision)
             for arising_spec in spec.actions_arising:
                 arising = add_action_arising(
                     meeting_id=meeting.pk,

@@ -7,8 +7,10 @@ of the wrong type, a choice the product does not have, a key nobody reads (a typ
 
 from __future__ import annotations
 
+import calendar
 import csv
 import datetime
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,30 @@ class SampleDataError(Exception):
 
 
 _MISSING: Any = object()
+
+# A demo's day, written relative to the day it is loaded: "today", "in 12 days", "3 weeks ago",
+# "1 month ago", "2 quarters ago". A month back from 31 March is the last day of February.
+RELATIVE_DAY = re.compile(
+    r"today|in (?P<ahead>[0-9]{1,3}) (?P<unit>day|week|month|quarter)s?|(?P<back>[0-9]{1,3}) (?P<unit_back>day|week|month|quarter)s? ago"
+)
+RELATIVE_EXAMPLE = "a day relative to the load, like '3 weeks ago', 'in 12 days' or 'today'"
+
+
+def relative_day(text: str, today: datetime.date) -> datetime.date | None:
+    """The day `text` names relative to `today`, or None when it is not written that way."""
+    match = RELATIVE_DAY.fullmatch(text.strip())
+    if match is None:
+        return None
+    if text.strip() == "today":
+        return today
+    ahead = match["ahead"] is not None
+    count = int(match["ahead"] if ahead else match["back"]) * (1 if ahead else -1)
+    unit = match["unit"] or match["unit_back"]
+    if unit in ("day", "week"):
+        return today + datetime.timedelta(days=count * (7 if unit == "week" else 1))
+    months = today.year * 12 + today.month - 1 + count * (3 if unit == "quarter" else 1)
+    year, month = divmod(months, 12)
+    return datetime.date(year, month + 1, min(today.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def read_toml(path: Path) -> Entry:
@@ -87,21 +113,28 @@ class Entry:
         value: int = self._get(key, default, (int,), "a whole number")
         return value
 
-    def day(self, key: str, default: datetime.date | None = _MISSING) -> datetime.date | None:
-        value = self._get(key, default, (str, datetime.date), "a date like 2024-01-31")
+    def day(
+        self, key: str, default: datetime.date | None = _MISSING, *, today: datetime.date | None = None
+    ) -> datetime.date | None:
+        """A date; with `today`, a demo's day may also be written relative to it ("3 weeks ago")."""
+        expected = "a date like 2024-01-31" + (f" or {RELATIVE_EXAMPLE}" if today else "")
+        value = self._get(key, default, (str, datetime.date), expected)
         if key not in self.values:
             return default
-        if isinstance(value, str):  # from a CSV file
+        if isinstance(value, str):  # from a CSV file, or relative
+            relative = relative_day(value, today) if today else None
+            if relative is not None:
+                return relative
             try:
                 return datetime.date.fromisoformat(value)
             except ValueError:
-                raise self.error(f"'{key}' must be a date like 2024-01-31, not {value!r}") from None
+                raise self.error(f"'{key}' must be {expected}, not {value!r}") from None
         if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
-            raise self.error(f"'{key}' must be a date like 2024-01-31, not {value!r}")
+            raise self.error(f"'{key}' must be {expected}, not {value!r}")
         return value
 
-    def required_day(self, key: str) -> datetime.date:
-        value = self.day(key)
+    def required_day(self, key: str, *, today: datetime.date | None = None) -> datetime.date:
+        value = self.day(key, today=today)
         if value is None:  # day() refuses a missing key without a default; this is for mypy
             raise self.error(f"'{key}' is missing")
         return value

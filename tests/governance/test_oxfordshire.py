@@ -19,6 +19,9 @@ from send_tracker.sample_data.loader import oxfordshire as oxfordshire_case
 pytestmark = pytest.mark.django_db
 
 SIAB = "Oxfordshire SEND Strategic Improvement and Assurance Board"
+# The demo is dated from the day it is loaded; loaded on this day, its meetings fall in 2024 as the
+# plan's own dates came due, so a meeting sees actions fall overdue (loaded today, all already are).
+OXFORDSHIRE_LOADED_ON = datetime.date(2024, 10, 2)
 
 
 def load_oxfordshire_governance(partnership: Partnership) -> str:
@@ -96,7 +99,13 @@ def test_every_demo_action_is_consistent_with_its_latest_history_row(oxfordshire
 def test_the_demo_meetings_show_real_differences(oxfordshire):
     siab = Board.objects.get(name=SIAB)
     meetings = list(siab.meetings.order_by("date"))
-    assert len(meetings) == 8 and all(m.is_demo for m in meetings)
+    assert len(meetings) == 10 and all(m.is_demo for m in meetings)
+    assert [m.status for m in meetings] == ["held"] * 8 + ["scheduled"] * 2
+    assert [m.date for m in meetings[-3:]] == [
+        datetime.date(2024, 9, 18),
+        datetime.date(2024, 10, 14),
+        datetime.date(2024, 11, 11),
+    ]
     first = plan_as_it_stood(meetings[0].reviewed_plan(), meetings[0].date)
     assert len(first.actions) == 34
     assert first.by_action_id[Action.objects.get(ref="1.2").pk].brag == "green"
