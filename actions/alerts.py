@@ -78,6 +78,7 @@ def _actions_due(today: datetime.date, in_range: ActionQuerySet) -> Iterator[Can
             due_date=due,
             title=title,
             body=body,
+            summary=description,
             link=link(pk),
             organisations=(owner_id,) if owner_id else (),
             people=(lead_id,) if lead_id else (),

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.text import Truncator
 
 from governance.models import Board
 from send_tracker.accounts.choices import OrganisationKind
@@ -126,6 +127,7 @@ def recommendation_responses(today: datetime.date, *, overdue_only: bool = False
             due_date=due,
             title=title,
             body=body,
+            summary=Truncator(text).words(40),
             link=link(pk),
             organisations=(organisation,) if organisation else (),
             followed=((Report, report_id), (Board, committee_id)),

@@ -43,6 +43,9 @@ class Candidate:
     # Other items whose followers are told besides the subject's own: the board or committee
     # (whose followers are its lead and secretariat), the indicator of a KPI figure.
     followed: tuple[tuple[type[models.Model], int], ...] = field(default=())
+    # What the item is, in a sentence or two, for the weekly reminder, which names many items in
+    # one email: an action's description, a recommendation's words.
+    summary: str = ""
 
 
 Source = Callable[[datetime.date], Iterable[Candidate]]

@@ -97,7 +97,13 @@ def write_reminders(today: datetime.date) -> int:
         # One order for every run: concurrent inserts queue behind each other key by key.
         for user_id in sorted(set(items) - already):
             named = [
-                {"kind": str(c.kind), "title": c.title, "link": c.link, "due_date": c.due_date.isoformat()}
+                {
+                    "kind": str(c.kind),
+                    "title": c.title,
+                    "summary": c.summary,
+                    "link": c.link,
+                    "due_date": c.due_date.isoformat(),
+                }
                 for c in items[user_id]
             ]
             cursor.execute(statement, [user_id, week, json.dumps(named), now, Delivery.PENDING.value, 0, ""])
@@ -132,8 +138,9 @@ def reminder_email(reminder: Reminder, today: datetime.date) -> EmailMultiAltern
         sections[SECTIONS[AlertKind(item["kind"])]].append(
             {
                 "title": item["title"],
+                "summary": item.get("summary", ""),  # rows written before summaries have none
                 "url": absolute(item["link"]),
-                "overdue": f"{days} day{'s' if days != 1 else ''} overdue",
+                "overdue": f"{days:,} day{'s' if days != 1 else ''} overdue",
             }
         )
     count = len(reminder.items)

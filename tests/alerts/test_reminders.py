@@ -87,7 +87,12 @@ def test_one_email_a_week_names_every_overdue_item_however_old(overdue_of_every_
         assert heading in text and heading in html
     assert "Risk reviews (1)" in text
     assert "Action 3A1 is overdue: it was due on 30 April 2024" in text
-    assert "Action 3A1 is overdue: it was due on 30 April 2024\n  902 days overdue." in text
+    # What the action is, under its reference, then how long overdue.
+    assert (
+        f"Action 3A1 is overdue: it was due on 30 April 2024\n  {items['action'].description}\n  902 days overdue."
+        in text
+    )
+    assert f"{items['action'].description}</span>" in html
     # Oldest first within each section.
     assert text.index("Action 3A1 is") < text.index("Action 3A2 is")
     assert link_of(items["action"].get_absolute_url()) in links_in(message)
