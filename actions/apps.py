@@ -11,7 +11,9 @@ class ActionsConfig(AppConfig):
         from send_tracker.alerts.following import register_followable
 
         from .alerts import ALERT_SOURCES, REMINDER_SOURCES
+        from .forum import ALERT_SOURCES as FORUM_SOURCES
         from .models import Action
 
         register_sources(ALERT_SOURCES, REMINDER_SOURCES)
+        register_sources(FORUM_SOURCES)
         register_followable(Action)

@@ -17,6 +17,7 @@ from .choices import (  # noqa: F401
     EVIDENCE_REQUIRED,
     ActionStatus,
     Brag,
+    ForumPosition,
     PlanKind,
     RetirementReason,
 )
@@ -100,6 +101,11 @@ class RatingUpdateForm(forms.Form):
 
 
 OVERDUE_CHOICES = [("", "Any"), ("yes", "Overdue"), ("no", "Not overdue")]
+# The forum's view now, of the rating the action has now (actions.forum.forum_disagreements).
+FORUM_FILTER_CHOICES = [
+    ("", "Any"),
+    *((value, f"{label}s with the rating now") for value, label in ForumPosition.choices),
+]
 
 
 class ActionFilterForm(forms.Form):
@@ -112,6 +118,7 @@ class ActionFilterForm(forms.Form):
     overdue = forms.ChoiceField(choices=OVERDUE_CHOICES, required=False)
     owner = forms.ModelChoiceField(queryset=Organisation.objects.none(), required=False, empty_label="Any")
     status = forms.ChoiceField(choices=[("", "Any"), *ActionStatus.choices], required=False)
+    forum = forms.ChoiceField(label="Parent carer forum's view", choices=FORUM_FILTER_CHOICES, required=False)
 
     def __init__(self, *args: object, plan: Plan, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

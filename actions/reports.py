@@ -14,6 +14,7 @@ from django.http import HttpRequest
 
 from .baseline import slipped_in_each_area
 from .choices import BRAG_DEFINITIONS, BRAG_DISPLAY_ORDER, ActionStatus, Brag
+from .forum import forum_disagreements, public_views
 from .models import Action, Plan, PriorityArea, overdue_condition
 
 NOT_RATED = "none"
@@ -133,6 +134,8 @@ def dashboard_section(request: HttpRequest, plan: Plan | None, today: datetime.d
         "slipping": slipping_actions(plan, today),
         # Before sign-off there is no baseline to slip from: the line is left out.
         "slipped_since_sign_off": sum(area.slipped for area in areas) if plan.approved_date else None,
+        # Open actions whose rating now the parent carer forum's latest view disagrees with.
+        "forum_disagreements": forum_disagreements(plan),
     }
 
 
@@ -162,6 +165,7 @@ def public_section(plan: Plan, today: datetime.date) -> dict[str, Any]:
         .order_by("objective__priority_area__number", "position", "ref")
     )
     areas: dict[int, dict[str, Any]] = {}
+    forum = public_views(plan)
     for action in actions:
         area = action.objective.priority_area
         entry = areas.setdefault(area.number, {"area": area, "actions": []})
@@ -174,6 +178,7 @@ def public_section(plan: Plan, today: datetime.date) -> dict[str, Any]:
                 "overdue": action.is_overdue(today),
                 "retired": action.is_retired,
                 "commentary": action.brag_commentary if action.brag_commentary_is_public else "",
+                "forum": forum.get(action.pk),
             }
         )
     return {"areas": [areas[n] for n in sorted(areas)]}

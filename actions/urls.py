@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import sign_off_views, spreadsheet_views, views
+from . import forum_views, sign_off_views, spreadsheet_views, views
 
 app_name = "actions"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("actions/<int:action_id>/edit/", views.action_page, name="edit"),
     path("actions/<int:action_id>/revise/", views.action_revise, name="revise"),
     path("actions/<int:action_id>/retire/", views.action_retire, name="retire"),
+    path("actions/<int:action_id>/forum-view/", forum_views.forum_view_page, name="forum_view"),
+    path("actions/<int:action_id>/forum-view/reply/", forum_views.forum_reply_page, name="forum_reply"),
     path("<int:plan_id>/actions/new/", views.action_page, name="new"),
     path("<int:plan_id>/areas/", views.plan_structure, name="structure"),
     path("<int:plan_id>/areas/new/", views.priority_area_page, name="area_new"),

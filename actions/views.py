@@ -30,6 +30,8 @@ from .forms import (
     RetireActionForm,
     ReviseActionForm,
 )
+from .forum import forum_position_now, summary_of, with_forum_view
+from .forum_views import forum_context
 from .models import Action, Plan
 from .reports import plan_totals, ratings_by_area
 from .services import (
@@ -106,7 +108,12 @@ def action_list(request: HttpRequest) -> HttpResponse:
             actions = actions.filter(owner=data["owner"])
         if data["status"]:
             actions = actions.filter(status=data["status"])
-    action_rows = [{"action": action, "overdue": action.is_overdue(today)} for action in actions.distinct()]
+        if data["forum"]:
+            actions = forum_position_now(actions, data["forum"])
+    action_rows = [
+        {"action": action, "overdue": action.is_overdue(today), "forum": summary_of(action)}
+        for action in with_forum_view(actions.distinct())
+    ]
     return render(
         request,
         "actions/action_list.html",
@@ -135,6 +142,7 @@ def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
         "areas_for_improvement": action.areas_for_improvement.all(),
         "recommendations": _linked_recommendations(request, action),
         "indicators": _linked_indicators(request, action),
+        **forum_context(request, action),
     }
     return render(request, "actions/action_detail.html", context)
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 from rest_framework.exceptions import NotFound
 
 from actions.baseline import days_slipped
-from actions.models import Action, Plan, Theme, Workstream
+from actions.models import Action, ParentCarerView, Plan, Theme, Workstream
 from send_tracker.accounts.models import Organisation, User
 from send_tracker.numbers import LARGEST
 
@@ -79,7 +79,8 @@ def _baseline_columns() -> tuple[list[str], list[Any]]:
 def _select(vendor: str) -> tuple[str, tuple[Any, ...]]:
     q = connection.ops.quote_name
     action, plan, organisation, person = (q(model._meta.db_table) for model in (Action, Plan, Organisation, User))
-    a, p, o, u = q("a"), q("p"), q("o"), q("u")
+    a, p, o, u, v = q("a"), q("p"), q("o"), q("u"), q("v")
+    views = q(ParentCarerView._meta.db_table)
     full_name = f"TRIM({u}.{q('first_name')} || ' ' || {u}.{q('last_name')})"
     lead_officer = (
         f"CASE WHEN {u}.{q('id')} IS NOT NULL THEN COALESCE(NULLIF({full_name}, ''), {u}.{q('username')}) "
@@ -98,12 +99,17 @@ def _select(vendor: str) -> tuple[str, tuple[Any, ...]]:
             f"{a}.{q('success_measure')}",
             f"{a}.{q('status')}",
             *baseline,
+            *(f"{v}.{q(name)}" for name in FORUM_VIEW_COLUMNS),
+            f"{a}.{q('rated_at')}",
         ]
     )
     sql = (
         f"SELECT {columns} FROM {action} {a} INNER JOIN {plan} {p} ON {a}.{q('plan_id')} = {p}.{q('id')} "
         f"LEFT OUTER JOIN {organisation} {o} ON {a}.{q('owner_id')} = {o}.{q('id')} "
         f"LEFT OUTER JOIN {person} {u} ON {a}.{q('lead_officer_id')} = {u}.{q('id')}"
+        # The forum's view now: the action's latest.
+        f" LEFT OUTER JOIN {views} {v} ON {v}.{q('id')} = "
+        f"(SELECT MAX({q('w')}.{q('id')}) FROM {views} {q('w')} WHERE {q('w')}.{q('action_id')} = {a}.{q('id')})"
     )
     return sql, tuple(params)
 
@@ -200,7 +206,8 @@ _UTC = datetime.UTC
 
 def _listed(row: tuple[Any, ...], zone: datetime.tzinfo) -> dict[str, Any]:
     (id_, ref, objective, due_date, due_date_text, brag, owner, version, updated_at, themes, workstreams) = row[:11]
-    lead_officer, success_measure, status, baseline_due_date, due_date_revisions = row[11:]
+    lead_officer, success_measure, status, baseline_due_date, due_date_revisions = row[11:16]
+    position, commentary, on_rating, on_rated_at, given_at, reply, rated_at = row[16:]
     due_date, baseline_due_date = _day(due_date), _day(baseline_due_date)
     return {
         "id": id_,
@@ -220,6 +227,41 @@ def _listed(row: tuple[Any, ...], zone: datetime.tzinfo) -> dict[str, Any]:
         "baseline_due_date": _date(baseline_due_date),
         "due_date_revisions": due_date_revisions,
         "days_slipped": days_slipped(baseline_due_date, due_date),
+        "parent_carer_view": forum_view_fields(
+            position,
+            commentary,
+            on_rating,
+            iso_moment(on_rated_at, zone) == iso_moment(rated_at, zone),
+            given_at,
+            reply,
+            zone,
+        )
+        if position
+        else None,
+    }
+
+
+# The forum's view's columns the list reads, in the order forum_view_fields takes them.
+FORUM_VIEW_COLUMNS = ("position", "commentary", "on_rating", "on_rated_at", "given_at", "reply")
+
+
+def forum_view_fields(
+    position: str,
+    commentary: str,
+    on_rating: str,
+    on_current_rating: bool,
+    given_at: datetime.datetime | str,
+    reply: str,
+    zone: datetime.tzinfo,
+) -> dict[str, Any]:
+    """The action's `parent_carer_view`, alike in the list and the detail (ActionSerializer)."""
+    return {
+        "position": position,
+        "commentary": commentary,
+        "on_rating": on_rating,
+        "on_current_rating": on_current_rating,
+        "given_at": iso_moment(given_at, zone),
+        "reply": reply or None,
     }
 
 

@@ -2,12 +2,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from actions.baseline import NO_SLIP, Slip, due_date_slips
-from actions.choices import ActionStatus, Brag
+from actions.choices import ActionStatus, Brag, ForumPosition
+from actions.forum import current_view
 from actions.models import Action, Plan, PriorityArea
+
+from .rows import forum_view_fields
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -22,6 +26,17 @@ class PriorityAreaSerializer(serializers.ModelSerializer):
     class Meta:
         model = PriorityArea
         fields = ["id", "plan", "number", "title", "description"]
+
+
+class ParentCarerViewSerializer(serializers.Serializer):
+    """The shape of an action's `parent_carer_view`, for the schema."""
+
+    position = serializers.ChoiceField(choices=ForumPosition.choices)
+    commentary = serializers.CharField()
+    on_rating = serializers.ChoiceField(choices=Brag.choices)
+    on_current_rating = serializers.BooleanField()
+    given_at = serializers.DateTimeField()
+    reply = serializers.CharField(allow_null=True)
 
 
 class ActionSerializer(serializers.ModelSerializer):
@@ -50,6 +65,12 @@ class ActionSerializer(serializers.ModelSerializer):
         help_text="The target date now minus the baseline one, in days (negative: brought forward); "
         "null when either is missing."
     )
+    parent_carer_view = serializers.SerializerMethodField(
+        help_text="The parent carer forum's view of the rating, or null when it has given none: its position "
+        "(agree, partly_agree or disagree), commentary, the rating it was given on (on_rating) and whether that "
+        "is still the action's rating (on_current_rating: false once the action is rated again, until the forum "
+        "renews its view), when it was given, and the owner's reply (null when none)."
+    )
 
     class Meta:
         model = Action
@@ -71,6 +92,7 @@ class ActionSerializer(serializers.ModelSerializer):
             "baseline_due_date",
             "due_date_revisions",
             "days_slipped",
+            "parent_carer_view",
         ]
         read_only_fields = fields
 
@@ -109,6 +131,21 @@ class ActionSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_days_slipped(self, action: Action) -> int | None:
         return self._slip(action).days_slipped(action.due_date)
+
+    @extend_schema_field(ParentCarerViewSerializer(allow_null=True))
+    def get_parent_carer_view(self, action: Action) -> dict[str, Any] | None:
+        view = current_view(action)
+        if view is None:
+            return None
+        return forum_view_fields(
+            view.position,
+            view.commentary,
+            view.on_rating,
+            view.is_on_current_rating(action),
+            view.given_at,
+            view.reply,
+            timezone.get_current_timezone(),
+        )
 
 
 # Every field of an action but its rating and target date is the server's to set.

@@ -39,11 +39,12 @@ class JSONRenderer(renderers.JSONRenderer):
 
 
 def _cell(value: Any) -> object:
-    """A field as one cell: lists joined with '; ', a nested object by its outcome, name or id."""
+    """A field as one cell: lists joined with '; ', a nested object by its outcome, name, position
+    (the parent carer forum's view of a rating) or id."""
     if isinstance(value, list):
         return "; ".join("" if v is None else str(_cell(v)) for v in value)
     if isinstance(value, dict):
-        return value.get("outcome") or value.get("name") or value.get("id") or ""
+        return value.get("outcome") or value.get("name") or value.get("position") or value.get("id") or ""
     return value
 
 

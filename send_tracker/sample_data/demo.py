@@ -49,6 +49,8 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "Member, Education and Young People Overview and Scrutiny Committee",
     ),
     DemoAccount("partner", Role.PARTNER, "PCF", "Pat", "Partner", "Parent carer representative"),
+    # Speaks for the forum: gives its view of the other partners' ratings (actions/forum.py).
+    DemoAccount("forum", Role.OFFICER, "PCF", "Farah", "Forum", "Participation Lead, Oxfordshire Parent Carer Forum"),
     DemoAccount("admin", Role.ADMINISTRATOR, "OCC", "Ada", "Administrator", "SEND Programme Manager", is_staff=True),
 )
 

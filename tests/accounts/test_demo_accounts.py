@@ -41,15 +41,16 @@ def test_creates_one_account_per_role_and_a_second_run_adds_none(settings, oxfor
     out = io.StringIO()
     call_command("demo_accounts", stdout=out)
 
-    assert not_elsewhere().count() == 5
+    assert not_elsewhere().count() == 6
     assert User.history.count() == history
-    assert "unchanged 5" in out.getvalue()
+    assert "unchanged 6" in out.getvalue()
     people = {user.username: user for user in not_elsewhere().select_related("organisation")}
     assert {name: (user.role, user.organisation.short_name) for name, user in people.items()} == {
         "officer": ("officer", "OCC"),
         "icb.officer": ("officer", "BOB ICB"),
         "councillor": ("scrutiny", "OCC"),
         "partner": ("partner", "PCF"),
+        "forum": ("officer", "PCF"),
         "admin": ("administrator", "OCC"),
     }
     officer = people["officer"]
@@ -77,7 +78,7 @@ def test_a_changed_demo_password_is_put_back(settings, oxfordshire_loaded):
     call_command("demo_accounts", stdout=io.StringIO())
 
     assert not_elsewhere().get(username="partner").check_password(DEMO_PASSWORD)
-    assert not_elsewhere().count() == 5
+    assert not_elsewhere().count() == 6
 
 
 def test_needs_the_partnership_first(settings):
@@ -89,7 +90,7 @@ def test_needs_the_partnership_first(settings):
     assert not not_elsewhere().exists()
 
 
-def test_print_lists_the_five_sign_ins_and_writes_nothing():
+def test_print_lists_the_six_sign_ins_and_writes_nothing():
     out = io.StringIO()
 
     call_command("demo_accounts", "--print", stdout=out)
@@ -99,6 +100,7 @@ def test_print_lists_the_five_sign_ins_and_writes_nothing():
         "icb.officer / send-demo-2026!  (Officer, BOB ICB)",
         "councillor / send-demo-2026!  (Scrutiny member, OCC)",
         "partner / send-demo-2026!  (Partner, PCF)",
+        "forum / send-demo-2026!  (Officer, PCF)",
         "admin / send-demo-2026!  (Administrator, OCC)",
     ]
     assert not not_elsewhere().exists()

@@ -33,6 +33,7 @@ FIELDS = [
     "baseline_due_date",
     "due_date_revisions",
     "days_slipped",
+    "parent_carer_view",
 ]
 
 

@@ -12,7 +12,7 @@ from send_tracker.sample_data.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, Partners
 
 class Command(BaseCommand):
     help = (
-        "Create the demo accounts (officer, icb.officer, councillor, partner, admin) for the Oxfordshire example, "
+        "Create the demo accounts (officer, icb.officer, councillor, partner, forum, admin) for the Oxfordshire example, "
         "only with DEBUG on. Run load_oxfordshire first. Safe to run again. --print lists the sign-ins and "
         "changes nothing."
     )

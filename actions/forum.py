@@ -1,0 +1,373 @@
+"""The parent carer forum's view of a rating, and the owner's reply: who may give them, the writes,
+and how they are read beside the ratings (the action page, the plan's and a meeting's tables, the
+dashboard, the public page, the API and the board pack).
+
+The forum speaks through its officers: people of an organisation of the parent carer forum kind,
+with the Officer or Administrator role, in the action's partnership, about an action another
+organisation owns (on its own actions the forum sets the rating itself). The owner answers through
+its officers and administrators. Nobody else does either, an administrator of another organisation
+included: the view is the forum's voice and the reply the owner's.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import models, transaction
+from django.db.models import F, OuterRef, Subquery
+from django.utils import timezone
+
+from send_tracker.accounts import access
+from send_tracker.accounts.choices import OrganisationKind, Role
+from send_tracker.alerts.candidates import Candidate, Source, long_date, lookback_start, path_for
+from send_tracker.alerts.choices import AlertKind
+from send_tracker.alerts.delivery import queue_delivery
+from send_tracker.alerts.sweep import sweep_source
+from send_tracker.history import person, stamp
+
+from .choices import FORUM_POSITION_VERBS, ActionStatus, Brag, ForumPosition
+from .models import Action, ParentCarerView, Plan
+
+if TYPE_CHECKING:
+    from send_tracker.accounts.access import AnyUser
+
+TEXT_LIMIT = 5000
+LINK_LIMIT = 500
+SPEAKING_ROLES = (Role.OFFICER, Role.ADMINISTRATOR)
+
+FORUM_ONLY = "Only officers of the parent carer forum can give the forum's view of a rating."
+OWNERS_ONLY = "Only officers of the organisation that owns this action can reply to the forum's view."
+
+
+def speaks_for_forum(user: AnyUser | None, action: Action) -> bool:
+    """Whether the user gives the forum's view of this action's rating: an officer (or
+    administrator) of a parent carer forum of the action's partnership, which does not own it."""
+    someone = access.person(user)
+    organisation = someone.organisation if someone is not None else None
+    return bool(
+        someone is not None
+        and organisation is not None
+        and someone.role in SPEAKING_ROLES
+        and organisation.kind == OrganisationKind.PARENT_CARER_FORUM
+        and organisation.partnership_id == action.plan.partnership_id
+        and action.owner_id != organisation.pk
+    )
+
+
+def speaks_for_owner(user: AnyUser | None, action: Action) -> bool:
+    """Whether the user replies for the action's owner: its officers and administrators."""
+    someone = access.person(user)
+    return bool(
+        someone is not None
+        and someone.role in SPEAKING_ROLES
+        and action.owner_id is not None
+        and someone.organisation_id == action.owner_id
+        and someone.partnership_id == action.plan.partnership_id
+    )
+
+
+def current_view(action: Action) -> ParentCarerView | None:
+    """The forum's view now: the latest it gave on the action, whichever rating it was given on."""
+    return action.parent_carer_views.select_related("action").order_by("-pk").first()
+
+
+def _text(errors: dict[str, str], name: str, value: str, missing: str = "") -> str:
+    value = (value or "").strip()
+    if not value and missing:
+        errors[name] = missing
+    elif len(value) > TEXT_LIMIT:
+        errors[name] = f"Keep it to {TEXT_LIMIT} characters or fewer (it has {len(value)})."
+    return value
+
+
+def _link(errors: dict[str, str], value: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        return ""
+    if len(value) > LINK_LIMIT:
+        errors["evidence_link"] = f"Keep the link to {LINK_LIMIT} characters or fewer (it has {len(value)})."
+        return value
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        errors["evidence_link"] = "Enter the evidence link as a full web address, like https://www.example.org/report."
+    return value
+
+
+def checked_view(position: str, commentary: str, evidence_text: str = "", evidence_link: str = "") -> dict[str, str]:
+    """The view's columns, trimmed; ValidationError naming each field that is wrong."""
+    errors: dict[str, str] = {}
+    if position not in ForumPosition.values:
+        errors["position"] = "Select whether the forum agrees, partly agrees or disagrees with the rating."
+    missing = "" if position == ForumPosition.AGREE else "Enter the forum's commentary: why it does not agree."
+    values = {
+        "position": position,
+        "commentary": _text(errors, "commentary", commentary, missing),
+        "evidence_text": _text(errors, "evidence_text", evidence_text),
+        "evidence_link": _link(errors, evidence_link),
+    }
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def give_view(
+    *,
+    action_id: int,
+    user: AnyUser,
+    position: str,
+    commentary: str,
+    evidence_text: str = "",
+    evidence_link: str = "",
+    is_public: bool = False,
+) -> ParentCarerView:
+    """An officer of the parent carer forum gives (or renews) the forum's view of the action's
+    current rating. A new row each time: the earlier view and its reply stay in history. The
+    owner's officers are told once (the FORUM_VIEW alert, keyed on the new view)."""
+    values = checked_view(position, commentary, evidence_text, evidence_link)
+    with transaction.atomic():
+        action = Action.objects.select_for_update().select_related("plan").get(pk=action_id)
+        access.require(speaks_for_forum(user, action), FORUM_ONLY)
+        if action.status == ActionStatus.RETIRED:
+            raise ValidationError({"position": "This action is retired: it is no longer rated."})
+        if not action.brag or action.rated_at is None:
+            raise ValidationError(
+                {"position": "This action has not been rated yet: there is no rating to give a view on."}
+            )
+        view = ParentCarerView(
+            action=action,
+            on_rating=action.brag,
+            on_rated_at=action.rated_at,
+            is_public=is_public,
+            given_by=person(user),
+            **values,
+        )
+        view.given_by_label = stamp(view, by=user, reason=_view_reason(view))
+        view.save()
+        transaction.on_commit(lambda: tell_owner(view.pk))
+    return view
+
+
+def _view_reason(view: ParentCarerView) -> str:
+    said = f"The parent carer forum {FORUM_POSITION_VERBS[view.position]} with the {Brag(view.on_rating).label} rating"
+    return f"{said}: {view.commentary}" if view.commentary else said
+
+
+def reply_to_view(*, view_id: int, user: AnyUser, reply: str, reply_is_public: bool = False) -> ParentCarerView:
+    """An officer of the owning organisation replies to the forum's view (or changes the reply;
+    history keeps the earlier one)."""
+    errors: dict[str, str] = {}
+    text = _text(errors, "reply", reply, "Enter the reply to the forum's view.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        view = ParentCarerView.objects.select_for_update().select_related("action__plan").get(pk=view_id)
+        access.require(speaks_for_owner(user, view.action), OWNERS_ONLY)
+        view.reply = text
+        view.reply_is_public = reply_is_public
+        view.replied_at = timezone.now()
+        view.replied_by = person(user)
+        view.replied_by_label = stamp(view, by=user, reason=f"Reply to the parent carer forum's view: {text}")
+        view.save()
+    return view
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the views beside the ratings
+
+
+Actions = TypeVar("Actions", bound=models.QuerySet[Action])
+
+
+def _latest(field: str) -> Subquery:
+    latest = ParentCarerView.objects.filter(action=OuterRef("pk")).order_by("-pk")
+    return Subquery(latest.values(field)[:1])
+
+
+def with_forum_view(actions: models.QuerySet[Action]) -> models.QuerySet[Action]:
+    """Each action with its current view's position, rating and moment given, and the moment of the
+    rating it was given on (`forum_position`, `forum_on_rating`, `forum_given_at`,
+    `forum_on_rated_at`), in the same query as the actions."""
+    return actions.annotate(
+        forum_position=_latest("position"),
+        forum_on_rating=_latest("on_rating"),
+        forum_given_at=_latest("given_at"),
+        forum_on_rated_at=_latest("on_rated_at"),
+    )
+
+
+def forum_position_now(actions: Actions, position: str) -> Actions:
+    """The actions whose current rating the forum's latest view takes `position` on: a view given on
+    an earlier rating is not a view of the rating now."""
+    return actions.annotate(forum_now=_latest("position"), forum_now_on=_latest("on_rated_at")).filter(
+        forum_now=position, forum_now_on=F("rated_at")
+    )
+
+
+def forum_disagreements(plan: Plan) -> int:
+    """How many of the plan's open actions' current ratings the forum disagrees with. One query."""
+    return forum_position_now(Action.objects.filter(plan=plan).open(), ForumPosition.DISAGREE).count()
+
+
+@dataclass(frozen=True)
+class ViewSummary:
+    """The forum's view in a table cell: its position, and the rating and day it was given on when
+    the action has been rated again since."""
+
+    position: str
+    on_rating: str
+    given_at: datetime.datetime
+    is_current: bool
+
+    @property
+    def label(self) -> str:
+        return ForumPosition(self.position).label
+
+    @property
+    def earlier(self) -> str:
+        """'given on Amber, 3 March 2026' for a view on an earlier rating; '' for a current one."""
+        if self.is_current:
+            return ""
+        return f"given on {Brag(self.on_rating).label}, {long_date(timezone.localdate(self.given_at))}"
+
+
+def summary_of(action: Any) -> ViewSummary | None:
+    """The summary of an action annotated by with_forum_view(); None when the forum gave no view."""
+    position = getattr(action, "forum_position", None)
+    if not position:
+        return None
+    return ViewSummary(
+        position=position,
+        on_rating=action.forum_on_rating,
+        given_at=action.forum_given_at,
+        is_current=action.forum_on_rated_at == action.rated_at,
+    )
+
+
+def summary_of_view(view: ParentCarerView, action: Action) -> ViewSummary:
+    return ViewSummary(view.position, view.on_rating, view.given_at, view.is_on_current_rating(action))
+
+
+def public_views(plan: Plan) -> dict[int, dict[str, str]]:
+    """The forum's views the forum published, by action id, for the public page: its position and
+    commentary, the rating and day it was given on when the action has been rated again since, and
+    the owner's reply where the owner marked it publishable. Only an action's latest view counts:
+    an earlier published view is not shown once the forum has given another. One query."""
+    latest = ParentCarerView.objects.filter(action=OuterRef("action_id")).order_by("-pk").values("pk")[:1]
+    views = (
+        ParentCarerView.objects.filter(action__plan=plan, is_public=True, pk=Subquery(latest))
+        .select_related("action")
+        .only(
+            "action__rated_at",
+            "position",
+            "commentary",
+            "on_rating",
+            "on_rated_at",
+            "given_at",
+            "reply",
+            "reply_is_public",
+        )
+    )
+    return {
+        view.action_id: {
+            "position": FORUM_POSITION_VERBS[view.position],
+            "commentary": view.commentary,
+            "earlier": summary_of_view(view, view.action).earlier,
+            "reply": view.reply if view.reply_is_public else "",
+        }
+        for view in views
+    }
+
+
+def views_as_they_stood(
+    plan: Plan | None, moment: datetime.datetime, rated_at: dict[int, datetime.datetime | None]
+) -> dict[int, ViewSummary]:
+    """Each action's view as it stood before `moment`, read from history, by action id; `rated_at`
+    is when each action's rating then was recorded (the plan as it stood), which says whether the
+    view was of that rating. One query."""
+    if plan is None:
+        return {}
+    history = ParentCarerView.history.model
+    rows = (
+        history.objects.filter(history_date__lt=moment, action__plan_id=plan.pk)
+        .exclude(history_type="-")
+        .order_by("action_id", "id", "history_date", "history_id")
+        .values_list("action_id", "position", "on_rating", "given_at", "on_rated_at")
+    )
+    newest: dict[int, ViewSummary] = {}
+    for action_id, position, on_rating, given_at, on_rated_at in rows:
+        # Later views have higher ids, and a view's later rows come after its earlier ones.
+        newest[action_id] = ViewSummary(position, on_rating, given_at, on_rated_at == rated_at.get(action_id))
+    return newest
+
+
+# ---------------------------------------------------------------------------------------------
+# Telling the owner: AlertKind.FORUM_VIEW, once per view
+
+
+def _views_told(views: models.QuerySet[ParentCarerView]) -> Iterator[Candidate]:
+    link = path_for("actions:detail", "#parent-carer-view")
+    rows = views.filter(action__owner__isnull=False).values_list(
+        "pk",
+        "position",
+        "commentary",
+        "on_rating",
+        "given_at",
+        "action_id",
+        "action__published_ref",
+        "action__owner_id",
+        "action__plan__partnership_id",
+    )
+    for pk, position, commentary, on_rating, given_at, action_id, ref, owner_id, partnership_id in rows.order_by("pk"):
+        day = timezone.localdate(given_at)
+        verb = FORUM_POSITION_VERBS[position]
+        rating = Brag(on_rating).label
+        yield Candidate(
+            model=ParentCarerView,
+            subject_id=pk,
+            partnership_id=partnership_id,
+            kind=AlertKind.FORUM_VIEW,
+            due_date=day,
+            title=f"The parent carer forum {verb} with the {rating} rating of action {ref}",
+            body="\n".join(
+                [
+                    f"On {long_date(day)} the parent carer forum said it {verb} with the {rating} rating of "
+                    f"action {ref}.",
+                    "",
+                    commentary or "The forum gave no commentary.",
+                    "",
+                    "You can reply to the forum's view on the action's page.",
+                ]
+            ),
+            link=link(action_id),
+            organisations=(owner_id,),
+            followed=((Action, action_id),),
+        )
+
+
+def forum_views(today: datetime.date) -> Iterator[Candidate]:
+    """The sweep's source: views given since the look-back began, each told once (its key is the
+    view itself), so one missed at commit is told on the next sweep."""
+    since = datetime.datetime.combine(lookback_start(today), datetime.time.min, tzinfo=timezone.get_current_timezone())
+    return _views_told(ParentCarerView.objects.filter(given_at__gte=since))
+
+
+def tell_owner(view_id: int) -> int:
+    """Raise the new view's alerts at once (after its commit), rather than at the next sweep; the
+    alert's key makes the sweep's later find of the same view write nothing."""
+    today = timezone.localdate()
+    created = sweep_source(
+        "forum_views", lambda _: _views_told(ParentCarerView.objects.filter(pk=view_id)), today, uuid.uuid4()
+    )
+    if created:
+        queue_delivery()
+    return created
+
+
+ALERT_SOURCES: dict[str, Source] = {"forum_views": forum_views}

@@ -1,0 +1,122 @@
+"""Issue 14's done-when for the parent carers' right of reply, in Chromium: a forum officer disagrees
+with a Green rating, the owner replies, a councillor sees both on the dashboard and in the meeting's
+Word pack; a forum officer cannot change a rating and an officer cannot give the forum's view.
+
+People sign in through a session made for them (Django's force_login, its cookie handed to the
+browser): the sign-in pages are tested elsewhere."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from actions.models import Action, ParentCarerView
+from actions.services import Evidence, record_rating_update
+from send_tracker.accounts.choices import OrganisationKind, Role
+from send_tracker.accounts.models import Organisation, User
+from tests.conftest import make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DISAGREEMENT = "Families tell us “20-week” letters still arrive late – 3 of 5 in our survey."
+REPLY = "We will re-audit the letters in May and report to the board."
+
+
+def signed_in_as(page: Any, live_server: Any, user: User) -> None:
+    """The browser holds a session of `user`'s, as after signing in."""
+    client = Client()
+    client.force_login(user)
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+
+
+@pytest.fixture
+def forum_officer(partnership: Any) -> User:
+    forum = Organisation.objects.create(
+        partnership=partnership,
+        name="Testshire Parent Carer Forum",
+        short_name="TPCF",
+        kind=OrganisationKind.PARENT_CARER_FORUM,
+    )
+    return make_user("fran", forum, Role.OFFICER, first_name="Fran", last_name="Forum")
+
+
+def test_the_forum_disagrees_the_owner_replies_and_a_councillor_reads_both(
+    page, live_server, action, plan, officer, forum_officer, scrutiny_member
+):
+    plan.is_current = True
+    plan.save()
+    record_rating_update(
+        action_id=action.pk,
+        user=officer,
+        brag="green",
+        commentary="Completed; timelines mapped.",
+        based_on_version=action.version,
+        evidence=Evidence(text="Audit, March 2026"),
+    )
+
+    # The forum officer cannot change the rating: no button, and the page is refused.
+    signed_in_as(page, live_server, forum_officer)
+    page.goto(action.get_absolute_url())
+    assert page.get_by_role("button", name="Update rating").count() == 0
+    assert page.goto(f"/plan/actions/{action.pk}/rate/").status == 403
+    page.goto(action.get_absolute_url())
+    page.get_by_role("button", name="Give the forum's view").click()
+    page.get_by_label("Disagree", exact=True).check()
+    page.get_by_label("The forum's commentary").fill(DISAGREEMENT)
+    page.get_by_label("Link to the evidence (optional)").fill("https://pcf.example/survey-2026")
+    page.get_by_role("button", name="Save the forum's view").click()
+    page.wait_for_url(f"**{action.get_absolute_url()}#parent-carer-view")
+    section = page.locator(".app-forum-view").first
+    assert section.get_by_text("The parent carer forum disagrees").is_visible()
+    assert page.get_by_text(DISAGREEMENT).is_visible()
+
+    # The owner's officer cannot give the forum's view, and replies to it.
+    signed_in_as(page, live_server, officer)
+    assert page.goto(f"/plan/actions/{action.pk}/forum-view/").status == 403
+    page.goto(action.get_absolute_url())
+    assert page.get_by_role("button", name="Give the forum's view").count() == 0
+    page.get_by_role("button", name="Reply to the forum's view").click()
+    page.get_by_label("Your reply").fill(REPLY)
+    page.get_by_role("button", name="Save reply").click()
+    page.wait_for_url(f"**{action.get_absolute_url()}#parent-carer-view")
+    assert page.get_by_text(REPLY).is_visible()
+
+    view = ParentCarerView.objects.get()
+    assert (view.position, view.reply, view.given_by, view.replied_by) == ("disagree", REPLY, forum_officer, officer)
+    assert Action.objects.get(pk=action.pk).brag == "green"
+
+    # A councillor sees both on the action and the dashboard, which links to the rating.
+    signed_in_as(page, live_server, scrutiny_member)
+    page.goto("/")
+    link = page.get_by_role("link", name="1 rating")
+    assert page.get_by_text("The parent carer forum disagrees with").is_visible()
+    link.click()
+    page.get_by_role("link", name="3A1").click()
+    assert page.get_by_text(DISAGREEMENT).is_visible()
+    assert page.get_by_text(REPLY).is_visible()
+    assert page.get_by_role("button", name="Reply to the forum's view").count() == 0
+    assert page.get_by_role("button", name="Give the forum's view").count() == 0
+
+
+def word_text(content: bytes) -> str:
+    import docx
+
+    document = docx.Document(io.BytesIO(content))
+    parts = [paragraph.text for paragraph in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    return "\n".join(parts)
