@@ -15,7 +15,6 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actions import access as action_access
-from actions.baseline import compare_with_baseline
 from actions.forum import views_as_they_stood
 from actions.models import Plan
 from send_tracker.accounts import access as access_rules
@@ -24,7 +23,7 @@ from send_tracker.accounts.models import Organisation
 from send_tracker.forms import after_stale_edit, form_page, saved_redirect, submitted
 
 from . import access, packs
-from .as_it_stood import plan_as_it_stood, read_meeting, risks_as_they_stood
+from .as_it_stood import plan_as_it_stood
 from .choices import MEMBER_ROLE_ORDER, MeetingStatus
 from .forms import (
     ActionArisingForm,
@@ -39,6 +38,7 @@ from .forms import (
     RiskForm,
     RiskRescoreForm,
 )
+from .meeting_figures import read_meeting_figures
 from .models import ActionArising, Board, InspectionEvent, Meeting, Risk, end_of_day, long_date
 from .services import (
     StaleRiskError,
@@ -151,10 +151,10 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         .select_related("meeting", "owner_organisation")
         .order_by("due_date", "pk")
     )
-    previous = meeting.previous_meeting()
-    plan = meeting.reviewed_plan()
-    reading = read_meeting(meeting, previous, plan)
+    figures = read_meeting_figures(meeting)
+    previous, plan, reading = figures.previous, figures.plan, figures.reading
     context: dict[str, Any] = {
+        "figures": figures,
         "meeting": meeting,
         "board": meeting.board,
         "plan": plan,
@@ -312,39 +312,14 @@ def _pack_name(meeting: Meeting, what: str, fmt: str) -> str:
 
 @login_required
 @require_GET
-def plan_pack(request: HttpRequest, meeting_id: int, fmt: str) -> HttpResponse:
-    if fmt not in FORMATS:
+def meeting_pack(request: HttpRequest, meeting_id: int, fmt: str, which: str) -> HttpResponse:
+    """A meeting's paper as at its date: the whole board pack, or its highlight report or risk
+    register alone (`which`, named in the URL pattern: one of packs.DOCUMENTS)."""
+    if fmt not in FORMATS or which not in packs.DOCUMENTS:
         raise Http404("No such format.")
     meeting = access.meeting_for_reading(request.user, meeting_id)
-    plan = meeting.reviewed_plan()
-    reading = plan_as_it_stood(plan, meeting.date)
-    # The pack's "Since sign-off" section: the plan at the meeting against its baseline.
-    since = compare_with_baseline(plan, meeting.date) if plan is not None else None
-    if fmt == "docx":
-        content = packs.plan_docx(meeting, reading, since)
-    elif fmt == "xlsx":
-        content = packs.plan_xlsx(meeting, reading, since)
-    else:
-        content = packs.plan_csv(reading, since)
-    return _download(content, _pack_name(meeting, "pap-highlight-report", fmt), fmt)
-
-
-@login_required
-@require_GET
-def risk_pack(request: HttpRequest, meeting_id: int, fmt: str) -> HttpResponse:
-    if fmt not in FORMATS:
-        raise Http404("No such format.")
-    meeting = access.meeting_for_reading(request.user, meeting_id)
-    partnership_id = meeting.board.partnership_id
-    risks = risks_as_they_stood(partnership_id, meeting.date)
-    owners = dict(Organisation.objects.filter(partnership_id=partnership_id).values_list("pk", "name"))
-    if fmt == "docx":
-        content = packs.risks_docx(meeting, risks, owners, meeting.date)
-    elif fmt == "xlsx":
-        content = packs.risks_xlsx(meeting, risks, owners, meeting.date)
-    else:
-        content = packs.risks_csv(risks, owners, meeting.date)
-    return _download(content, _pack_name(meeting, "risk-register", fmt), fmt)
+    pack = packs.build_pack(read_meeting_figures(meeting), which)
+    return _download(packs.render(pack, fmt), _pack_name(meeting, which, fmt), fmt)
 
 
 # ---------------------------------------------------------------------------------------------
