@@ -55,6 +55,18 @@ def _required_text(errors: dict[str, str], field: str, value: str, message: str)
     return cleaned
 
 
+def _unique_in_partnership(
+    errors: dict[str, str], model: type[Model], partnership_id: int, field: str, value: str, message: str
+) -> None:
+    """`message` on `field` when the partnership already has a `model` row whose `field` is `value`,
+    case ignored; `{same}` in it is that row, `{value}` what was typed."""
+    if not value:
+        return
+    same = model._default_manager.filter(partnership_id=partnership_id, **{f"{field}__iexact": value}).first()
+    if same is not None:
+        errors[field] = message.format(same=same, value=value)
+
+
 def _text(errors: dict[str, str], field: str, value: str, limit: int, required: str = "") -> str:
     """`value` stripped; an error on `field` when it is required and blank, or longer than `limit`."""
     cleaned = (value or "").strip()
@@ -463,9 +475,8 @@ def add_risk(
         board = _in_partnership(
             Board, review_board_id, partnership_id, "review_board_id", errors, "Choose one of the partnership's boards."
         )
-        same = Risk.objects.filter(partnership_id=partnership_id, reference__iexact=reference).first()
-        if reference and same is not None:
-            errors["reference"] = f"The register already has a risk {same.reference}. Choose another reference."
+        message = "The register already has a risk {same.reference}. Choose another reference."
+        _unique_in_partnership(errors, Risk, partnership_id, "reference", reference, message)
         if errors:
             raise ValidationError(errors)
         risk = Risk(
@@ -535,8 +546,8 @@ def create_board(
         errors["kind"] = "Choose what kind of board it is."
     _require_administrator(user, partnership_id, "Only an administrator can add a board.")
     with transaction.atomic():
-        if name and Board.objects.filter(partnership_id=partnership_id, name__iexact=name).exists():
-            errors["name"] = f"The partnership already has a board called {name}."
+        message = "The partnership already has a board called {value}."
+        _unique_in_partnership(errors, Board, partnership_id, "name", name, message)
         if errors:
             raise ValidationError(errors)
         board = Board(
