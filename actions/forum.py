@@ -191,22 +191,20 @@ def _latest(field: str) -> Subquery:
 
 
 def with_forum_view(actions: models.QuerySet[Action]) -> models.QuerySet[Action]:
-    """Each action with its current view's position, rating and moment given, and the moment of the
-    rating it was given on (`forum_position`, `forum_on_rating`, `forum_given_at`,
-    `forum_on_rated_at`), in the same query as the actions."""
+    """Each action with its current view's position, the rating it was given on and when
+    (`forum_position`, `forum_on_rating`, `forum_given_at`), in the same query as the actions."""
     return actions.annotate(
         forum_position=_latest("position"),
         forum_on_rating=_latest("on_rating"),
         forum_given_at=_latest("given_at"),
-        forum_on_rated_at=_latest("on_rated_at"),
     )
 
 
 def forum_position_now(actions: Actions, position: str) -> Actions:
     """The actions whose current rating the forum's latest view takes `position` on: a view given on
     an earlier rating is not a view of the rating now."""
-    return actions.annotate(forum_now=_latest("position"), forum_now_on=_latest("on_rated_at")).filter(
-        forum_now=position, forum_now_on=F("rated_at")
+    return actions.annotate(forum_now=_latest("position"), forum_now_on=_latest("on_rating")).filter(
+        forum_now=position, forum_now_on=F("brag")
     )
 
 
@@ -246,7 +244,7 @@ def summary_of(action: Any) -> ViewSummary | None:
         position=position,
         on_rating=action.forum_on_rating,
         given_at=action.forum_given_at,
-        is_current=action.forum_on_rated_at == action.rated_at,
+        is_current=action.forum_on_rating == action.brag,
     )
 
 
@@ -286,11 +284,11 @@ def public_views(plan: Plan) -> dict[int, dict[str, str]]:
 
 
 def views_as_they_stood(
-    plan: Plan | None, moment: datetime.datetime, rated_at: dict[int, datetime.datetime | None]
+    plan: Plan | None, moment: datetime.datetime, ratings: dict[int, str | None]
 ) -> dict[int, ViewSummary]:
-    """Each action's view as it stood before `moment`, read from history, by action id; `rated_at`
-    is when each action's rating then was recorded (the plan as it stood), which says whether the
-    view was of that rating. One query."""
+    """Each action's view as it stood before `moment`, read from history, by action id; `ratings`
+    are the actions' ratings then (the plan as it stood), which say whether the view was of that
+    rating. One query."""
     if plan is None:
         return {}
     history = ParentCarerView.history.model
@@ -298,12 +296,12 @@ def views_as_they_stood(
         history.objects.filter(history_date__lt=moment, action__plan_id=plan.pk)
         .exclude(history_type="-")
         .order_by("action_id", "id", "history_date", "history_id")
-        .values_list("action_id", "position", "on_rating", "given_at", "on_rated_at")
+        .values_list("action_id", "position", "on_rating", "given_at")
     )
     newest: dict[int, ViewSummary] = {}
-    for action_id, position, on_rating, given_at, on_rated_at in rows:
+    for action_id, position, on_rating, given_at in rows:
         # Later views have higher ids, and a view's later rows come after its earlier ones.
-        newest[action_id] = ViewSummary(position, on_rating, given_at, on_rated_at == rated_at.get(action_id))
+        newest[action_id] = ViewSummary(position, on_rating, given_at, on_rating == ratings.get(action_id))
     return newest
 
 

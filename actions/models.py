@@ -450,8 +450,9 @@ class ParentCarerView(models.Model):
         return Brag(self.on_rating).label
 
     def is_on_current_rating(self, action: Action) -> bool:
-        """Whether the action has not been rated again since the view was given."""
-        return action.rated_at == self.on_rated_at
+        """Whether the view is of the action's rating now: the rating has not changed since (an owner
+        confirming it unchanged leaves the view standing)."""
+        return action.brag == self.on_rating
 
     @property
     def has_evidence(self) -> bool:

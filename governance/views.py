@@ -209,7 +209,7 @@ def _plan_table(plan: Plan | None, partnership_id: int, on: datetime.date) -> di
     """The context of governance/_plan_table.html: the plan as it stood at the end of `on`."""
     reading = plan_as_it_stood(plan, on)
     owners = dict(Organisation.objects.filter(partnership_id=partnership_id).values_list("pk", "name"))
-    forum = views_as_they_stood(plan, end_of_day(on), {row.action_id: row.rated_at for row in reading.actions})
+    forum = views_as_they_stood(plan, end_of_day(on), {row.action_id: row.brag for row in reading.actions})
     groups = [
         {
             "objective": group.objective,

@@ -100,7 +100,6 @@ def _select(vendor: str) -> tuple[str, tuple[Any, ...]]:
             f"{a}.{q('status')}",
             *baseline,
             *(f"{v}.{q(name)}" for name in FORUM_VIEW_COLUMNS),
-            f"{a}.{q('rated_at')}",
         ]
     )
     sql = (
@@ -207,7 +206,7 @@ _UTC = datetime.UTC
 def _listed(row: tuple[Any, ...], zone: datetime.tzinfo) -> dict[str, Any]:
     (id_, ref, objective, due_date, due_date_text, brag, owner, version, updated_at, themes, workstreams) = row[:11]
     lead_officer, success_measure, status, baseline_due_date, due_date_revisions = row[11:16]
-    position, commentary, on_rating, on_rated_at, given_at, reply, rated_at = row[16:]
+    position, commentary, on_rating, given_at, reply = row[16:]
     due_date, baseline_due_date = _day(due_date), _day(baseline_due_date)
     return {
         "id": id_,
@@ -231,7 +230,7 @@ def _listed(row: tuple[Any, ...], zone: datetime.tzinfo) -> dict[str, Any]:
             position,
             commentary,
             on_rating,
-            iso_moment(on_rated_at, zone) == iso_moment(rated_at, zone),
+            on_rating == brag,
             given_at,
             reply,
             zone,
@@ -242,7 +241,7 @@ def _listed(row: tuple[Any, ...], zone: datetime.tzinfo) -> dict[str, Any]:
 
 
 # The forum's view's columns the list reads, in the order forum_view_fields takes them.
-FORUM_VIEW_COLUMNS = ("position", "commentary", "on_rating", "on_rated_at", "given_at", "reply")
+FORUM_VIEW_COLUMNS = ("position", "commentary", "on_rating", "given_at", "reply")
 
 
 def forum_view_fields(

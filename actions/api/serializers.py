@@ -68,7 +68,7 @@ class ActionSerializer(serializers.ModelSerializer):
     parent_carer_view = serializers.SerializerMethodField(
         help_text="The parent carer forum's view of the rating, or null when it has given none: its position "
         "(agree, partly_agree or disagree), commentary, the rating it was given on (on_rating) and whether that "
-        "is still the action's rating (on_current_rating: false once the action is rated again, until the forum "
+        "is still the action's rating (on_current_rating: false once the rating changes, until the forum "
         "renews its view), when it was given, and the owner's reply (null when none)."
     )
 

@@ -238,13 +238,16 @@ def test_a_view_stands_on_the_earlier_rating_until_renewed(
     with time_machine.travel(datetime.datetime(2026, 3, 3, 12, tzinfo=datetime.UTC), tick=False):
         disagree(green_action, forum_officer)
     assert forum_disagreements(plan) == 1
+    # Rated again, the same: the view still stands on the rating now.
+    rate(green_action, officer, "green", "Still complete.", evidence=Evidence(text="Re-audit"))
+    assert forum_disagreements(plan) == 1
     rate(green_action, officer, "amber", "Reopened after the forum's survey.")
 
     assert forum_disagreements(plan) == 0
     client = client_for(scrutiny_member)
     page = client.get(green_action.get_absolute_url()).content.decode()
     assert "given on Green, 3 March 2026" in page
-    assert "rated again since" in page
+    assert "The rating has changed since; the forum has not yet renewed its view." in page
     listed = client.get(reverse("actions:list"), {"plan": plan.pk}).content.decode()
     assert "Parent carer forum: disagree (given on Green, 3 March 2026)" in listed
 
@@ -277,12 +280,12 @@ def test_the_meeting_table_shows_the_view_as_it_stood(green_action, forum_office
         view = disagree(green_action, forum_officer)
     with time_machine.travel(datetime.datetime(2026, 3, 20, 10, tzinfo=datetime.UTC), tick=False):
         reply_to_view(view_id=view.pk, user=officer, reply="We will re-audit.")
-    rated = {green_action.pk: green_action.rated_at}
+    rated = {green_action.pk: "green"}
 
     assert views_as_they_stood(plan, end_of_day(datetime.date(2026, 3, 9)), rated) == {}
     then = views_as_they_stood(plan, end_of_day(datetime.date(2026, 3, 10)), rated)[green_action.pk]
     assert (then.position, then.is_current, then.earlier) == ("disagree", True, "")
-    later = views_as_they_stood(plan, end_of_day(datetime.date(2026, 3, 10)), {green_action.pk: None})
+    later = views_as_they_stood(plan, end_of_day(datetime.date(2026, 3, 10)), {green_action.pk: "amber"})
     assert later[green_action.pk].earlier == "given on Green, 10 March 2026"
 
 
