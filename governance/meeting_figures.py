@@ -208,7 +208,7 @@ def headline_figures(figures: MeetingFigures) -> list[Headline]:
     )
     if figures.since is not None and figures.since.is_signed_off:
         slipped = len(figures.since.lists["moved_later"])
-        rows.append(Headline("slipped", "Target dates moved later since sign-off", slipped, None, "highlight", "bad"))
+        rows.append(Headline("slipped", "Target dates moved later since sign-off", slipped, None, "plan", "bad"))
     rows.append(
         Headline(
             "responses_due",
