@@ -26,13 +26,14 @@ def indicator_rows(indicators: QuerySet[Indicator]) -> list[dict[str, Any]]:
     """Each indicator with its latest value, target and direction of travel: for the KPI list and
     the dashboard. Three queries whatever the number of indicators.
 
-    Only each indicator's two latest values are read (the prefetch is sliced, which Django does with
-    a window function in the same query): years of monthly figures need not become objects for two
-    of them to be shown."""
+    Only each indicator's latest TREND_POINTS values are read (the prefetch is sliced, which Django
+    does with a window function in the same query): the two latest for the direction of travel, all
+    of them for the trend line (kpis/templatetags/kpi_charts.py). Years of monthly figures need not
+    become objects for six of them to be shown."""
     indicators = indicators.select_related("owner", "partnership").prefetch_related(
         Prefetch(
             "values",
-            queryset=IndicatorValue.objects.select_related("target").order_by("-period_start")[:2],
+            queryset=IndicatorValue.objects.select_related("target").order_by("-period_start")[:TREND_POINTS],
             to_attr="recent_values",
         )
     )

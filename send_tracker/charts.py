@@ -16,6 +16,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -373,6 +374,8 @@ class HeatMap:
     cells: list[HeatCell]
     rows: list[int]
     columns: list[int]
+    key: str = ""
+    row_name: str = "Likelihood"
     cell: int = 52
     left: int = 56
     top: int = 8
@@ -400,13 +403,35 @@ class HeatMap:
     def count_at(self, row_value: int, column_value: int) -> int:
         return next(c.count for c in self.cells if c.row_value == row_value and c.column_value == column_value)
 
+    def table_rows(self) -> list[dict[str, Any]]:
+        """The counts as the map draws them: the highest row first, a count for each column."""
+        return [
+            {"value": row, "label": f"{self.row_name} {row}", "counts": [self.count_at(row, c) for c in self.columns]}
+            for row in self.rows
+        ]
+
 
 def heat_map(
-    pairs: Sequence[tuple[int, int]], bands: Sequence[Band], *, title: str, description: str, size: int = 5
+    pairs: Sequence[tuple[int, int]],
+    bands: Sequence[Band],
+    *,
+    title: str,
+    description: str,
+    key: str,
+    row_name: str = "Likelihood",
+    size: int = 5,
 ) -> HeatMap:
     """Count (row, column) pairs, such as (likelihood, impact), in a size-by-size grid: the highest
     row at the top, as risk matrices are drawn. Each cell's band comes from row times column."""
-    grid = HeatMap(title=title, description=description, cells=[], rows=[], columns=list(range(1, size + 1)))
+    grid = HeatMap(
+        title=title,
+        description=description,
+        cells=[],
+        rows=[],
+        columns=list(range(1, size + 1)),
+        key=key,
+        row_name=row_name,
+    )
     grid.rows = list(range(size, 0, -1))
     for row_index, row_value in enumerate(grid.rows):
         for column_index, column_value in enumerate(grid.columns):

@@ -28,7 +28,7 @@ from actions.reports import NOT_RATED
 from governance.models import Meeting, end_of_day
 from kpis.choices import Rating
 from kpis.models import IndicatorValue
-from send_tracker.charts import Category, StackedChart, stacked_columns
+from send_tracker.charts import BarChart, Category, StackedChart, bar_chart, stacked_columns
 
 # The meetings the ratings chart draws: the board's latest this many, and now.
 CHART_MEETINGS = 8
@@ -314,3 +314,30 @@ def _ratings_chart(columns: list[RatingsAt]) -> RatingsChart:
         description=f"Open actions by rating at each meeting of the board and now. {words}.",
     )
     return RatingsChart(chart, columns, _display_order())
+
+
+@dataclass
+class RatingsSummary:
+    """The public page's summary: the plan's open actions by rating as bars, and as a table."""
+
+    chart: BarChart
+    rows: list[dict[str, Any]]
+    total: int
+    overdue: int
+
+
+def public_summary(areas: list[dict[str, Any]]) -> RatingsSummary:
+    """From the public page's actions (actions.reports.public_section), already read: no query."""
+    counts: Counter[str] = Counter()
+    overdue = 0
+    for area in areas:
+        for action in area["actions"]:
+            if not action["retired"]:
+                counts[action["brag"] or NOT_RATED] += 1
+                overdue += bool(action["overdue"])
+    order = _display_order()
+    total = sum(counts.values())
+    words = ", ".join(f"{counts[c.key]} {c.label}" for c in order)
+    chart = bar_chart(order, dict(counts), description=f"The plan's {total} open actions by rating: {words}.")
+    rows = [{"key": c.key, "label": c.label, "count": counts[c.key]} for c in order]
+    return RatingsSummary(chart, rows, total, overdue)

@@ -29,6 +29,7 @@ from kpis import reports as kpis_reports
 from recommendations import reports as recommendations_reports
 from send_tracker import freshness
 from send_tracker.accounts.models import Partnership
+from send_tracker.overview import headlines
 
 PUBLIC_CACHE_SECONDS = 300
 # How long browsers and proxies may keep an anonymous visitor's page: the server's copy is exact,
@@ -103,4 +104,5 @@ def public_context(slug: str) -> dict[str, Any]:
     context: dict[str, Any] = {"plan": plan, "partnership": plan.partnership, "today": today}
     for section in SECTIONS:
         context.update(section(plan, today))
+    context["summary"] = headlines.public_summary(context.get("areas", []))
     return context
