@@ -115,7 +115,7 @@ def _looks_like_text(head: bytes) -> bool:
     return True
 
 
-def validate_rating_update(brag: str, commentary: str, evidence: Evidence) -> None:
+def validate_rating_update(brag: str, commentary: str, evidence: Evidence, *, confirming: bool = False) -> None:
     errors: dict[str, str] = {}
     if brag not in Brag.values:
         errors["brag"] = "Select a rating."
@@ -128,7 +128,8 @@ def validate_rating_update(brag: str, commentary: str, evidence: Evidence) -> No
             errors["evidence_link"] = (
                 "Enter the evidence link as a full web address, like https://www.example.org/report."
             )
-    if brag in EVIDENCE_REQUIRED and not evidence.is_given:
+    # Confirming a Green or Blue rating unchanged stands on the evidence given with it.
+    if brag in EVIDENCE_REQUIRED and not evidence.is_given and not confirming:
         label = Brag(brag).label
         errors["evidence_text"] = (
             f"A {label} rating needs {EVIDENCE_REQUIRED[brag]}: describe it, link to it or upload a file."
@@ -148,15 +149,17 @@ def record_rating_update(
     based_on_version: int,
     evidence: Evidence | None = None,
     commentary_is_public: bool = False,
+    confirming: bool = False,
 ) -> RatingUpdate:
     """Record a new BRAG rating for an action, with the commentary and evidence behind it.
 
     Refused with ValidationError for bad input, PermissionDenied for a user who may not change the
     action, and StaleEditError when the action changed since `based_on_version` was read. In every
-    refusal nothing is written.
+    refusal nothing is written. `confirming`: the owner confirms the rating unchanged (see
+    confirm_rating_unchanged), which history records as such.
     """
     evidence = evidence or Evidence()
-    validate_rating_update(brag, commentary, evidence)
+    validate_rating_update(brag, commentary, evidence, confirming=confirming)
     with transaction.atomic():
         # The row lock makes read-check-write safe on PostgreSQL; SQLite's IMMEDIATE transactions
         # serialise writers to the same effect.
@@ -166,6 +169,8 @@ def record_rating_update(
             raise StaleEditError(action, based_on_version)
         if action.status == ActionStatus.RETIRED:
             raise ValidationError({"brag": "This action is retired: it is no longer rated."})
+        if confirming and action.brag != brag:
+            raise StaleEditError(action, based_on_version)
         return write_rating(
             action,
             brag=brag,
@@ -173,7 +178,41 @@ def record_rating_update(
             by=user,
             evidence=evidence,
             commentary_is_public=commentary_is_public,
+            reason=f"{CONFIRMED_UNCHANGED}: {commentary.strip()}" if confirming else None,
         )
+
+
+CONFIRMATION_LIMIT = 1000
+CONFIRMED_UNCHANGED = "Confirmed unchanged"
+
+
+def confirm_rating_unchanged(*, action_id: int, user: AnyUser, commentary: str, based_on_version: int) -> RatingUpdate:
+    """An owner's confirmation, in an update round, that the action's rating still stands: a rating
+    update at the rating it has (record_rating_update, so the same checks, lock and history), whose
+    brag equals its previous_brag; the timeline calls it "Confirmed unchanged".
+
+    The rating confirmed is the one the officer saw: `based_on_version` pins it, so a rating changed
+    meanwhile is refused as stale. An action never rated has nothing to confirm.
+    """
+    commentary = (commentary or "").strip()
+    errors: dict[str, str] = {}
+    if not commentary:
+        errors["commentary"] = "Enter a short commentary saying why the rating still stands."
+    elif len(commentary) > CONFIRMATION_LIMIT:
+        errors["commentary"] = f"Keep it to {CONFIRMATION_LIMIT} characters or fewer (it has {len(commentary)})."
+    brag = Action.objects.filter(pk=action_id).values_list("brag", flat=True).first()
+    if brag is None and not errors:
+        errors["commentary"] = "This action has not been rated yet, so there is no rating to confirm: rate it instead."
+    if errors:
+        raise ValidationError(errors)
+    return record_rating_update(
+        action_id=action_id,
+        user=user,
+        brag=str(brag),
+        commentary=commentary,
+        based_on_version=based_on_version,
+        confirming=True,
+    )
 
 
 def write_rating(

@@ -49,11 +49,17 @@ class TimelineEntry:
     def brag_label(self) -> str:
         return Brag(self.brag).label if self.brag else NOT_YET_RATED
 
+    @property
+    def is_confirmation(self) -> bool:
+        """An owner confirmed the rating unchanged in an update round: a rating update at the same rating."""
+        update = self.rating_update
+        return update is not None and update.brag == update.previous_brag
+
 
 def entry_summary(entry: TimelineEntry) -> str:
     """One line for what an entry changed, as the stale edit page lists it."""
     if entry.kind == "rating":
-        return f"Rated {entry.brag_label}"
+        return f"Confirmed unchanged: {entry.brag_label}" if entry.is_confirmation else f"Rated {entry.brag_label}"
     if entry.kind == "created":
         return "Added to the plan"
     return "; ".join(f"{c.label}: “{c.old}” to “{c.new}”" for c in entry.changes) or "Details changed"

@@ -8,12 +8,13 @@ from typing import Any
 from django import forms
 
 from actions.models import Action, Plan
+from actions.services import CONFIRMATION_LIMIT
 from kpis.models import Indicator
 from send_tracker.accounts.models import Organisation
 from send_tracker.forms import DateParts, date_boxes, text_field
 
 from .choices import IMPACT_WORDS, LIKELIHOOD_WORDS, AgendaPurpose, BoardKind, MeetingStatus, MemberRole
-from .models import AgendaItem, Board, Meeting, Risk
+from .models import ROUND_DAYS_LIMIT, AgendaItem, Board, Meeting, Risk
 from .services import Scores
 
 # Governance text boxes are four lines high: most entries are a sentence or two.
@@ -310,7 +311,56 @@ class CloseRiskForm(forms.Form):
     )
 
 
-class BoardForm(forms.Form):
+class UpdateRoundFields(forms.Form):
+    """Which plan a board oversees and when its update rounds open: on the add page and on the
+    board's Update rounds page. The choices are the partnership's plans, given as `plans`."""
+
+    oversees = optional_choice("Plan it oversees", [], empty="None: it runs no update rounds")
+    update_round_days = forms.IntegerField(
+        label="Working days before each meeting that the update round opens",
+        required=False,  # left empty: 10
+        min_value=1,
+        max_value=ROUND_DAYS_LIMIT,
+        initial=10,
+        help_text=(
+            "The owners of the plan's actions are asked to re-rate or confirm them this many working days before "
+            "each meeting (10 if left empty); the round closes at the meeting's papers deadline. Weekends and bank "
+            "holidays do not count."
+        ),
+        error_messages={
+            "required": "Enter the number of working days.",
+            "invalid": "Enter the number of working days as a whole number, like 10.",
+            "min_value": f"Enter a number of working days from 1 to {ROUND_DAYS_LIMIT}.",
+            "max_value": f"Enter a number of working days from 1 to {ROUND_DAYS_LIMIT}.",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
+    )
+
+    def __init__(self, *args: Any, plans: list[Plan] | tuple[Plan, ...] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["oversees"]
+        field.choices = [("", "None: it runs no update rounds"), *[(p.pk, p.title) for p in plans]]  # type: ignore[attr-defined]
+        field.help_text = "Its update rounds cover this plan's actions. A plan has one such board."
+
+
+class ConfirmRatingForm(forms.Form):
+    """An owner confirms an action's rating unchanged. The rules live in
+    actions.services.confirm_rating_unchanged; the form only collects."""
+
+    commentary = text_field(
+        "Why the rating still stands",
+        CONFIRMATION_LIMIT,
+        rows=4,
+        required=True,
+        help_text=f"A sentence or two: what has happened since the last update. Up to {CONFIRMATION_LIMIT} characters.",
+        error_messages={"required": "Enter a short commentary saying why the rating still stands."},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    ARGUMENTS = {"version": "based_on_version"}
+
+
+class BoardForm(UpdateRoundFields):
     name = forms.CharField(label="Name", max_length=200, error_messages={"required": "Enter the board's name."})
     short_name = forms.CharField(label="Short name", required=False, max_length=60, help_text="Optional, e.g. SIAB.")
     kind = forms.ChoiceField(
@@ -329,6 +379,8 @@ class BoardForm(forms.Form):
     description = forms.CharField(
         label="What it does", required=False, max_length=5000, widget=TEXTAREA, help_text="Optional."
     )
+
+    field_order = ["name", "short_name", "kind", "independently_chaired", "meets", "description"]
 
 
 class BoardMemberForm(forms.Form):

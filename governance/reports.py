@@ -4,8 +4,10 @@ what changed since the last meeting of a chosen board. Governance has no public 
 
 Two queries, whatever the number of partnerships: the partnership's meetings (boards, the next
 meetings and the chosen board's last meeting all come from them), and the rating
-updates recorded since that meeting. The meeting's own page has the full comparison, read from
-history; the dashboard counts what moved and links to it.
+updates recorded since that meeting; two more for the next update round's summary
+(`round_summary`: its dates and how many actions are due an update) when a board oversees the
+plan. The meeting's own page has the full comparison, read from history; the dashboard counts
+what moved and links to it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from actions.models import Plan, RatingUpdate
 
 from .as_it_stood import BRAG_PROGRESS
 from .models import Board, Meeting, end_of_day
+from .rounds import round_for
 
 NEXT_MEETINGS = 5
 
@@ -55,6 +58,28 @@ def dashboard_section(request: HttpRequest, plan: Plan | None, today: datetime.d
         "next_meetings": [m for m in meetings if m.date >= today][:NEXT_MEETINGS],
         "change_boards": boards,
         "changed_since": _changed_since(plan, chosen, last) if chosen and last else None,
+        "round_summary": _round_summary(plan, meetings, today),
+    }
+
+
+def _round_summary(plan: Plan, meetings: list[Meeting], today: datetime.date) -> dict[str, Any] | None:
+    """The next meeting's update round, from the meetings already read: its dates, whether it is
+    open, and how many open actions are due an update. Two queries (the bank holidays administrators
+    added, the count), none when no board oversees the plan."""
+    overseeing = [m for m in meetings if m.board.oversees_id == plan.pk]
+    upcoming = [m for m in overseeing if m.date >= today]
+    if not upcoming:
+        return None
+    meeting = upcoming[0]
+    earlier = [m for m in overseeing if m.date < meeting.date]
+    update_round = round_for(meeting, board=meeting.board, previous=earlier[-1] if earlier else None)
+    if update_round is None:
+        return None
+    return {
+        "round": update_round,
+        "meeting": meeting,
+        "status": update_round.status(today),
+        "due": update_round.due_actions().count(),
     }
 
 

@@ -59,6 +59,8 @@ class Round:
     # Updates from `since` up to `until` count for this meeting.
     since: datetime.datetime
     until: datetime.datetime
+    # The board's previous meeting, which `since` follows; None for its first.
+    previous_date: datetime.date | None = None
 
     def status(self, today: datetime.date) -> str:
         if today < self.opens:
@@ -114,6 +116,7 @@ def round_for(
         reminder_on=max(opens, working_days_before(closes, CLOSING_REMINDER_WORKING_DAYS, extra)),
         since=end_of_day(before.date) if isinstance(before, Meeting) else _start_of(opens),
         until=end_of_day(meeting.date),
+        previous_date=before.date if isinstance(before, Meeting) else None,
     )
 
 

@@ -16,14 +16,25 @@ from django.db import transaction
 from django.db.models import Max, Model
 from django.utils import timezone
 
-from actions.models import Action
+from actions.models import Action, Plan
 from kpis.models import Indicator
 from send_tracker.accounts import access
 from send_tracker.accounts.models import Organisation
 from send_tracker.history import StaleVersionError, actor_label, stamp
 
 from .choices import AgendaPurpose, BoardKind, MeetingStatus, MemberRole, RiskStatus, RiskTrend
-from .models import ActionArising, AgendaItem, Board, BoardMember, Decision, Meeting, Risk, RiskReview, long_date
+from .models import (
+    ROUND_DAYS_LIMIT,
+    ActionArising,
+    AgendaItem,
+    Board,
+    BoardMember,
+    Decision,
+    Meeting,
+    Risk,
+    RiskReview,
+    long_date,
+)
 
 if TYPE_CHECKING:
     from send_tracker.accounts.access import AnyUser
@@ -31,6 +42,7 @@ if TYPE_CHECKING:
 # A committee's papers usually go out a week before it meets.
 DEFAULT_PAPERS_NOTICE = datetime.timedelta(days=7)
 TEXT_LIMIT = 5000
+DEFAULT_ROUND_DAYS = 10
 
 
 class StaleRiskError(StaleVersionError):
@@ -535,9 +547,12 @@ def create_board(
     independently_chaired: bool = False,
     description: str = "",
     meets: str = "",
+    oversees: int | None = None,
+    update_round_days: int | None = None,
 ) -> Board:
     """Add a board or committee to the partnership's governance (administrators)."""
     errors: dict[str, str] = {}
+    days = _round_days(errors, update_round_days)
     name = _text(errors, "name", name, 200, "Enter the board's name.")
     short_name = _text(errors, "short_name", short_name, 60)
     description = _text(errors, "description", description, TEXT_LIMIT)
@@ -548,6 +563,7 @@ def create_board(
     with transaction.atomic():
         message = "The partnership already has a board called {value}."
         _unique_in_partnership(errors, Board, partnership_id, "name", name, message)
+        _check_oversight(errors, partnership_id, oversees, None)
         if errors:
             raise ValidationError(errors)
         board = Board(
@@ -558,6 +574,8 @@ def create_board(
             independently_chaired=independently_chaired,
             description=description,
             meets=meets,
+            oversees_id=oversees,
+            update_round_days=days,
         )
         stamp(board, by=user, reason="Board added")
         board.save()
@@ -603,3 +621,50 @@ def add_board_member(
         )
         _save(member, user, f"Member added to {board}")
     return member
+
+
+# ---------------------------------------------------------------------------------------------
+# Update rounds: which plan a board oversees, and how many working days before each of its
+# meetings the owners are asked to update their actions (governance.rounds).
+
+
+def _round_days(errors: dict[str, str], days: int | None) -> int:
+    if days is None:
+        return DEFAULT_ROUND_DAYS
+    if not 1 <= days <= ROUND_DAYS_LIMIT:
+        errors["update_round_days"] = f"Enter a number of working days from 1 to {ROUND_DAYS_LIMIT}."
+    return days
+
+
+def _check_oversight(errors: dict[str, str], partnership_id: int, plan_id: int | None, board_id: int | None) -> None:
+    """The plan is the partnership's and no other board oversees it. Called inside the transaction,
+    with the plan's row locked, so two boards cannot both take it."""
+    if plan_id is None:
+        return
+    plan = Plan.objects.select_for_update().filter(pk=plan_id, partnership_id=partnership_id).first()
+    if plan is None:
+        errors["oversees"] = "Choose one of the partnership's plans."
+        return
+    other = Board.objects.filter(oversees_id=plan_id).exclude(pk=board_id).first()
+    if other is not None:
+        errors["oversees"] = f"{other} already oversees {plan.title}; a plan has one board that runs its update rounds."
+
+
+def set_update_rounds(
+    *, board_id: int, user: AnyUser | None, oversees: int | None, update_round_days: int | None
+) -> Board:
+    """Which plan the board oversees (none: it runs no update rounds) and how many working days
+    before each meeting its round opens (administrators)."""
+    errors: dict[str, str] = {}
+    days = _round_days(errors, update_round_days)
+    with transaction.atomic():
+        board = Board.objects.select_for_update().get(pk=board_id)
+        _require_administrator(user, board.partnership_id, "Only an administrator can change a board's update rounds.")
+        _check_oversight(errors, board.partnership_id, oversees, board.pk)
+        if errors:
+            raise ValidationError(errors)
+        board.oversees_id = oversees
+        board.update_round_days = days
+        stamp(board, by=user, reason="Update rounds changed")
+        board.save(update_fields=["oversees", "update_round_days"])
+    return board

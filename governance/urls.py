@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import round_views, views
 
 
 class PackFormatConverter:
@@ -25,6 +25,9 @@ urlpatterns = [
     path("boards/<int:board_id>/", views.board_detail, name="board"),
     path("boards/<int:board_id>/members/new/", views.board_member_new, name="board_member_new"),
     path("boards/<int:board_id>/meetings/new/", views.meeting_new, name="meeting_new"),
+    path("boards/<int:board_id>/update-rounds/", round_views.board_update_rounds, name="board_update_rounds"),
+    path("meetings/<int:meeting_id>/returns/", round_views.meeting_returns, name="meeting_returns"),
+    path("actions/<int:action_id>/confirm/", round_views.confirm_rating, name="confirm_rating"),
     path("meetings/<int:meeting_id>/", views.meeting_detail, name="meeting"),
     path("meetings/<int:meeting_id>/plan/", views.meeting_plan, name="meeting_plan"),
     path("meetings/<int:meeting_id>/agenda/new/", views.agenda_item_new, name="agenda_item_new"),

@@ -40,6 +40,8 @@ from .forms import (
 )
 from .meeting_figures import read_meeting_figures
 from .models import ActionArising, Board, InspectionEvent, Meeting, Risk, end_of_day, long_date
+from .round_views import is_internal
+from .rounds import returns_for, round_for
 from .services import (
     StaleRiskError,
     add_action_arising,
@@ -93,6 +95,8 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def board_detail(request: HttpRequest, board_id: int) -> HttpResponse:
     board = access.board_for_reading(request.user, board_id)
+    if board.oversees_id:
+        board = Board.objects.select_related("oversees", "partnership").get(pk=board.pk)
     members = sorted(
         board.members.select_related("organisation"), key=lambda m: (not m.is_active, MEMBER_ROLE_ORDER[m.role], m.name)
     )
@@ -172,6 +176,14 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "changes": reading.changes,
         "risks_open": [r for r in reading.risks if r.status == "open"],
     }
+    update_round = round_for(meeting, previous=previous)
+    if update_round is not None:
+        context.update(
+            update_round=update_round,
+            returns=returns_for(update_round),
+            status=update_round.status(today),
+            returns_readable=is_internal(request.user),
+        )
     if can_change:
         organisations = list(Organisation.objects.filter(partnership_id=meeting.board.partnership_id))
         context["agenda_form"] = AgendaItemForm(meeting=meeting, plan=plan, prefix="agenda")
@@ -480,7 +492,7 @@ def risk_close(request: HttpRequest, risk_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def board_new(request: HttpRequest) -> HttpResponse:
     partnership = administered_partnership(request.user, "Only an administrator can add a board.")
-    form = BoardForm(request.POST or None)
+    form = BoardForm(request.POST or None, plans=list(Plan.objects.filter(partnership=partnership)))
     said = "{row.full_name} added. Add its members next."
     saved = saved_redirect(request, form, create_board, said, partnership_id=partnership.pk)
     page = Page("Add a board or committee", "Add board", (reverse("governance:index"), "Back to governance"))

@@ -63,6 +63,7 @@ from governance.services import (
     create_meeting,
     record_decision,
     rescore_risk,
+    set_update_rounds,
 )
 from kpis.choices import DfeMeasure, Frequency, Polarity, Unit
 from kpis.dfe_timeliness import import_timeliness_file
@@ -137,6 +138,9 @@ class BoardSpec:
     is_active: bool
     members: tuple[MemberSpec, ...]
     meetings: tuple[RecordedMeeting, ...]
+    # The board that runs the plan's update rounds, and how many working days before each meeting.
+    oversees_plan: bool = False
+    update_round_days: int = 10
 
 
 @dataclass(frozen=True)
@@ -451,6 +455,8 @@ def read_case(directory: Path, today: datetime.date | None = None) -> Case:
                 is_active=entry.flag("is_active", True),
                 members=tuple(members),
                 meetings=tuple(meetings),
+                oversees_plan=entry.flag("oversees_plan", False),
+                update_round_days=entry.number("update_round_days", 10),
             )
         )
         entry.done()
@@ -829,6 +835,7 @@ def load_case(case: Case) -> CaseLoad:
         boards = load_boards(case, partnership)
         plan, plan_import = load_plan(case, partnership)
         owners_assigned = assign_owners(case, plan, organisations)
+        link_overseeing_board(case, plan, boards)
         indicators = load_indicators(case, partnership)
         governance = load_governance(case, partnership)
         recommendations = load_recommendations(case, partnership)
@@ -892,7 +899,7 @@ def _add_board(case: Case, partnership: Partnership, name: str) -> Board:
     spec = case.board(name)
     board = Board.objects.filter(partnership=partnership, name=spec.name).first()
     if board is None:
-        board = Board(partnership=partnership, **_columns(spec, "members", "meetings"))
+        board = Board(partnership=partnership, **_columns(spec, "members", "meetings", "oversees_plan"))
         _new(board, f"boards.toml, board {spec.name!r}")
     elif not board.meets and spec.meets:
         # Loaded before the data said how often it meets; fill only that gap.
@@ -926,6 +933,19 @@ def _plan_aliases(directory: Path, plan_entry: Entry) -> PlanAliases:
         return read_aliases(directory / name)
     except ValueError as error:
         raise plan_entry.error(f"'aliases': {error}") from None
+
+
+def link_overseeing_board(case: Case, plan: Plan, boards: dict[str, Board]) -> None:
+    """The board the data names as overseeing the plan runs its update rounds, unless an
+    administrator has given the plan another board since."""
+    if Board.objects.filter(oversees=plan).exists():
+        return
+    for spec in case.boards:
+        if spec.oversees_plan:
+            set_update_rounds(
+                board_id=boards[spec.name].pk, user=None, oversees=plan.pk, update_round_days=spec.update_round_days
+            )
+            return
 
 
 def assign_owners(case: Case, plan: Plan, organisations: dict[str, Organisation]) -> int:

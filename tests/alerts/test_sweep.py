@@ -14,6 +14,7 @@ from django.db import connection
 from actions.choices import Brag
 from actions.models import Action
 from governance.choices import MeetingStatus
+from governance.models import Board
 from kpis.models import IndicatorValue
 from recommendations.choices import ResponseRegime
 from recommendations.deadlines import RULES
@@ -398,6 +399,7 @@ def one_of_everything(
     scrutiny_member,
     board,
     committee,
+    plan,
 ) -> None:
     """Something due from every source on 2026-03-10, with several people told of each."""
     for n in range(1, 6):
@@ -407,6 +409,8 @@ def one_of_everything(
     for n, received in enumerate((D(2026, 2, 10), D(2026, 2, 11), D(2026, 2, 5)), start=1):
         make_recommendation(make_report(received, title=f"Report {n}"), str(n))
     make_meeting(D(2026, 3, 20), D(2026, 3, 12))
+    # The board runs the plan's update rounds: the meeting's round is open from 6 March.
+    Board.objects.filter(pk=board.pk).update(oversees=plan)
     make_arising(D(2026, 3, 9))
     make_risk(D(2026, 3, 1))
     IndicatorValue.objects.filter(pk=missed_value.pk).update(entered_at=at(2026, 3, 3))
