@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -31,7 +31,7 @@ from send_tracker.alerts.delivery import queue_delivery
 from send_tracker.alerts.sweep import sweep_source
 from send_tracker.history import person, stamp
 
-from .choices import FORUM_POSITION_VERBS, ActionStatus, Brag, ForumPosition
+from .choices import FORUM_POSITION_VERBS, NOT_YET_RATED, ActionStatus, Brag, ForumPosition
 from .models import Action, ParentCarerView, Plan
 
 if TYPE_CHECKING:
@@ -283,26 +283,62 @@ def public_views(plan: Plan) -> dict[int, dict[str, str]]:
     }
 
 
-def views_as_they_stood(
-    plan: Plan | None, moment: datetime.datetime, ratings: dict[int, str | None]
-) -> dict[int, ViewSummary]:
-    """Each action's view as it stood before `moment`, read from history, by action id; `ratings`
-    are the actions' ratings then (the plan as it stood), which say whether the view was of that
-    rating. One query."""
-    if plan is None:
-        return {}
+def _newest_as_of(plan: Plan, moment: datetime.datetime) -> dict[int, Any]:
+    """Each action's newest view as its history row stood before `moment` (its reply as it was
+    then too), by action id. One query."""
     history = ParentCarerView.history.model
     rows = (
         history.objects.filter(history_date__lt=moment, action__plan_id=plan.pk)
         .exclude(history_type="-")
         .order_by("action_id", "id", "history_date", "history_id")
-        .values_list("action_id", "position", "on_rating", "given_at")
     )
-    newest: dict[int, ViewSummary] = {}
-    for action_id, position, on_rating, given_at in rows:
+    newest: dict[int, Any] = {}
+    for row in rows:
         # Later views have higher ids, and a view's later rows come after its earlier ones.
-        newest[action_id] = ViewSummary(position, on_rating, given_at, on_rating == ratings.get(action_id))
+        newest[row.action_id] = row
     return newest
+
+
+def views_as_they_stood(
+    plan: Plan | None, moment: datetime.datetime, ratings: dict[int, str | None]
+) -> dict[int, ViewSummary]:
+    """Each action's view as it stood before `moment`, by action id; `ratings` are the actions'
+    ratings then (the plan as it stood), which say whether the view was of that rating. One query."""
+    if plan is None:
+        return {}
+    return {
+        action_id: ViewSummary(row.position, row.on_rating, row.given_at, row.on_rating == ratings.get(action_id))
+        for action_id, row in _newest_as_of(plan, moment).items()
+    }
+
+
+PACK_COLUMNS = ["PAP Ref", "Rating then", "The forum's view", "The forum's commentary", "The owner's reply"]
+
+
+def pack_rows(plan: Plan | None, moment: datetime.datetime, actions: Iterable[Any]) -> list[list[str]]:
+    """The board pack's table of the forum's views as they stood before `moment`: a row for each
+    of `actions` (the plan as it stood, in its order: each has action_id, published_ref and brag)
+    that the forum had given a view of. One query."""
+    if plan is None:
+        return []
+    newest = _newest_as_of(plan, moment)
+    rows = []
+    for action in actions:
+        row = newest.get(action.action_id)
+        if row is None:
+            continue
+        summary = ViewSummary(row.position, row.on_rating, row.given_at, row.on_rating == action.brag)
+        given = f"given {long_date(timezone.localdate(row.given_at))}"
+        rows.append(
+            [
+                action.published_ref,
+                Brag(action.brag).label if action.brag else NOT_YET_RATED,
+                f"{summary.label} ({summary.earlier or given})",
+                row.commentary or "No commentary.",
+                row.reply or "No reply.",
+            ]
+        )
+    return rows
 
 
 # ---------------------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from django.test.utils import override_settings
 from django.urls import Resolver404, resolve, reverse
 from pytest_django.live_server_helper import LiveServer
 
+from actions.forum import give_view, speaks_for_forum, speaks_for_owner
 from actions.models import Action, Plan
 from governance.models import Board, Meeting, Risk
 from kpis.models import Indicator
@@ -146,6 +147,11 @@ def oxfordshire_server(oxfordshire_committed: None, django_db_blocker: Any) -> I
         )
         Plan.objects.create(partnership=neighbour, title="Neighbouring Priority Action Plan", is_public=True)
         User.objects.create_superuser(INSTANCE_ADMINISTRATOR, password=DEMO_PASSWORD, role=Role.ADMINISTRATOR)
+        # The parent carer forum's view of a rating, so that the pages show one and its reply is walked.
+        forum = User.objects.get(username="forum")
+        rated = Action.objects.filter(brag__isnull=False, plan__partnership=forum.partnership_id).order_by("pk")
+        said = next(action for action in rated if speaks_for_forum(forum, action))
+        give_view(action_id=said.pk, user=forum, position="disagree", commentary="Families tell us it is late.")
         # Someone invited by the demo administrator, whose link the anonymous visitor opens.
         admin = User.objects.get(username="admin")
         mail.outbox = []
@@ -191,13 +197,13 @@ def form_pages_for(user: User) -> list[str]:
     action = first_changeable(Action.objects.order_by("pk"), user)
     if action:
         paths += [reverse(name, args=[action.pk]) for name in ("actions:rate", "actions:revise")]
-    rated = first_changeable(Action.objects.filter(brag__isnull=False).order_by("pk"), user)
-    if rated:
-        paths.append(reverse("governance:confirm_rating", args=[rated.pk]))
-        # An update round's returns, for the partnership's officers, administrators and councillors.
-        in_round = Meeting.objects.filter(board__oversees__isnull=False).going_ahead().order_by("-date").first()
-        if in_round:
-            paths.append(reverse("governance:meeting_returns", args=[in_round.pk]))
+    # The parent carer forum's view of a rating, and the owner's reply to it.
+    rated_actions = Action.objects.filter(brag__isnull=False).select_related("plan").order_by("pk")
+    if forum_rated := next((action for action in rated_actions if speaks_for_forum(user, action)), None):
+        paths.append(reverse("actions:forum_view", args=[forum_rated.pk]))
+    answerable = rated_actions.filter(parent_carer_views__isnull=False)
+    if answered := next((action for action in answerable if speaks_for_owner(user, action)), None):
+        paths.append(reverse("actions:forum_reply", args=[answered.pk]))
     if action and action.can_be_edited_by(user):
         paths += [reverse(name, args=[action.pk]) for name in ("actions:edit", "actions:retire")]
         paths += [
@@ -249,7 +255,6 @@ def form_pages_for(user: User) -> list[str]:
             paths.append(reverse("governance:risk_close", args=[risk.pk]))
         if board:
             paths.append(reverse("governance:board_member_new", args=[board.pk]))
-            paths.append(reverse("governance:board_update_rounds", args=[board.pk]))
         if indicator:
             paths.append(reverse("kpis:indicator_edit", args=[indicator.pk]))
     colleague = next(

@@ -5,6 +5,7 @@ plan and meeting tables, the dashboard, the public page and the API."""
 from __future__ import annotations
 
 import datetime
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from actions.forum import (
     forum_disagreements,
     forum_views,
     give_view,
+    pack_rows,
     public_views,
     reply_to_view,
     views_as_they_stood,
@@ -287,6 +289,16 @@ def test_the_meeting_table_shows_the_view_as_it_stood(green_action, forum_office
     assert (then.position, then.is_current, then.earlier) == ("disagree", True, "")
     later = views_as_they_stood(plan, end_of_day(datetime.date(2026, 3, 10)), {green_action.pk: "amber"})
     assert later[green_action.pk].earlier == "given on Green, 10 March 2026"
+
+    # The board pack's rows: the reply only from the day it was given.
+    then_row = SimpleNamespace(action_id=green_action.pk, published_ref="3A1", brag="green")
+    on_the_10th = pack_rows(plan, end_of_day(datetime.date(2026, 3, 10)), [then_row])
+    assert on_the_10th == [["3A1", "Green", "Disagree (given 10 March 2026)", DISAGREEMENT, "No reply."]]
+    amber_row = SimpleNamespace(action_id=green_action.pk, published_ref="3A1", brag="amber")
+    on_the_20th = pack_rows(plan, end_of_day(datetime.date(2026, 3, 20)), [amber_row])
+    assert on_the_20th == [
+        ["3A1", "Amber", "Disagree (given on Green, 10 March 2026)", DISAGREEMENT, "We will re-audit."]
+    ]
 
 
 def test_the_public_page_shows_a_view_only_once_the_forum_publishes_it(
