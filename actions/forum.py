@@ -33,6 +33,7 @@ from send_tracker.history import person, stamp
 
 from .choices import FORUM_POSITION_VERBS, NOT_YET_RATED, ActionStatus, Brag, ForumPosition
 from .models import Action, ParentCarerView, Plan
+from .services import _text as checked_text
 
 if TYPE_CHECKING:
     from send_tracker.accounts.access import AnyUser
@@ -78,12 +79,8 @@ def current_view(action: Action) -> ParentCarerView | None:
 
 
 def _text(errors: dict[str, str], name: str, value: str, missing: str = "") -> str:
-    value = (value or "").strip()
-    if not value and missing:
-        errors[name] = missing
-    elif len(value) > TEXT_LIMIT:
-        errors[name] = f"Keep it to {TEXT_LIMIT} characters or fewer (it has {len(value)})."
-    return value
+    """`value` trimmed; an error when it is missing (if `missing` says how) or too long."""
+    return checked_text(errors, name, value, TEXT_LIMIT, missing)
 
 
 def _link(errors: dict[str, str], value: str) -> str:
