@@ -47,6 +47,7 @@ from .as_it_stood import PlanAsItStood, RiskAsItStood
 from .choices import RiskLevel
 from .meeting_figures import IndicatorAsItStood, MeetingFigures
 from .models import Meeting, describe_scores, long_date
+from .rounds import round_for
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -277,9 +278,10 @@ class HighlightRow:
 
 
 def not_updated_this_round(figures: MeetingFigures) -> set[int]:
-    """The actions (ids) not updated in the update round before this meeting, marked in the
-    highlight report. None yet: update rounds are to come (issue 14)."""
-    return set()
+    """The actions (ids) not updated in the update round before this meeting (governance.rounds),
+    marked in the highlight report; none when the meeting's board runs no update rounds."""
+    update_round = round_for(figures.meeting, previous=figures.previous)
+    return set(update_round.due_actions().values_list("pk", flat=True)) if update_round else set()
 
 
 def highlight_rows(reading: PlanAsItStood, not_updated: set[int] | None = None) -> list[HighlightRow]:

@@ -391,3 +391,17 @@ def test_the_dashboard_is_given_the_next_rounds_summary(siab, make_action, make_
     summary = dashboard_section(request, plan, D(2025, 4, 10))["round_summary"]
 
     assert (summary["status"], summary["due"], summary["round"].closes) == ("open", 3, D(2025, 4, 22))
+
+
+def test_the_board_pack_marks_the_actions_not_updated_this_round(
+    siab, make_action, make_meeting, officer, icb, scrutiny_member, client_for
+):
+    cycle = _cycle(make_action, make_meeting, officer, icb)
+    rate(cycle["actions"]["3A2"], officer, "red", at(2025, 4, 9))
+
+    pack = client_for(scrutiny_member).get(f"/governance/meetings/{cycle['april'].pk}/pack.csv").content.decode()
+
+    marked = [line for line in pack.splitlines() if "not updated this round" in line]
+    # The highlight report's rows of 3A1 and 3A3 say so after their rating; 3A2 was re-rated.
+    assert [line.split(",")[0] for line in marked] == ["3A1", "3A3"]
+    assert all(line.endswith("Amber (not updated this round)") for line in marked)
