@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.current_plan, name="current_plan"),
     path("<int:plan_id>/", views.plan_overview, name="plan"),
     path("actions/", views.action_list, name="list"),
+    path("actions/download.<str:fmt>", views.action_list_download, name="list_download"),
     path("actions/<int:action_id>/", views.action_detail, name="detail"),
     path("actions/<int:action_id>/rate/", views.rate_action, name="rate"),
     path("actions/<int:action_id>/edit/", views.action_page, name="edit"),

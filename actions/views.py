@@ -10,13 +10,14 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import Truncator
+from django.utils.text import Truncator, slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kpis.models import Indicator
 from recommendations.models import Recommendation
 from send_tracker.accounts.access import administers, may_change_in_partnership
 from send_tracker.forms import after_stale_edit, filter_by, form_page, object_form_page, submitted
+from send_tracker.list_downloads import check_format, list_download, list_download_links
 from send_tracker.numbers import whole_number
 
 from . import access
@@ -32,6 +33,7 @@ from .forms import (
 )
 from .forum import forum_position_now, summary_of, with_forum_view
 from .forum_views import forum_context
+from .list_cells import ACTION_LIST_COLUMNS, action_list_cells
 from .models import Action, Plan
 from .reports import plan_totals, ratings_by_area
 from .services import (
@@ -79,8 +81,9 @@ def plan_overview(request: HttpRequest, plan_id: int) -> HttpResponse:
     return render(request, "actions/plan_overview.html", context)
 
 
-@login_required
-def action_list(request: HttpRequest) -> HttpResponse:
+def _listed_actions(request: HttpRequest) -> tuple[Plan, ActionFilterForm, list[dict[str, Any]]] | None:
+    """The action list's plan, filters and rows, for its page and its downloads alike; None when
+    the reader has no plan."""
     plan_id = request.GET.get("plan")
     plan: Plan | None
     if plan_id and (number := whole_number(plan_id)) is not None:
@@ -88,7 +91,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
     else:
         plan = access.current_plan_for(request.user)
     if plan is None:
-        return render(request, "actions/no_plan.html", status=404)
+        return None
     form = ActionFilterForm(request.GET or None, plan=plan)
     actions = Action.objects.filter(plan=plan).with_listing_related()
     today = _today()
@@ -114,6 +117,15 @@ def action_list(request: HttpRequest) -> HttpResponse:
         {"action": action, "overdue": action.is_overdue(today), "forum": summary_of(action)}
         for action in with_forum_view(actions.distinct())
     ]
+    return plan, form, action_rows
+
+
+@login_required
+def action_list(request: HttpRequest) -> HttpResponse:
+    listed = _listed_actions(request)
+    if listed is None:
+        return render(request, "actions/no_plan.html", status=404)
+    plan, form, action_rows = listed
     return render(
         request,
         "actions/action_list.html",
@@ -123,8 +135,26 @@ def action_list(request: HttpRequest) -> HttpResponse:
             "rows": action_rows,
             "filtered": bool(request.GET.keys() - {"plan"}),
             "can_edit": may_change_in_partnership(request.user, plan.partnership_id),
+            "downloads": list_download_links(request, "actions:list_download"),
         },
     )
+
+
+@login_required
+@require_GET
+def action_list_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The action list as CSV or Excel, with the page's filters applied."""
+    check_format(fmt)
+    listed = _listed_actions(request)
+    if listed is None:
+        return render(request, "actions/no_plan.html", status=404)
+    plan, form, action_rows = listed
+    if form.is_bound and not form.is_valid():
+        # The page says what is wrong with the filters; a download would hold every action.
+        return redirect(f"{reverse('actions:list')}?{request.GET.urlencode()}")
+    rows = (action_list_cells(row["action"], row["overdue"], row["forum"]) for row in action_rows)
+    filename = f"actions-{slugify(plan.title)[:40]}-{_today().isoformat()}"
+    return list_download(fmt, filename, f"{plan.title}: actions", ACTION_LIST_COLUMNS, rows)
 
 
 @login_required

@@ -8,6 +8,7 @@ app_name = "recommendations"
 
 urlpatterns = [
     path("", views.tracker, name="tracker"),
+    path("download.<str:fmt>", views.tracker_download, name="tracker_download"),
     path("reports/new/", views.report_new, name="report_new"),
     path("reports/<int:report_id>/", views.report_detail, name="report"),
     path("<int:recommendation_id>/", views.recommendation_detail, name="detail"),

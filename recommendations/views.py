@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from send_tracker.accounts.access import administered_partnership, administers
 from send_tracker.forms import (
@@ -29,11 +29,13 @@ from send_tracker.forms import (
     saved_redirect,
     service_arguments,
 )
+from send_tracker.list_downloads import check_format, list_download, list_download_links
 
 from . import access, services
 from .choices import Status
 from .deadlines import Deadline
 from .forms import CloseForm, ReportForm, ResponseForm, TrackerFilterForm, UpdateForm
+from .list_cells import TRACKER_COLUMNS, tracker_cells
 from .models import Recommendation
 from .timeline import HistoryEntry, recommendation_history
 
@@ -53,9 +55,8 @@ def _rows(recommendations: list[Recommendation], today: datetime.date) -> list[R
     return [Row(rec, rec.status_on(today), rec.deadline_on(today)) for rec in recommendations]
 
 
-@login_required
-def tracker(request: HttpRequest) -> HttpResponse:
-    today = _today()
+def _tracked(request: HttpRequest, today: datetime.date) -> tuple[TrackerFilterForm, list[Row]]:
+    """The tracker's filters and rows, for its page and its downloads alike."""
     form = TrackerFilterForm(request.GET or None, user=request.user)
     recommendations = (
         Recommendation.objects.visible_to(request.user)
@@ -75,7 +76,13 @@ def tracker(request: HttpRequest) -> HttpResponse:
             recommendations = recommendations.filter(status=Status.RESPONSE_OVERDUE)
         elif data["overdue"] == "no":
             recommendations = recommendations.exclude(status=Status.RESPONSE_OVERDUE)
-    rows = _rows(list(recommendations.distinct()), today)
+    return form, _rows(list(recommendations.distinct()), today)
+
+
+@login_required
+def tracker(request: HttpRequest) -> HttpResponse:
+    today = _today()
+    form, rows = _tracked(request, today)
     return render(
         request,
         "recommendations/tracker.html",
@@ -86,9 +93,25 @@ def tracker(request: HttpRequest) -> HttpResponse:
             "filtered": any(value for value in request.GET.values()),
             "overdue_count": sum(1 for row in rows if row.status == Status.RESPONSE_OVERDUE),
             "administers": administers(request.user),
+            "downloads": list_download_links(request, "recommendations:tracker_download"),
         },
         status=200 if form.is_valid() or not form.is_bound else 400,
     )
+
+
+@login_required
+@require_GET
+def tracker_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The tracker as CSV or Excel, with the page's filters applied."""
+    check_format(fmt)
+    today = _today()
+    form, rows = _tracked(request, today)
+    if form.is_bound and not form.is_valid():
+        # The page says what is wrong with the filters; a download would hold every recommendation.
+        return redirect(f"{reverse('recommendations:tracker')}?{request.GET.urlencode()}")
+    cells = (tracker_cells(row.recommendation, row.status, row.deadline, today) for row in rows)
+    filename = f"scrutiny-recommendations-{today.isoformat()}"
+    return list_download(fmt, filename, "Scrutiny recommendations", TRACKER_COLUMNS, cells)
 
 
 @login_required
