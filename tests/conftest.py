@@ -13,7 +13,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,16 +21,20 @@ from urllib.parse import urlsplit
 import pyotp
 import pytest
 import time_machine
+from allauth.account.internal.flows.login import record_authentication
+from allauth.mfa import app_settings as allauth_totp_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal import auth as allauth_totp
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from allauth.mfa.utils import decrypt as mfa_decrypt
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.servers.basehttp import ThreadedWSGIServer
-from django.db import DatabaseError, connection
-from django.test import Client
+from django.db import DatabaseError, connection, transaction
+from django.http import HttpRequest
+from django.test import Client, TransactionTestCase
 from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
 
@@ -144,10 +148,12 @@ def partnership(db: None) -> Partnership:
 
 # Every test that touches the database holds a second, fully populated partnership (tests/world.py),
 # so that anything shown, exported or sent across partnerships fails a test. It is built once, when
-# the test database is made, and committed: each test's transaction rolls back to it. A test that
-# empties the database (a transactional one, or the accessibility walk's module) is followed by a
-# fresh build before the next test starts. (A build takes a few tenths of a second, which every test
-# paid when it was built per test.)
+# the test database is made, and committed: each test's transaction rolls back to it. On PostgreSQL a
+# test that commits (a transactional one, or a module's committed Oxfordshire) is followed by putting
+# every table back as it was (Baseline); elsewhere, or after a test that empties the database
+# itself, Elsewhere is built again before the next test starts. (A build takes a few tenths of a
+# second, which every test paid when it was built per test; emptying the database and building it
+# again took seconds after each browser test on a loaded machine.)
 @dataclass
 class Elsewhere:
     """The committed Elsewhere world of this test session, and how to reach the database for it."""
@@ -167,16 +173,72 @@ class Elsewhere:
         with self.blocker.unblock():
             if not Partnership.objects.filter(pk=self.world.partnership.pk).exists():
                 self.world = build_elsewhere()
+                BASELINE.save()
 
 
 ELSEWHERE = Elsewhere()
 
 
+@dataclass
+class Baseline:
+    """The committed rows each test starts from (Elsewhere's, and what the migrations wrote), copied
+    into a schema of their own on PostgreSQL. After a test that committed rows, every table is put
+    back as it was in one transaction: rows deleted, the baseline's copied in, foreign keys checked
+    at the commit (Django makes them deferrable). That replaces emptying all the tables (TRUNCATE),
+    writing the content types and permissions again and building Elsewhere again."""
+
+    SCHEMA = "test_baseline"
+    tables: list[str] = field(default_factory=list)
+
+    def save(self) -> None:
+        if connection.vendor != "postgresql":
+            return
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
+            self.tables = [quote(name) for (name,) in cursor.fetchall()]
+            copies = [f"CREATE TABLE {self.SCHEMA}.{table} AS TABLE public.{table}" for table in self.tables]
+            cursor.execute(
+                ";".join([f"DROP SCHEMA IF EXISTS {self.SCHEMA} CASCADE", f"CREATE SCHEMA {self.SCHEMA}", *copies])
+            )
+
+    def restore(self) -> bool:
+        """Puts every table back as it was saved; False where nothing was saved (not PostgreSQL)."""
+        if not self.tables:
+            return False
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                ";".join(
+                    [
+                        "SET CONSTRAINTS ALL DEFERRED",
+                        *(f"DELETE FROM public.{table}" for table in self.tables),  # noqa: S608 (names from pg_tables, quoted)
+                        *(f"INSERT INTO public.{table} SELECT * FROM {self.SCHEMA}.{table}" for table in self.tables),  # noqa: S608
+                    ]
+                )
+            )
+        return True
+
+
+BASELINE = Baseline()
+_flush_after_test = vars(TransactionTestCase)["_fixture_teardown"]
+
+
+def _restore_after_test(self: TransactionTestCase) -> None:
+    if not BASELINE.restore():
+        _flush_after_test(self)
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
-    """The test database, with Elsewhere built and committed in it."""
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """The test database, with Elsewhere built and committed in it, and saved as the baseline that a
+    transactional test's teardown puts back instead of emptying the database."""
     ELSEWHERE.blocker = django_db_blocker
     ELSEWHERE.build()
+    with django_db_blocker.unblock():
+        BASELINE.save()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TransactionTestCase, "_fixture_teardown", _restore_after_test)
+        yield
 
 
 @pytest.hookimpl(wrapper=True)
@@ -202,7 +264,8 @@ def oxfordshire_committed(
 ) -> Iterator[None]:
     """The real Oxfordshire case, loaded once for the module as `make run` loads it and committed:
     each of the module's tests reads it in a transaction that is rolled back, so it may change it.
-    The database is emptied after the module's last test (and Elsewhere built again).
+    After the module's last test the database is put back to the baseline (or emptied, and
+    Elsewhere built again, where there is none).
 
     The demo is dated from the day it is loaded: today, or the module's OXFORDSHIRE_LOADED_ON."""
     loaded_on: datetime.date | None = getattr(request.module, "OXFORDSHIRE_LOADED_ON", None)
@@ -220,7 +283,8 @@ def oxfordshire_committed(
         yield
     finally:
         with django_db_blocker.unblock():
-            call_command("flush", interactive=False, verbosity=0)
+            if not BASELINE.restore():
+                call_command("flush", interactive=False, verbosity=0)
             cache.clear()
 
 
@@ -264,24 +328,47 @@ def give_second_factor(user: User) -> str:
     return secret
 
 
+class TotpClock:
+    """The clock allauth checks an authenticator app's codes by, in the test process and so in its live
+    server's threads: it stands still during a test, so that a code never lapses between being read
+    and being checked, and steps on one period (30 seconds) when a test needs a code not used yet,
+    instead of waiting for the next one. Set to the real time when each test starts."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def time(self) -> float:
+        return self.now
+
+    def step(self) -> None:
+        self.now += allauth_totp_settings.TOTP_PERIOD
+
+
+TOTP_CLOCK = TotpClock()
+allauth_totp.time = TOTP_CLOCK  # type: ignore[assignment]  # the module reads only time.time()
+
+
+@pytest.fixture(autouse=True)
+def totp_clock() -> TotpClock:
+    TOTP_CLOCK.now = time.time()
+    return TOTP_CLOCK
+
+
 def code_now(app: pyotp.TOTP) -> str:
-    """The app's code now, or the next one when this one lapses within five seconds."""
-    if app.interval - time.time() % app.interval < 5:
-        time.sleep(app.interval - time.time() % app.interval + 0.2)
-    return app.now()
+    """The app's code at the time the server checks codes by (TOTP_CLOCK)."""
+    return app.at(TOTP_CLOCK.now)
 
 
 def totp_code(user: User, *, fresh: bool = True) -> str:
     """The code the person's authenticator app shows now, computed as the app would (pyotp). A code
-    is good for its 30 seconds only, so one about to lapse before the server reads it is waited out;
-    and it is good once: with `fresh`, waits for the next one when this one was used already."""
+    is good once: with `fresh`, when this one was used already, the clock steps on to the next one."""
     authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
     app = pyotp.TOTP(mfa_decrypt(authenticator.data["secret"]))
     code = code_now(app)
     used = f"allauth.mfa.totp.used?user={user.pk}&code={code}"
     if fresh and cache.get(used):
-        time.sleep(app.interval - time.time() % app.interval + 0.2)
-        code = app.now()
+        TOTP_CLOCK.step()
+        code = code_now(app)
     return code
 
 
@@ -524,10 +611,47 @@ def sign_in(page: Any, username: str, password: str = PASSWORD) -> None:
         page.wait_for_load_state()
 
 
+def sign_in_by_session(page: Any, user: User) -> None:
+    """Signs the person in as `sign_in` leaves them, both steps done, without the pages: a session made
+    as Django's test client makes one, holding what allauth records of a password and an authenticator
+    app's code, its cookie given to the browser; then opens the dashboard, where signing in lands.
+    For tests of what a signed-in person does: the tests of signing in go through the pages."""
+    client = Client()
+    client.force_login(user)
+    request = HttpRequest()
+    request.session = client.session
+    record_authentication(request, user, "password", username=user.get_username())
+    if second_factor.must_use_second_factor(user):
+        authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+        record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type)
+        request.session[second_factor.SET_UP_SESSION_KEY] = user.pk
+    request.session.save()
+    # A cookie for "localhost" is sent to every port, so this reaches whichever live server the page uses.
+    cookie = {"name": settings.SESSION_COOKIE_NAME, "value": request.session.session_key, "domain": "localhost"}
+    page.context.add_cookies([{**cookie, "path": "/", "httpOnly": True, "sameSite": "Lax"}])
+    page.goto("/")
+
+
 def enter_code(page: Any, code: str) -> None:
     page.get_by_label("Code").fill(code)
     page.get_by_role("button", name="Continue").click()
     page.wait_for_load_state()
+
+
+# Where the browser tests' screenshots go, to look at (`SHOTS=/tmp/shots/h1 make test ...`); none are
+# taken when it is not set, as under CI, since each is a render of the whole page at two widths.
+SHOTS = os.environ.get("SHOTS", "")
+
+
+def screenshot(page: Any, name: str) -> None:
+    """Full-page screenshots at 1280 and 320 pixels wide into the folder SHOTS names, when it names one."""
+    if not SHOTS:
+        return
+    Path(SHOTS).mkdir(parents=True, exist_ok=True)
+    for width in (1280, 320):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:

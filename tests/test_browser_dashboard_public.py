@@ -8,7 +8,7 @@ import datetime
 import pytest
 
 from actions.services import record_rating_update
-from tests.conftest import make_user, sign_in
+from tests.conftest import make_user, sign_in_by_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SECRET = "INTERNAL-ONLY-planted-text-91bc"
@@ -17,7 +17,7 @@ SECRET = "INTERNAL-ONLY-planted-text-91bc"
 def test_a_councillor_follows_a_figure_to_its_list_and_cannot_change_anything(page, make_action, scrutiny_member):
     make_action("3A1", brag="red", due_date=datetime.date(2099, 1, 31))
     make_action("3A2", brag="amber", due_date=datetime.date(2099, 1, 31))
-    sign_in(page, scrutiny_member.username)
+    sign_in_by_session(page, scrutiny_member)
 
     page.get_by_role("link", name="1 Red in PAP 3").click()
 
@@ -45,8 +45,8 @@ def test_an_anonymous_visitor_sees_the_public_page_without_internal_text(page, p
 
 def test_an_instance_administrator_reaches_the_comparison_from_the_navigation(page, make_action, council):
     make_action("3A1", brag="green")
-    make_user("national", council, "administrator", is_superuser=True, is_staff=True)
-    sign_in(page, "national")
+    national = make_user("national", council, "administrator", is_superuser=True, is_staff=True)
+    sign_in_by_session(page, national)
     page.get_by_role("link", name="Partnerships").click()
 
     page.wait_for_url("**/partnerships/")

@@ -12,11 +12,9 @@ import pytest
 from allauth.mfa.models import Authenticator
 
 from tests.accounts.test_browser_second_factor import password_step, sign_out
-from tests.conftest import enter_code, sign_in, totp_code
+from tests.conftest import enter_code, screenshot, sign_in_by_session, totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SHOTS = "/tmp/shots/h12"
 
 
 @pytest.fixture
@@ -47,11 +45,7 @@ def authenticator(page: Any, settings: Any) -> Any:
     return cdp
 
 
-def shoot(page: Any, name: str) -> None:
-    for width in (1280, 320):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+shoot = screenshot  # into SHOTS, when it is set
 
 
 def name_and_save(page: Any, name: str, shot: str, button: str, then: str) -> None:
@@ -69,7 +63,7 @@ def test_an_administrator_signs_in_with_a_passkey_and_removing_it_keeps_the_app(
 
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    sign_in(page, administrator.username)
+    sign_in_by_session(page, administrator)
     page.goto("/accounts/2fa/")
     page.get_by_role("link", name="Add a passkey").click()
     shoot(page, "passkeys-none")

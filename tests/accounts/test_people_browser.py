@@ -1,13 +1,12 @@
 """A partnership administrator's pages in Chromium: an administrator invites an officer, who opens the
 emailed link, chooses a password, is signed in and rates an action; the administrator reaches none of
-another partnership's people or keys. Screenshots at 1280 and 320 pixels go to SHOTS when it is set.
+another partnership's people or keys. Screenshots at 1280 and 320 pixels go to SHOTS when it is set
+(tests/conftest.py).
 axe-core checks the pages in tests/test_accessibility_walk.py."""
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -15,23 +14,14 @@ from django.urls import reverse
 
 from actions.models import Action
 from send_tracker.accounts.models import ApiKey, User
-from tests.conftest import PASSWORD, sign_in
+from tests.conftest import screenshot, sign_in_by_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = os.environ.get("SHOTS", "")
 NEW_PASSWORD = "officer-chose-this-passphrase-26"
 
 
-def shoot(page, name: str) -> None:
-    """A full-page screenshot at 1280 and at 320 pixels wide, to look at."""
-    if not SHOTS:
-        return
-    Path(SHOTS).mkdir(parents=True, exist_ok=True)
-    for width in (1280, 320):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+shoot = screenshot
 
 
 def invite(page, *, email: str, first_name: str, last_name: str, organisation: str) -> str:
@@ -103,7 +93,7 @@ def other_partnership_unreachable(page, elsewhere_world, own_person: User) -> No
 def test_an_administrator_invites_an_officer_who_signs_in_with_the_link_and_rates_an_action(
     page, chromium, live_server, administrator, council, action, elsewhere_world
 ):
-    sign_in(page, administrator.username)
+    sign_in_by_session(page, administrator)
     path = invite(
         page,
         email="Roisin.Ni.Bhriain@testshire.gov.uk",
@@ -135,7 +125,7 @@ def test_an_administrator_invites_an_officer_who_signs_in_with_the_link_and_rate
 
 
 def test_an_administrator_makes_a_key_sees_it_once_and_revokes_it(page, administrator, council, elsewhere_world):
-    sign_in(page, administrator.username)
+    sign_in_by_session(page, administrator)
     page.goto(reverse("people:api_keys"))
     page.get_by_role("button", name="Make an API key").click()
     page.get_by_label("What the key is for").fill("Council Power BI")
@@ -163,6 +153,6 @@ def test_an_administrator_makes_a_key_sees_it_once_and_revokes_it(page, administ
 
 
 def test_other_roles_are_refused(page, officer):
-    sign_in(page, officer.username, PASSWORD)
+    sign_in_by_session(page, officer)
     assert page.get_by_role("link", name="People and keys").count() == 0
     assert page.goto(reverse("people:list")).status == 403

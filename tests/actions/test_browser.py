@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 
 from actions.models import Action, RatingUpdate
-from tests.conftest import sign_in
+from tests.conftest import sign_in_by_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_officer_updates_a_rating_with_evidence_and_sees_it_in_the_timeline(page, action, officer):
-    sign_in(page, officer.username)
+    sign_in_by_session(page, officer)
     page.goto(action.get_absolute_url())
     page.get_by_role("button", name="Update rating").click()
 
@@ -32,7 +32,7 @@ def test_an_officer_updates_a_rating_with_evidence_and_sees_it_in_the_timeline(p
 
 
 def test_green_without_evidence_shows_the_error_summary_and_keeps_the_text(page, action, officer):
-    sign_in(page, officer.username)
+    sign_in_by_session(page, officer)
     page.goto(f"/plan/actions/{action.pk}/rate/")
 
     page.get_by_label("Green").check()
@@ -46,7 +46,7 @@ def test_green_without_evidence_shows_the_error_summary_and_keeps_the_text(page,
 
 
 def test_the_rating_form_can_be_completed_with_the_keyboard_alone(page, action, officer):
-    sign_in(page, officer.username)
+    sign_in_by_session(page, officer)
     page.goto(f"/plan/actions/{action.pk}/rate/")
 
     page.get_by_label("Red", exact=True).focus()

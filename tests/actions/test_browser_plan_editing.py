@@ -5,7 +5,6 @@ refused with nothing lost; a councillor is offered no edit and is refused one.""
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -13,24 +12,18 @@ from django.urls import reverse
 from actions.choices import ActionStatus
 from actions.models import Action
 from actions.services import revise_action
-from tests.conftest import sign_in
+from tests.conftest import screenshot, sign_in_by_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/tmp/shots/h4")
-
 
 def shot(page, name: str) -> None:
-    """Screenshots at the two widths we look at (kept out of the repository)."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width in (1280, 320):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(SHOTS / f"browser_{name}_{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    """Screenshots at the two widths we look at, into SHOTS when it is set (tests/conftest.py)."""
+    screenshot(page, f"browser_{name}")
 
 
 def test_an_administrator_adds_an_action_and_retires_another(page, action, plan, objective, administrator):
-    sign_in(page, administrator.username)
+    sign_in_by_session(page, administrator)
     page.goto(plan.get_absolute_url())
     page.get_by_role("button", name="Add an action").click()
 
@@ -70,7 +63,7 @@ def test_an_administrator_adds_an_action_and_retires_another(page, action, plan,
 
 
 def test_an_officer_moves_a_target_date_with_a_reason_and_sees_it_in_the_timeline(page, action, officer):
-    sign_in(page, officer.username)
+    sign_in_by_session(page, officer)
     page.goto(action.get_absolute_url())
     page.get_by_role("button", name="Change target date or lead officer").click()
 
@@ -92,7 +85,7 @@ def test_an_officer_moves_a_target_date_with_a_reason_and_sees_it_in_the_timelin
 
 
 def test_a_second_editors_stale_save_is_refused_with_nothing_lost(page, action, officer, administrator):
-    sign_in(page, officer.username)
+    sign_in_by_session(page, officer)
     page.goto(reverse("actions:revise", args=[action.pk]))
     page.get_by_label("Day").fill("31")
     page.get_by_label("Month").fill("12")
@@ -120,7 +113,7 @@ def test_a_second_editors_stale_save_is_refused_with_nothing_lost(page, action, 
 
 
 def test_a_councillor_is_offered_no_edit_and_is_refused_one(page, action, scrutiny_member):
-    sign_in(page, scrutiny_member.username)
+    sign_in_by_session(page, scrutiny_member)
     page.goto(action.get_absolute_url())
 
     for name in ("Update rating", "Change target date or lead officer", "Edit action", "Retire action"):

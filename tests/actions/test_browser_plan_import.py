@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import os
 from pathlib import Path
 from typing import Any
 
@@ -17,23 +16,20 @@ from openpyxl import Workbook
 from actions import spreadsheet_views
 from actions.models import Action, Plan
 from send_tracker.accounts.models import Organisation, User
-from tests.conftest import axe_violations, sign_in
+from tests.conftest import axe_violations, screenshot, sign_in_by_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(os.environ.get("SHOTS") or "/tmp/shots/h9")
-
 
 def shot(page: Any, name: str) -> None:
-    """Screenshots at the two widths we look at (kept out of the repository), and the page checked
-    with axe-core and for sideways scrolling at 320 pixels."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    """The page checked with axe-core and for sideways scrolling at 1280 and 320 pixels, and
+    screenshots at the two widths into SHOTS when it is set (tests/conftest.py)."""
     assert axe_violations(page) == [], name
     for width in (1280, 320):
         page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(SHOTS / f"plan_import_{name}_{width}.png"), full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), name
     page.set_viewport_size({"width": 1280, "height": 900})
+    screenshot(page, f"plan_import_{name}")
 
 
 def workbook(path: Path) -> Path:
@@ -99,7 +95,7 @@ def test_an_administrator_uploads_the_plan_matches_a_column_and_saves_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(spreadsheet_views, "UPLOAD_DIR", tmp_path / "uploads")
-    sign_in(page, administrator.username)
+    sign_in_by_session(page, administrator)
     page.goto(plan.get_absolute_url())
     page.get_by_role("link", name="Import the plan from a spreadsheet").click()
     shot(page, "upload")

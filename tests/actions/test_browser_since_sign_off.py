@@ -11,7 +11,7 @@ import pytest
 
 from actions.models import Action
 from send_tracker.history import stamp
-from tests.conftest import sign_in
+from tests.conftest import sign_in_by_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,7 +28,7 @@ def test_a_councillor_reads_what_slipped_since_sign_off_and_cannot_change_it(
     stamp(slipped, by=None, reason="Recruitment delayed", when=datetime.datetime(2024, 6, 3, 12, tzinfo=LONDON))
     slipped.save()
 
-    sign_in(page, scrutiny_member.username)
+    sign_in_by_session(page, scrutiny_member)
     page.goto(plan.get_absolute_url())
     page.get_by_role("link", name="See what has changed since sign-off").click()
 

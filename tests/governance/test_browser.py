@@ -8,14 +8,14 @@ import datetime
 import pytest
 
 from governance.models import ActionArising
-from tests.conftest import sign_in
+from tests.conftest import sign_in_by_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_officer_adds_an_action_arising_on_the_meeting_page(page, history, officer):
     meeting = history.second
-    sign_in(page, officer.username)
+    sign_in_by_session(page, officer)
     page.goto(meeting.get_absolute_url())
 
     page.get_by_text("Add an action arising").click()
@@ -45,7 +45,7 @@ def test_an_officer_adds_an_action_arising_on_the_meeting_page(page, history, of
 
 
 def test_a_scrutiny_member_reads_the_meeting_but_has_no_forms(page, history, scrutiny_member):
-    sign_in(page, scrutiny_member.username)
+    sign_in_by_session(page, scrutiny_member)
     page.goto(history.second.get_absolute_url())
 
     assert page.get_by_role("heading", name="Meeting of 17 April 2024").is_visible()
@@ -59,7 +59,7 @@ def test_a_scrutiny_member_reads_the_meeting_but_has_no_forms(page, history, scr
 
 
 def test_an_empty_action_arising_shows_the_error_summary(page, meeting, officer):
-    sign_in(page, officer.username)
+    sign_in_by_session(page, officer)
     page.goto(meeting.get_absolute_url())
 
     page.get_by_text("Add an action arising").click()

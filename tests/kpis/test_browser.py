@@ -7,7 +7,7 @@ import pytest
 
 from kpis.dfe_timeliness import import_timeliness_file
 from kpis.models import IndicatorValue
-from tests.conftest import sign_in
+from tests.conftest import sign_in_by_session
 from tests.kpis.conftest import REAL_2025
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,7 +17,7 @@ def test_the_benchmark_page_shows_oxfordshire_against_england_the_south_east_and
     page, oxfordshire_area, officer
 ):
     import_timeliness_file(REAL_2025)
-    sign_in(page, officer.username)
+    sign_in_by_session(page, officer)
 
     page.goto("/kpis/benchmark/")
 
@@ -36,7 +36,7 @@ def test_the_benchmark_page_shows_oxfordshire_against_england_the_south_east_and
 
 def test_a_reader_chooses_another_comparator_without_javascript_help(page, oxfordshire_area, scrutiny_member):
     import_timeliness_file(REAL_2025)
-    sign_in(page, scrutiny_member.username)
+    sign_in_by_session(page, scrutiny_member)
     page.goto("/kpis/benchmark/")
 
     page.get_by_label("Authority 2").select_option(label="Kingston upon Hull, City of")
@@ -49,7 +49,7 @@ def test_a_reader_chooses_another_comparator_without_javascript_help(page, oxfor
 
 
 def test_an_officer_enters_a_value_and_sees_its_rating(page, rated, officer):
-    sign_in(page, officer.username)
+    sign_in_by_session(page, officer)
     page.goto(rated.get_absolute_url())
     page.get_by_role("button", name="Enter a value").click()
 

@@ -7,13 +7,13 @@ import pytest
 
 from recommendations.choices import Outcome
 from recommendations.models import Response
-from tests.conftest import sign_in
+from tests.conftest import sign_in_by_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_officer_records_a_rejection_with_reasons_after_the_error_summary(page, recommendation, officer):
-    sign_in(page, officer.username)
+    sign_in_by_session(page, officer)
     page.goto(recommendation.get_absolute_url())
     page.get_by_role("button", name="Record the response").click()
 

@@ -10,7 +10,7 @@ import datetime
 import pytest
 
 from recommendations.models import Report
-from tests.conftest import axe_violations, sign_in
+from tests.conftest import axe_violations, sign_in_by_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +24,7 @@ PASTED = (
 
 
 def test_an_administrator_pastes_checks_changes_and_saves_a_report(page, hosc, administrator):
-    sign_in(page, administrator.username)
+    sign_in_by_session(page, administrator)
     page.goto("/recommendations/")
     page.get_by_role("button", name="Enter a scrutiny report").click()
 
