@@ -58,7 +58,10 @@ def test_the_councils_officers_get_one_reminder_naming_each_overdue_action_they_
         # However long overdue, and the demo's own risk review overdue since its meeting of
         # 21 September (the demo is dated from the day it was loaded).
         assert f"{(AS_OF - overdue[0].due_date).days:,} days overdue." in message.body
-        assert "Risk reviews (1)\n\n- Risk R1 was due for review on 21 September 2026\n" in message.body
+        assert (
+            "Risk reviews (1)\n\n- Risk R1 was due for review on 21 September 2026\n"
+            "  Lack of capacity in CEF to meet demand and workload\n  77 days overdue.\n"
+        ) in message.body
     assert "written 0, emailed 0" in out.getvalue()  # the second run that week
     assert out.getvalue().strip().splitlines()[-1] == "alerts created: 0"
 
@@ -74,5 +77,6 @@ def test_the_demos_own_overdue_items_are_weeks_overdue_not_years(council):
     assert (
         "Actions arising from board meetings (1)\n\n- Action arising overdue: from the Oxfordshire SEND Strategic "
         "Improvement and Assurance Board meeting on 21 September 2026, due 23 November 2026\n"
+        "  Review vacancies on the decision-making panels (4B2).\n"
         "  14 days overdue.\n"
     ) in message.body
