@@ -2,7 +2,9 @@
 - a meeting's papers deadline: the followers of the meeting and of its board;
 - an action arising: the officers of its owner organisation, the followers of its meeting and board;
 - a risk past its review date: the officers of its owner organisation, the followers of the risk
-  and of the board that reviews it.
+  and of the board that reviews it;
+- an update round: the officers of each organisation with actions due an update, when it opens and
+  again two working days before it closes (governance.rounds).
 Registered with the sweep in GovernanceConfig.ready.
 """
 
@@ -17,6 +19,7 @@ from send_tracker.alerts.candidates import DAY, Candidate, Source, long_date, lo
 from send_tracker.alerts.choices import AlertKind
 
 from .models import ActionArising, Board, Meeting, Risk
+from .rounds import open_rounds
 
 
 def meeting_papers(today: datetime.date) -> Iterator[Candidate]:
@@ -168,7 +171,59 @@ def _reviews(today: datetime.date, earliest: datetime.date | None) -> Iterator[C
         )
 
 
+def update_rounds(today: datetime.date) -> Iterator[Candidate]:
+    """Each update round open today: the officers of every organisation with actions due an update
+    are told once when it opens, and reminded once from the second working day before it closes.
+    One alert per officer per round, naming all their organisation's actions still due."""
+    link = path_for("governance:meeting_returns")
+    for update_round in open_rounds(today):
+        meeting = update_round.meeting
+        due = (
+            update_round.due_actions()
+            .filter(owner__isnull=False)
+            .order_by("owner_id", "position", "ref")
+            .values_list("owner_id", "owner__name", "published_ref", "description")
+        )
+        by_owner: dict[int, tuple[str, list[str]]] = {}
+        for owner_id, owner_name, ref, description in due:
+            _, lines = by_owner.setdefault(owner_id, (owner_name, []))
+            lines.append(f"- {ref}: {description if len(description) <= 120 else description[:119] + '…'}")
+        closing = today >= update_round.reminder_on
+        name = f"{meeting.board.name} meeting on {long_date(meeting.date)}"
+        closes = long_date(update_round.closes)
+        for owner_id, (owner_name, lines) in by_owner.items():
+            count = f"{len(lines)} action{'s' if len(lines) != 1 else ''} of {owner_name}"
+            if closing:
+                kind = AlertKind.ROUND_CLOSING
+                title = f"Update round closes {when(update_round.closes, today)}: {count} not yet updated"
+                opening = f"The update round for the {name} closes on {closes}, and these are not yet updated:"
+            else:
+                kind = AlertKind.ROUND_OPEN
+                title = f"Update round open until {closes}: {count} due an update"
+                opening = f"The update round for the {name} is open until {closes}. These actions are due an update:"
+            yield Candidate(
+                model=Meeting,
+                subject_id=meeting.pk,
+                partnership_id=meeting.board.partnership_id,
+                kind=kind,
+                due_date=update_round.closes,
+                title=title,
+                body="\n".join(
+                    [
+                        opening,
+                        "",
+                        *lines,
+                        "",
+                        "Re-rate each one, or confirm its rating unchanged with a short commentary, from its page.",
+                    ]
+                ),
+                link=link(meeting.pk) + f"#organisation-{owner_id}",
+                organisations=(owner_id,),
+            )
+
+
 ALERT_SOURCES: dict[str, Source] = {
+    "update_rounds": update_rounds,
     "meeting_papers": meeting_papers,
     "actions_arising": actions_arising,
     "risk_reviews": risk_reviews,
