@@ -8,10 +8,12 @@ from collections.abc import Callable, Iterable
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 from django.db import connection
 
 from actions.choices import Brag
+from actions.forum import give_view
 from actions.models import Action
 from governance.choices import MeetingStatus
 from governance.models import Board
@@ -19,7 +21,7 @@ from kpis.models import IndicatorValue
 from recommendations.choices import ResponseRegime
 from recommendations.deadlines import RULES
 from recommendations.models import Recommendation, Report, Response
-from send_tracker.accounts.choices import Role
+from send_tracker.accounts.choices import OrganisationKind, Role
 from send_tracker.accounts.models import Organisation, User
 from send_tracker.alerts import services
 from send_tracker.alerts.candidates import SOURCES, Candidate
@@ -416,6 +418,25 @@ def one_of_everything(
     IndicatorValue.objects.filter(pk=missed_value.pk).update(entered_at=at(2026, 3, 3))
     for subject in (board, committee):
         services.set_following(user=scrutiny_member, subject=subject, follow=True)
+    forum_disagrees(make_action, plan)
+
+
+def forum_disagrees(make_action: Callable[..., Action], plan: object) -> None:
+    """The parent carer forum disagrees with a rating on 9 March, its alert not raised at commit (a
+    transactional test's would be), so that the sweep tells the owner's officers."""
+    forum = Organisation.objects.create(
+        partnership=plan.partnership,  # type: ignore[attr-defined]
+        name="Testshire Parent Carer Forum",
+        short_name="TPCF",
+        kind=OrganisationKind.PARENT_CARER_FORUM,
+    )
+    rated = make_action("1A1")
+    Action.objects.filter(pk=rated.pk).update(brag=Brag.AMBER, rated_at=at(2026, 3, 2))
+    with time_machine.travel(at(2026, 3, 9), tick=False):
+        give_view(
+            action_id=rated.pk, user=make_user("fran", forum, Role.OFFICER), position="disagree", commentary="Late."
+        )
+    Alert.objects.filter(kind=AlertKind.FORUM_VIEW).delete()
 
 
 def test_the_sweep_run_twice_creates_each_alert_once(one_of_everything):
