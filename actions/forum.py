@@ -79,7 +79,11 @@ def current_view(action: Action) -> ParentCarerView | None:
 
 
 def _text(errors: dict[str, str], name: str, value: str, missing: str = "") -> str:
-    """`value` trimmed; an error when it is missing (if `missing` says how) or too long."""
+    """`value` trimmed; an error when it is missing (if `missing` says how), too long, or holds a
+    null character (which a form refuses, and PostgreSQL cannot store)."""
+    if "\x00" in (value or ""):
+        errors[name] = "Remove the null character from the text (it can come with text pasted from some programs)."
+        return value
     return checked_text(errors, name, value, TEXT_LIMIT, missing)
 
 

@@ -445,3 +445,32 @@ def test_the_reply_form_saves_whole_or_refuses_and_changes_nothing(
             assert not fits(reply, TEXT_LIMIT)
             assert refused_on_the_page(response)
             assert counts(history) == before
+
+
+@given(commentary=text_near(TEXT_LIMIT), reply=st.just("") | text_near(TEXT_LIMIT))
+@example(commentary=LONG_COMMENTARY, reply=LONG_COMMENTARY)
+@example(commentary="=SUM(A1:A9)", reply="@mention – “quoted”")
+def test_the_api_gives_the_view_and_reply_whole_as_written(
+    green_action, forum_officer, officer, council, commentary: str, reply: str
+) -> None:
+    """Saved whole, or refused with nothing written; the list and the detail say the same, in JSON
+    as written and in CSV through the spreadsheet guard."""
+    need_postgres()
+    client = api_client_for(council)
+    with rolled_back():
+        try:
+            view = give_view(action_id=green_action.pk, user=forum_officer, position="disagree", commentary=commentary)
+            if reply:
+                reply_to_view(view_id=view.pk, user=officer, reply=reply)
+        except ValidationError:
+            assert not (fits(commentary, TEXT_LIMIT) and (not reply or fits(reply, TEXT_LIMIT)))
+            if not fits(commentary, TEXT_LIMIT):
+                assert not ParentCarerView.objects.exists()
+            return
+        detail = client.get(f"/api/v1/actions/{green_action.pk}/").json()["parent_carer_view"]
+        listed = next(r for r in client.get("/api/v1/actions/").json()["results"] if r["id"] == green_action.pk)
+        assert listed["parent_carer_view"] == detail
+        assert detail["commentary"] == commentary.strip()
+        assert detail["reply"] == (reply.strip() or None)
+        csv = client.get("/api/v1/actions/", {"format": "csv"}).content.decode()
+        assert "disagree" in csv
