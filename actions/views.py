@@ -463,46 +463,47 @@ def action_page(request: HttpRequest, plan_id: int = 0, action_id: int = 0) -> H
     )
 
 
+def _changed_action(
+    request: HttpRequest,
+    action: Action,
+    form_class: type[Any],
+    initial: dict[str, Any],
+    service: Any,
+    form_options: dict[str, Any],
+    **page: Any,
+) -> HttpResponse:
+    """A form that changes `action` (filled with `initial`), its data given to `service` with the
+    action and the user, on the action's edit page (`_action_page`)."""
+
+    def write(data: dict[str, Any]) -> Any:
+        return service(action_id=action.pk, user=request.user, **data)
+
+    return _action_page(request, action, _edited(request, form_class, initial, write, **form_options), **page)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_revise(request: HttpRequest, action_id: int) -> HttpResponse:
     action = access.action_for_change(request.user, action_id)
-    edited = _edited(
-        request,
-        ReviseActionForm,
-        ReviseActionForm.initial_for(action),
-        lambda data: revise_action(action_id=action.pk, user=request.user, **data),
-        plan=action.plan,
-    )
-    return _action_page(
-        request,
-        action,
-        edited,
+    due = action.due_date_text or action.get_due_date_kind_display()
+    return _changed_action(
+        request, action, ReviseActionForm, ReviseActionForm.initial_for(action), revise_action, {"plan": action.plan},
         title=f"Change the target date or lead officer of {action.published_ref}",
         submit="Save changes",
-        intro=f"The target date is now {action.due_date_text or action.get_due_date_kind_display()}.",
-    )
+        intro=f"The target date is now {due}.",
+    )  # fmt: skip
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_retire(request: HttpRequest, action_id: int) -> HttpResponse:
     action = access.action_for_editing(request.user, action_id)
-    edited = _edited(
-        request,
-        RetireActionForm,
-        {"version": action.version},
-        lambda data: retire_action(action_id=action.pk, user=request.user, **data),
-        action=action,
-    )
-    return _action_page(
-        request,
-        action,
-        edited,
+    return _changed_action(
+        request, action, RetireActionForm, {"version": action.version}, retire_action, {"action": action},
         saved="Action {row.published_ref} retired. It stays in the plan and its history, marked retired.",
         title=f"Retire action {action.published_ref}",
         submit="Retire action",
         warning=True,
         intro="A retired action is not deleted: it stays in the plan, its history and past board packs, "
         "marked retired, and is no longer counted among the open actions or alerted as overdue.",
-    )
+    )  # fmt: skip
