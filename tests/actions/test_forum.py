@@ -474,3 +474,19 @@ def test_the_api_gives_the_view_and_reply_whole_as_written(
         assert detail["reply"] == (reply.strip() or None)
         csv = client.get("/api/v1/actions/", {"format": "csv"}).content.decode()
         assert "disagree" in csv
+
+
+def test_no_key_gives_the_forums_view_through_the_api(green_action, forum, council):
+    """The forum's view is given by a person of the forum, never by a key: not even the forum's own
+    write key can set it, and the council's read key only reads it."""
+    for organisation, write in ((forum, True), (council, False)):
+        client = api_client_for(organisation, write=write)
+        etag = client.get(f"/api/v1/actions/{green_action.pk}/")["ETag"]
+        response = client.patch(
+            f"/api/v1/actions/{green_action.pk}/",
+            {"parent_carer_view": {"position": "disagree", "commentary": "By key"}},
+            format="json",
+            HTTP_IF_MATCH=etag,
+        )
+        assert response.status_code in (400, 403), organisation
+    assert not ParentCarerView.objects.exists()
