@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
+from governance.rounds import Round, current_round
 from kpis.models import Indicator
 from recommendations.models import Recommendation
 from send_tracker.accounts.access import administers, may_change_in_partnership
@@ -173,8 +174,19 @@ def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
         "recommendations": _linked_recommendations(request, action),
         "indicators": _linked_indicators(request, action),
         **forum_context(request, action),
+        "update_round": _round_due(action),
+        "today": _today(),
     }
     return render(request, "actions/action_detail.html", context)
+
+
+def _round_due(action: Action) -> Round | None:
+    """The update round in which the action is due an update, if it is: one query when no board
+    oversees its plan."""
+    if action.is_retired:
+        return None
+    update_round = current_round(action.plan_id, _today())
+    return update_round if update_round is not None and update_round.is_due(action.pk) else None
 
 
 def _linked_recommendations(request: HttpRequest, action: Action) -> list[Recommendation]:

@@ -86,6 +86,9 @@ class Round:
         """Open actions not updated in this round's window."""
         return self.actions().exclude(pk__in=self.updates().values("action_id"))
 
+    def is_due(self, action_id: int) -> bool:
+        return self.due_actions().filter(pk=action_id).exists()
+
 
 def _start_of(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_default_timezone())

@@ -14,9 +14,9 @@ from actions.services import Evidence, record_rating_update
 
 READERS = ["officer", "other_officer", "scrutiny_member", "partner_user", "administrator"]
 # Session, user, action, its history, rating updates, organisations, recommendations, KPIs, unread
-# alerts, follow, themes, workstreams, Areas for Improvement: the same however many recommendations
-# and KPIs it links.
-QUERIES_FOR_THE_ACTION_PAGE = 13
+# alerts, follow, themes, workstreams, Areas for Improvement, the board overseeing the plan (its
+# update rounds): the same however many recommendations and KPIs it links.
+QUERIES_FOR_THE_ACTION_PAGE = 14
 
 
 def page_urls(action: Action) -> list[str]:

@@ -405,3 +405,21 @@ def test_the_board_pack_marks_the_actions_not_updated_this_round(
     # The highlight report's rows of 3A1 and 3A3 say so after their rating; 3A2 was re-rated.
     assert [line.split(",")[0] for line in marked] == ["3A1", "3A3"]
     assert all(line.endswith("Amber (not updated this round)") for line in marked)
+
+
+def test_the_action_page_says_an_update_is_due_until_one_is_made(
+    siab, make_action, make_meeting, officer, icb, client_for
+):
+    cycle = _cycle(make_action, make_meeting, officer, icb)
+    action = cycle["actions"]["3A1"]
+    client = client_for(officer)
+
+    with time_machine.travel(at(2025, 4, 7), tick=False):
+        before = client.get(action.get_absolute_url()).content.decode()
+    rate(action, officer, "red", at(2025, 4, 9))
+    with time_machine.travel(at(2025, 4, 10), tick=False):
+        after = client.get(action.get_absolute_url()).content.decode()
+
+    assert "Update due</strong> for the SIAB meeting of 24 April 2025: re-rate it, or confirm its rating" in before
+    assert "by 22 April 2025 (the round opens on 8 April 2025)." in before
+    assert "Update due" not in after
