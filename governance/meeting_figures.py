@@ -232,12 +232,11 @@ def indicators_as_they_stood(
     """Each indicator's latest figures as their history recorded them at the end of `on`, and how
     many were off target at the end of `before`. Three queries: indicators, history, targets."""
     indicators = list(Indicator.objects.filter(partnership_id=partnership_id).order_by("position", "name", "pk"))
-    if not indicators:
-        return [], (0 if before else None)
     history = IndicatorValue.history.model
     records = list(
         history._default_manager.filter(
-            indicator_id__in=[indicator.pk for indicator in indicators], history_date__lt=end_of_day(on)
+            indicator_id__in=Indicator.objects.filter(partnership_id=partnership_id).values("pk"),
+            history_date__lt=end_of_day(on),
         )
         .order_by("history_date", "history_id")
         .values(
@@ -268,8 +267,9 @@ def indicators_as_they_stood(
             for record in now_rows.get(indicator.pk, [])
         ][-TREND_FIGURES:]
         rows.append(IndicatorAsItStood(by_id[indicator.pk], figures))
-    target_ids = {row.latest.target_id for row in rows if row.latest and row.latest.target_id}
-    targets = Target.objects.in_bulk(target_ids) if target_ids else {}
+    # All the partnership's targets (a few a year for each indicator): one query, whether or not
+    # any figure was rated then, so the pack's queries are the same with a long history or none.
+    targets = Target.objects.filter(indicator__partnership_id=partnership_id).in_bulk()
     for row in rows:
         if row.latest and row.latest.target_id:
             row.target = targets.get(row.latest.target_id)

@@ -1,8 +1,9 @@
 """Realistic data at national scale, for `make bench` and for trying the product with many areas.
 
 Each partnership gets about 40 actions with two years of monthly rating changes (as history rows,
-the way the tracker keeps them), 20 KPIs with monthly values, and, where the recommendations app
-is installed, 50 recommendations. Rows are written with bulk_create: 150 partnerships take seconds.
+the way the tracker keeps them), 20 KPIs with monthly values (each with the history row its entry
+would have left), and, where the recommendations app is installed, 50 recommendations. `months`
+shortens the history: 0 makes a partnership whose plan has only its first rows and no figures. Rows are written with bulk_create: 150 partnerships take seconds.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def _month_start(start: datetime.date, months: int) -> datetime.date:
 
 
 @transaction.atomic
-def make_partnership(number: int, rng: random.Random, today: datetime.date) -> Partnership:
+def make_partnership(number: int, rng: random.Random, today: datetime.date, months: int = MONTHS) -> Partnership:
     slug = f"scale-{number:03d}"
     partnership = Partnership.objects.create(
         name=f"Scale Area {number:03d} Partnership", slug=slug, area_name=f"Scale Area {number:03d}",
@@ -57,7 +58,7 @@ def make_partnership(number: int, rng: random.Random, today: datetime.date) -> P
     plan = Plan.objects.create(
         partnership=partnership, title="Priority Action Plan", kind=PlanKind.PRIORITY_ACTION_PLAN, is_public=True,
         inspection_report_date=today - datetime.timedelta(days=800),
-        approved_date=_month_start(today, -MONTHS) + datetime.timedelta(days=SIGNED_OFF_AFTER_DAYS),
+        approved_date=_month_start(today, -months) + datetime.timedelta(days=SIGNED_OFF_AFTER_DAYS if months else 0),
     )  # fmt: skip
     areas = PriorityArea.objects.bulk_create(
         PriorityArea(plan=plan, number=n, title=f"Priority area {n}") for n in range(1, 6)
@@ -67,7 +68,7 @@ def make_partnership(number: int, rng: random.Random, today: datetime.date) -> P
         for area in areas
         for letter in "AB"
     )
-    start = _month_start(today, -MONTHS)
+    start = _month_start(today, -months)
     actions = []
     for n in range(ACTIONS_PER_PARTNERSHIP):
         objective = objectives[n % len(objectives)]
@@ -85,14 +86,14 @@ def make_partnership(number: int, rng: random.Random, today: datetime.date) -> P
                 owner=council,
                 brag=rng.choice(RATINGS),
                 brag_commentary="Monthly update.",
-                version=MONTHS + 1,
+                version=months + 1,
                 position=n,
             )  # fmt: skip
         )
     actions = Action.objects.bulk_create(actions)
     # Each action's target date month by month: it moves now and then after sign-off, and the
     # action ends at its last date.
-    due_dates = {action.pk: _due_dates(action.due_date, rng) for action in actions if action.due_date}
+    due_dates = {action.pk: _due_dates(action.due_date, rng, months) for action in actions if action.due_date}
     for action in actions:
         action.due_date = due_dates[action.pk][-1]
         action.due_date_text = action.due_date.strftime("%b %y")
@@ -102,12 +103,12 @@ def make_partnership(number: int, rng: random.Random, today: datetime.date) -> P
     for index, action in enumerate(actions):
         brag: str | None = None
         # The last few actions were added to the plan six months after it was signed off.
-        first = 6 if index >= len(actions) - ADDED_LATER else 0
-        for month in range(first, MONTHS + 1):
+        first = min(6, months) if index >= len(actions) - ADDED_LATER else 0
+        for month in range(first, months + 1):
             when = timezone.make_aware(datetime.datetime.combine(_month_start(start, month), datetime.time(10)))
             if month > first:
                 brag = rng.choice(RATINGS)
-            if month == MONTHS:
+            if month == months:
                 brag = action.brag
             rows.append(
                 history_row(
@@ -156,7 +157,7 @@ def make_partnership(number: int, rng: random.Random, today: datetime.date) -> P
     values = []
     for indicator in indicators:
         level = rng.uniform(20, 80)
-        for month in range(MONTHS):
+        for month in range(months):
             period_start = _month_start(start, month)
             period_end = _month_start(start, month + 1) - datetime.timedelta(days=1)
             level = min(100.0, max(0.0, level + rng.uniform(-4, 5)))
@@ -169,17 +170,41 @@ def make_partnership(number: int, rng: random.Random, today: datetime.date) -> P
                     entered_by_label="Scale data",
                 )  # fmt: skip
             )
-    IndicatorValue.objects.bulk_create(values, batch_size=5000)
+    values = IndicatorValue.objects.bulk_create(values, batch_size=5000)
+    # Each figure's history row, as entering it would have left: a week after its month ended.
+    figure_history = IndicatorValue.history.model
+    figure_rows = []
+    for value in values:
+        entered = timezone.make_aware(datetime.datetime.combine(value.period_end, datetime.time(10)))
+        entered += datetime.timedelta(days=7)
+        figure_rows.append(
+            history_row(
+                figure_history,
+                by=None,
+                reason="Scale data",
+                id=value.pk,
+                indicator_id=value.indicator_id,
+                period_start=value.period_start,
+                period_end=value.period_end,
+                value=value.value,
+                source=value.source,
+                entered_by_label=value.entered_by_label,
+                entered_at=entered,
+                history_date=entered,
+                history_type="+",
+            )  # fmt: skip
+        )
+    figure_history.objects.bulk_create(figure_rows, batch_size=5000)
     freshness.bump(partnership.pk)  # rows written in bulk, which send no signals
     _make_recommendations(partnership, council, rng, today)
     return partnership
 
 
-def _due_dates(first: datetime.date, rng: random.Random) -> list[datetime.date]:
-    """An action's target date at each of the MONTHS + 1 monthly history rows: the same until
+def _due_dates(first: datetime.date, rng: random.Random, months: int = MONTHS) -> list[datetime.date]:
+    """An action's target date at each of the months + 1 monthly history rows: the same until
     sign-off, then moved a few months (later, mostly) one month in DATE_MOVE_ODDS."""
     dates = [first]
-    for _ in range(MONTHS):
+    for _ in range(months):
         due = dates[-1]
         if rng.randrange(DATE_MOVE_ODDS) == 0:
             due = _month_start(due, rng.choice(DATE_MOVES_MONTHS) + 1) - datetime.timedelta(days=1)
@@ -196,8 +221,10 @@ def _make_recommendations(
     make_recommendations(partnership, council, rng, today, count=50)
 
 
-def make_scale_data(partnerships: int, *, seed: int = 2026, today: datetime.date | None = None) -> list[Partnership]:
+def make_scale_data(
+    partnerships: int, *, seed: int = 2026, today: datetime.date | None = None, months: int = MONTHS
+) -> list[Partnership]:
     today = today or timezone.localdate()
     existing = Partnership.objects.filter(slug__startswith="scale-").count()
     rng = random.Random(seed + existing)  # noqa: S311 - sample data, not security
-    return [make_partnership(existing + n + 1, rng, today) for n in range(partnerships)]
+    return [make_partnership(existing + n + 1, rng, today, months) for n in range(partnerships)]
