@@ -198,6 +198,7 @@ class Baseline:
             cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
             self.tables = [quote(name) for (name,) in cursor.fetchall()]
             copies = [f"CREATE TABLE {self.SCHEMA}.{table} AS TABLE public.{table}" for table in self.tables]
+            OXFORDSHIRE_COPIES.clear()
             cursor.execute(
                 ";".join([f"DROP SCHEMA IF EXISTS {self.SCHEMA} CASCADE", f"CREATE SCHEMA {self.SCHEMA}", *copies])
             )
@@ -273,12 +274,8 @@ def oxfordshire_committed(
         # A guard: the database is flushed at the end, so it must be the test database.
         name = str(connection.settings_dict["NAME"])
         assert name.startswith("test_") or name.startswith("file:memorydb_"), name
-        if loaded_on is None:
-            call_command("load_oxfordshire", stdout=io.StringIO())
-        else:
-            morning = datetime.datetime.combine(loaded_on, datetime.time(9), tzinfo=datetime.UTC)
-            with time_machine.travel(morning, tick=False):
-                call_command("load_oxfordshire", stdout=io.StringIO())
+        with transaction.atomic():
+            oxfordshire_copy(loaded_on).add()
     try:
         yield
     finally:
@@ -286,6 +283,98 @@ def oxfordshire_committed(
             if not BASELINE.restore():
                 call_command("flush", interactive=False, verbosity=0)
             cache.clear()
+
+
+def load_oxfordshire(loaded_on: datetime.date | None = None) -> None:
+    """The command, as `make run` runs it: today, or at nine in the morning of `loaded_on`."""
+    if loaded_on is None:
+        call_command("load_oxfordshire", stdout=io.StringIO())
+        return
+    morning = datetime.datetime.combine(loaded_on, datetime.time(9), tzinfo=datetime.UTC)
+    with time_machine.travel(morning, tick=False):
+        call_command("load_oxfordshire", stdout=io.StringIO())
+
+
+@dataclass
+class OxfordshireCopy:
+    """The rows load_oxfordshire adds to the baseline, loaded once per test process (and day of
+    loading) and kept in a schema of their own, so that the next module or test that reads the case
+    gets the same rows in one statement batch instead of the whole case read and written again
+    (several seconds each time on a loaded machine). The tests of the loader itself run the command.
+    Without a baseline (not PostgreSQL), or if the load changed a baseline row, `add` runs the command."""
+
+    loaded_on: datetime.date | None
+    tables: list[str] | None = None
+    sequences: list[str] = field(default_factory=list)
+
+    @property
+    def schema(self) -> str:
+        return f"test_oxfordshire_{self.loaded_on or 'today'}".replace("-", "_")
+
+    def save(self) -> None:
+        """Loads the case on top of the baseline (committed), copies the rows it added and puts the
+        baseline back. Run outside any test's transaction."""
+        load_oxfordshire(self.loaded_on)
+        quote, schema, tables = connection.ops.quote_name, self.schema, []
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
+            for table in BASELINE.tables:
+                cursor.execute(f"SELECT EXISTS (TABLE {Baseline.SCHEMA}.{table} EXCEPT ALL TABLE public.{table})")
+                if cursor.fetchone()[0]:  # a baseline row changed: not a copy to add
+                    BASELINE.restore()
+                    self.tables = []
+                    return
+                added = f"TABLE public.{table} EXCEPT ALL TABLE {Baseline.SCHEMA}.{table}"
+                cursor.execute(f"CREATE TABLE {schema}.{table} AS {added}; SELECT EXISTS (TABLE {schema}.{table})")
+                if cursor.fetchone()[0]:
+                    tables.append(table)
+            cursor.execute(
+                "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'"
+                " AND (is_identity = 'YES' OR column_default LIKE 'nextval%%')"
+            )
+            setval = "SELECT setval(pg_get_serial_sequence('public.{0}', '{1}'), (SELECT max({2}) FROM public.{0}))"
+            self.sequences = [
+                setval.format(quote(name), column, quote(column))
+                for name, column in cursor.fetchall()
+                if quote(name) in tables
+            ]
+        self.tables = tables
+        BASELINE.restore()
+
+    def add(self) -> None:
+        """The case's rows added to the database, in the caller's transaction; the tables' id
+        sequences moved past them."""
+        if not self.tables:
+            load_oxfordshire(self.loaded_on)
+            return
+        copies = [f"INSERT INTO public.{table} SELECT * FROM {self.schema}.{table}" for table in self.tables]  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(";".join([*copies, *self.sequences]))
+
+
+# Made when first asked for and forgotten when the baseline is saved again (the copies' rows name the
+# baseline's by id).
+OXFORDSHIRE_COPIES: dict[datetime.date | None, OxfordshireCopy] = {}
+
+
+def oxfordshire_copy(loaded_on: datetime.date | None = None) -> OxfordshireCopy:
+    if loaded_on not in OXFORDSHIRE_COPIES:
+        OXFORDSHIRE_COPIES[loaded_on] = copy_ = OxfordshireCopy(loaded_on)
+        if BASELINE.tables:
+            copy_.save()
+    return OXFORDSHIRE_COPIES[loaded_on]
+
+
+@pytest.fixture(scope="session")
+def oxfordshire_rows(django_db_setup: None, django_db_blocker: Any) -> OxfordshireCopy:
+    with django_db_blocker.unblock():
+        return oxfordshire_copy()
+
+
+@pytest.fixture
+def oxfordshire_loaded(oxfordshire_rows: OxfordshireCopy, db: None) -> None:
+    """The real Oxfordshire case as load_oxfordshire writes it today, in the test's transaction."""
+    oxfordshire_rows.add()
 
 
 @pytest.fixture

@@ -509,10 +509,9 @@ def test_the_administrator_role_holds_the_admins_permissions_for_a_partnership_a
 
 
 def test_the_demo_administrator_runs_their_partnership_in_the_admin_and_cannot_raise_themselves(
-    settings: Any, other_partnership: Partnership, client_for: Any
+    settings: Any, other_partnership: Partnership, client_for: Any, oxfordshire_loaded: None
 ) -> None:
     settings.DEBUG = True
-    call_command("load_oxfordshire", stdout=io.StringIO())
     call_command("demo_accounts", stdout=io.StringIO())
     ada = User.objects.get(username="admin")
     oxfordshire = ada.organisation.partnership  # type: ignore[union-attr]

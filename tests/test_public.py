@@ -127,13 +127,7 @@ def test_the_index_never_shows_a_visitor_another_visitors_header(published, othe
     assert "Olivia Officer" not in page and "Sign out" not in page
 
 
-def test_oxfordshire_publishes_its_plan_and_the_dfe_figures_beside_england(db):
-    import io
-
-    from django.core.management import call_command
-
-    call_command("load_oxfordshire", stdout=io.StringIO())
-
+def test_oxfordshire_publishes_its_plan_and_the_dfe_figures_beside_england(oxfordshire_loaded):
     page = Client().get("/public/oxfordshire/").content.decode()
 
     assert "Oxfordshire SEND Priority Action Plan" in page

@@ -19,11 +19,6 @@ def not_elsewhere():
     return User.objects.exclude(organisation__partnership__slug=world.SLUG)
 
 
-@pytest.fixture
-def oxfordshire_loaded() -> None:
-    call_command("load_oxfordshire", stdout=io.StringIO())
-
-
 def test_refused_when_debug_is_off(settings, oxfordshire_loaded):
     settings.DEBUG = False
 

@@ -55,9 +55,7 @@ def test_loads_the_real_case_from_anywhere_and_a_second_run_adds_nothing(tmp_pat
     }
 
 
-def test_the_partnership_its_partners_and_its_plan():
-    load()
-
+def test_the_partnership_its_partners_and_its_plan(oxfordshire_loaded):
     partnership = Partnership.objects.get(slug="oxfordshire")
     assert (partnership.name, partnership.slug, partnership.area_name, partnership.area_code, partnership.region) == (
         "Oxfordshire Local Area Partnership",
@@ -79,9 +77,7 @@ def test_the_partnership_its_partners_and_its_plan():
     assert plan.milestones.dates("quarter_start", "month").count() == 6
 
 
-def test_the_boards_and_committees():
-    load()
-
+def test_the_boards_and_committees(oxfordshire_loaded):
     boards = {board.name: board for board in Board.objects.filter(partnership__slug="oxfordshire")}
     siab = boards["Oxfordshire SEND Strategic Improvement and Assurance Board"]
     assert (siab.short_name, siab.kind, siab.independently_chaired, siab.is_active) == (
@@ -99,8 +95,7 @@ def test_the_boards_and_committees():
     assert [name for name, board in boards.items() if board.independently_chaired] == [siab.name]
 
 
-def test_owners_are_assigned_as_documented_and_a_reassignment_survives_a_rerun():
-    load()
+def test_owners_are_assigned_as_documented_and_a_reassignment_survives_a_rerun(oxfordshire_loaded):
     owners = dict(Action.objects.filter(plan__partnership__slug="oxfordshire").values_list("ref", "owner__short_name"))
 
     assert owners["4B1"] == owners["4C1"] == owners["4C2"] == "BOB ICB"
@@ -119,8 +114,7 @@ def test_owners_are_assigned_as_documented_and_a_reassignment_survives_a_rerun()
     assert Action.history.filter(plan__partnership__slug="oxfordshire").count() == history
 
 
-def test_an_administrators_change_to_a_board_survives_a_rerun():
-    load()
+def test_an_administrators_change_to_a_board_survives_a_rerun(oxfordshire_loaded):
     Board.objects.filter(partnership__slug="oxfordshire").filter(name="Cabinet").update(short_name="Cab")
 
     load()

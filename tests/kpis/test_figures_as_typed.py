@@ -84,7 +84,8 @@ def refused(response: Any) -> str:
     return page
 
 
-PROPERTY = settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None, max_examples=40)
+# As many examples as the profile's (tests/conftest.py); the limits are given as @example.
+PROPERTY = settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
 
 
 # ---------------------------------------------------------------------------------------------
