@@ -828,6 +828,9 @@ def _word_table(document: DocxDocument, table: Table) -> None:
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     grid.autofit = False
+    # The grid's widths as well as each cell's: LibreOffice (and Word's web view) read the grid.
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = Cm(width)
     header = grid.rows[0]
     for cell, name, width in zip(header.cells, columns, widths, strict=True):
         _set_cell(cell, name, bold=True, fill=HEADER_FILL, width=width)
