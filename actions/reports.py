@@ -92,16 +92,18 @@ def plan_totals(areas: list[AreaRatings]) -> list[dict[str, Any]]:
 
 
 def slipping_actions(
-    plan: Plan, today: datetime.date, *, within_days: int = 14, limit: int = 50
+    plan: Plan, today: datetime.date, *, within_days: int = 14, limit: int = 50, owner_id: int | None = None
 ) -> list[dict[str, Any]]:
     """Overdue or slipping: overdue, rated Red, or due within the next fortnight and not yet Amber
-    or better (Amber, Green and Blue all say the action is on track)."""
+    or better (Amber, Green and Blue all say the action is on track). Only one organisation's with
+    `owner_id` (a person's own, send_tracker/overview/mine.py)."""
     soon = today + datetime.timedelta(days=within_days)
     on_track = [Brag.AMBER, Brag.GREEN, Brag.BLUE]
     overdue = overdue_condition(today)
     due_soon = Q(due_date__gte=today, due_date__lte=soon) & (Q(brag__isnull=True) | ~Q(brag__in=on_track))
+    owned = {"owner_id": owner_id} if owner_id is not None else {}
     actions = (
-        Action.objects.filter(plan=plan)
+        Action.objects.filter(plan=plan, **owned)
         .open()
         .filter(overdue | Q(brag=Brag.RED) | due_soon)
         .select_related("owner")

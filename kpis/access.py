@@ -14,7 +14,7 @@ from send_tracker.accounts import access
 from send_tracker.accounts.access import AnyUser
 from send_tracker.accounts.models import Partnership
 
-from .models import Indicator
+from .models import Indicator, IndicatorValue
 
 
 def indicator_for_reading(user: AnyUser, indicator_id: int) -> Indicator:
@@ -23,6 +23,19 @@ def indicator_for_reading(user: AnyUser, indicator_id: int) -> Indicator:
 
 def indicator_for_change(user: AnyUser, indicator_id: int) -> Indicator:
     return access.for_change(user, indicator_for_reading(user, indicator_id), access.owners_only("indicator"))
+
+
+def value_for_exception_note(user: AnyUser, value_id: int) -> IndicatorValue:
+    """A figure whose exception note the user gives: its indicator's owner's officers, or an
+    administrator. 404 outside the user's partnership, 403 for a reader."""
+    value = get_object_or_404(
+        IndicatorValue.objects.visible_to(user).select_related(
+            "indicator__partnership", "indicator__owner", "target", "exception_note"
+        ),
+        pk=value_id,
+    )
+    access.for_change(user, value.indicator, access.owners_only("indicator", verb="explain its figures"))
+    return value
 
 
 def indicator_for_editing(user: AnyUser, indicator_id: int) -> Indicator:

@@ -3,7 +3,7 @@ from django.http import HttpRequest
 
 from send_tracker.accounts.admin_scope import PartnershipScopedHistoryAdmin, ReferenceDataAdmin
 
-from .models import EhcpTimeliness, Indicator, IndicatorValue, Target
+from .models import EhcpTimeliness, ExceptionNote, Indicator, IndicatorValue, Target
 
 
 @admin.register(Indicator)
@@ -37,6 +37,12 @@ class TargetAdmin(ReadOnlyAdmin):
 class IndicatorValueAdmin(ReadOnlyAdmin):
     list_display = ["indicator", "period_start", "value", "rating", "source", "is_demo", "entered_by_label"]
     list_filter = ["indicator__partnership", "indicator", "rating", "source", "is_demo"]
+
+
+@admin.register(ExceptionNote)
+class ExceptionNoteAdmin(ReadOnlyAdmin):
+    list_display = ["value", "recovery_date", "given_by_label", "given_at"]
+    list_filter = ["value__indicator__partnership"]
 
 
 @admin.register(EhcpTimeliness)

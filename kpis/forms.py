@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from send_tracker.accounts.models import Organisation
-from send_tracker.forms import add_service_errors, text_field
+from send_tracker.forms import DateParts, add_service_errors, date_boxes, text_field
 
 from .benchmark import MAX_COMPARATORS, Authority
 from .choices import DfeMeasure, Frequency, Polarity, Unit
@@ -17,6 +17,7 @@ from .models import Indicator
 from .periods import PERIOD_HINTS
 from .services import (
     DEFINITION_MAX_LENGTH,
+    EXCEPTION_TEXT_MAX_LENGTH,
     MAX_UPLOAD_BYTES,
     NOTE_MAX_LENGTH,
     ValueEntry,
@@ -48,6 +49,28 @@ class ValueForm(forms.Form):
             self.entry = read_value_entry(self.indicator, **cleaned)
         except ValidationError as exc:
             add_service_errors(self, exc)
+        return cleaned
+
+
+class ExceptionNoteForm(forms.Form):
+    """The owner's exception note on a figure that missed its target: its fields are
+    services.give_exception_note's, the date typed in the three GOV.UK boxes."""
+
+    DATE_INPUTS = {
+        "recovery_date": (
+            "When should the figure be back on target?",
+            "The period you expect it to meet its target again, by a day in it. For example, 31 3 2026",
+        )
+    }
+
+    # Required, but said so by the service, with the date's problem in the same answer.
+    reason = text_field("Why was the target missed?", EXCEPTION_TEXT_MAX_LENGTH, rows=5)
+    action = text_field("What is being done about it?", EXCEPTION_TEXT_MAX_LENGTH, rows=5)
+    recovery_date_day, recovery_date_month, recovery_date_year = date_boxes()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        cleaned["recovery_date"] = DateParts.read(self, "recovery_date", "The date it should be back on target")
         return cleaned
 
 

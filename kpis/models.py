@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Collection
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -30,7 +32,7 @@ from .choices import (
     Unit,
     ValueSource,
 )
-from .periods import Period, period_starting, periods_label
+from .periods import DUE_FREQUENCIES, Period, last_complete_period, period_starting, periods_label
 
 if TYPE_CHECKING:
     from send_tracker.accounts.access import AnyUser
@@ -62,6 +64,20 @@ def format_tolerance(value: Decimal, unit: str) -> str:
 
 class IndicatorQuerySet(PartnershipScopedQuerySet):
     partnership_path = "partnership"
+
+    def with_due_figure(self, today: datetime.date) -> IndicatorQuerySet:
+        """Annotated with whether each indicator's figure for its last complete period is in
+        (`due_figure_entered`), so that Indicator.figure_due asks nothing more of the database."""
+        entered = Q()
+        for frequency in DUE_FREQUENCIES:
+            if period := last_complete_period(frequency, today):
+                entered |= Q(indicator__frequency=frequency, period_start=period.start)
+        figures = IndicatorValue.objects.filter(entered, indicator=models.OuterRef("pk"))
+        return self.annotate(due_figure_entered=models.Exists(figures))
+
+    def figures_due(self, today: datetime.date) -> IndicatorQuerySet:
+        """The monthly and quarterly indicators whose last complete period has no figure yet."""
+        return self.with_due_figure(today).filter(frequency__in=DUE_FREQUENCIES, due_figure_entered=False)
 
 
 class Indicator(models.Model):
@@ -135,6 +151,22 @@ class Indicator(models.Model):
 
     def format(self, value: Decimal | None) -> str:
         return format_figure(value, self.unit)
+
+    def figure_due(self, today: datetime.date, starts: Collection[datetime.date] | None = None) -> Period | None:
+        """The last complete period, while its figure is not in: the figure is "due" from the day
+        after the period ends until it is entered. None for a yearly indicator (DUE_FREQUENCIES).
+
+        Whether it is in is read from IndicatorQuerySet.with_due_figure's annotation, or from
+        `starts`, the period starts of every figure the caller has read, or else asked."""
+        period = last_complete_period(self.frequency, today)
+        if period is None:
+            return None
+        entered = getattr(self, "due_figure_entered", None)
+        if entered is None:
+            entered = (
+                period.start in starts if starts is not None else self.values.filter(period_start=period.start).exists()
+            )
+        return None if entered else period
 
 
 class TargetQuerySet(PartnershipScopedQuerySet):
@@ -228,6 +260,16 @@ class Target(models.Model):
 class IndicatorValueQuerySet(PartnershipScopedQuerySet):
     partnership_path = "indicator__partnership"
 
+    def latest_of_each(self) -> IndicatorValueQuerySet:
+        """Each indicator's latest figure: the alerts are about these, never an earlier period's."""
+        latest = IndicatorValue.objects.filter(indicator=models.OuterRef("indicator")).order_by("-period_end")
+        return self.filter(period_end=models.Subquery(latest.values("period_end")[:1]))
+
+    def asking_for_exception_note(self) -> IndicatorValueQuerySet:
+        """Each indicator's latest figure, where it missed its target beyond tolerance and has no
+        exception note (IndicatorValue.asks_for_exception_note, in SQL)."""
+        return self.latest_of_each().filter(rating=Rating.MISSED, exception_note__isnull=True)
+
 
 class IndicatorValue(models.Model):
     """One period's figure for an indicator, as a board paper would report it: the value, the
@@ -283,6 +325,52 @@ class IndicatorValue(models.Model):
     @property
     def rating_label(self) -> str:
         return Rating(self.rating).label if self.rating else NO_TARGET
+
+    @property
+    def note_for_exception(self) -> ExceptionNote | None:
+        """The owner's exception note on this figure, if one was given (select_related it)."""
+        try:
+            return self.exception_note
+        except ExceptionNote.DoesNotExist:
+            return None
+
+    @property
+    def asks_for_exception_note(self) -> bool:
+        """Missed its target beyond tolerance with no exception note yet. Only an indicator's latest
+        figure is asked for one (kpis.alerts, kpis.reports): an earlier miss is history."""
+        return self.rating == Rating.MISSED and self.note_for_exception is None
+
+
+class ExceptionNoteQuerySet(PartnershipScopedQuerySet):
+    partnership_path = "value__indicator__partnership"
+
+
+class ExceptionNote(models.Model):
+    """The owner's account of a figure that missed its target beyond tolerance, as a board asks of
+    an indicator's owner: why it was missed, what is being done about it, and when the figure
+    should be back on target. Shown with the figure on the KPI pages and in the board pack.
+
+    One per figure; revised in place, every version kept in the history with who and why.
+    """
+
+    value = models.OneToOneField(IndicatorValue, on_delete=models.CASCADE, related_name="exception_note")
+    reason = models.TextField("Why the target was missed")
+    action = models.TextField("What is being done")
+    recovery_date = models.DateField("When it should be back on target")
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    given_by_label = models.CharField(max_length=200, blank=True, help_text="Who gave it, kept if the user goes.")
+    given_at = models.DateTimeField(auto_now=True)
+
+    objects = ExceptionNoteQuerySet.as_manager()
+    history = HistoricalRecords(bases=[ChangeActor], excluded_fields=["given_at"])
+
+    class Meta:
+        ordering = ["value"]
+
+    def __str__(self) -> str:
+        return f"Exception note: {self.value}"
 
 
 class EhcpTimelinessQuerySet(models.QuerySet):

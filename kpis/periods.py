@@ -207,3 +207,18 @@ def periods_label(first: Period, last: Period) -> str:
     if first.frequency == Frequency.ACADEMIC_YEAR:
         return f"{first.key} to {last.key} academic years"
     return f"{first.key} to {last.key}"
+
+
+# A figure falls due once its period is over: monthly and quarterly figures are reported to the
+# board as the cycle turns. A yearly figure waits on publications (the DfE's, the census) whose
+# dates the partnership does not set, so it is never "due".
+DUE_FREQUENCIES = (Frequency.MONTHLY, Frequency.QUARTERLY)
+
+
+def last_complete_period(frequency: str, today: datetime.date) -> Period | None:
+    """The period of this frequency that ended most recently before `today`, whose figure is then
+    due; None for a frequency whose figures never fall due (DUE_FREQUENCIES)."""
+    if frequency not in DUE_FREQUENCIES:
+        return None
+    current = period_starting(frequency, today)
+    return period_starting(frequency, current.start - datetime.timedelta(days=1))

@@ -9,32 +9,52 @@ the DfE's published figures for the area and for England.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest
+from django.utils import timezone
 
 from actions.models import Plan
+from send_tracker.alerts.candidates import long_date
 
-from .models import EhcpTimeliness, Indicator, IndicatorValue, Target, direction_of_travel, format_tolerance
+from .models import (
+    EhcpTimeliness,
+    ExceptionNote,
+    Indicator,
+    IndicatorQuerySet,
+    IndicatorValue,
+    Target,
+    direction_of_travel,
+    format_tolerance,
+)
 
 # The public page's trend: this many of the latest figures, and of the DfE's years.
 TREND_POINTS = 6
 
 
-def indicator_rows(indicators: QuerySet[Indicator]) -> list[dict[str, Any]]:
-    """Each indicator with its latest value, target and direction of travel: for the KPI list and
-    the dashboard. Three queries whatever the number of indicators.
+def indicator_rows(indicators: IndicatorQuerySet, today: datetime.date | None = None) -> list[dict[str, Any]]:
+    """Each indicator with its latest value, target and direction of travel, whether a figure is
+    due (the period, or None) and whether its latest figure asks for an exception note or has one:
+    for the KPI list and the dashboard. Three queries whatever the number of indicators.
 
     Only each indicator's latest TREND_POINTS values are read (the prefetch is sliced, which Django
     does with a window function in the same query): the two latest for the direction of travel, all
     of them for the trend line (kpis/templatetags/kpi_charts.py). Years of monthly figures need not
     become objects for six of them to be shown."""
-    indicators = indicators.select_related("owner", "partnership").prefetch_related(
-        Prefetch(
-            "values",
-            queryset=IndicatorValue.objects.select_related("target").order_by("-period_start")[:TREND_POINTS],
-            to_attr="recent_values",
+    day = today or timezone.localdate()
+    indicators = (
+        indicators.with_due_figure(day)
+        .select_related("owner", "partnership")
+        .prefetch_related(
+            Prefetch(
+                "values",
+                queryset=IndicatorValue.objects.select_related("target", "exception_note").order_by("-period_start")[
+                    :TREND_POINTS
+                ],
+                to_attr="recent_values",
+            )
         )
     )
     rows: list[dict[str, Any]] = []
@@ -54,6 +74,9 @@ def indicator_rows(indicators: QuerySet[Indicator]) -> list[dict[str, Any]]:
                 "arrow": arrow,
                 "target_text": indicator.format(latest.target.value) if latest and latest.target else "",
                 "tolerance_text": _tolerance_text(indicator, latest.target) if latest and latest.target else "",
+                "figure_due": indicator.figure_due(day),
+                "note_asked": latest is not None and latest.asks_for_exception_note,
+                "exception_note": latest.note_for_exception if latest else None,
             }
         )
     return rows
@@ -64,9 +87,51 @@ def _tolerance_text(indicator: Indicator, target: Target) -> str:
 
 
 def dashboard_section(request: HttpRequest, plan: Plan | None, today: datetime.date) -> dict[str, Any]:
+    """The indicators against target, and `figures_due`: the rows of those whose figure for the
+    last complete period is not in (the same rows, so no query more)."""
     if plan is None:
         return {}
-    return {"kpis": indicator_rows(Indicator.objects.filter(partnership_id=plan.partnership_id))}
+    rows = indicator_rows(Indicator.objects.filter(partnership_id=plan.partnership_id), today)
+    return {
+        "kpis_section_template": "kpis/_dashboard_section.html",
+        "kpis": rows,
+        "figures_due": [row for row in rows if row["figure_due"]],
+    }
+
+
+def exception_notes(value_ids: Iterable[int], on: datetime.date | None = None) -> dict[int, str]:
+    """The exception note on each of these figures as one line of text, for a board pack: as it
+    stood at the end of `on` (a meeting's day), read from the notes' history, or as it stands now.
+    One query; a figure with no note then is left out."""
+    history = ExceptionNote.history.model
+    records = history._default_manager.filter(value_id__in=list(value_ids))
+    if on is not None:
+        end = datetime.datetime.combine(on + datetime.timedelta(days=1), datetime.time.min)
+        records = records.filter(history_date__lt=timezone.make_aware(end))
+    latest: dict[int, Any] = {}
+    for record in records.order_by("history_date", "history_id"):
+        latest[record.value_id] = record
+    return {
+        value_id: f"Why: {record.reason} What is being done: {record.action} "
+        f"Back on target by {long_date(record.recovery_date)}."
+        for value_id, record in latest.items()
+        if record.history_type != "-"
+    }
+
+
+def asks_of(organisation_id: int, today: datetime.date) -> dict[str, Any]:
+    """What an organisation owes on its indicators: `figures_due`, each indicator with the period
+    whose figure is not in, and `notes_asked`, the latest figures that missed and have no exception
+    note. Two queries."""
+    owned = Indicator.objects.filter(owner_id=organisation_id)
+    due = [(indicator, indicator.figure_due(today)) for indicator in owned.figures_due(today).order_by("name", "pk")]
+    asked = (
+        IndicatorValue.objects.asking_for_exception_note()
+        .filter(indicator__owner_id=organisation_id)
+        .select_related("indicator")
+        .order_by("indicator__name", "pk")
+    )
+    return {"figures_due": due, "notes_asked": list(asked)}
 
 
 def public_section(plan: Plan, today: datetime.date) -> dict[str, Any]:

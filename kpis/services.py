@@ -19,12 +19,14 @@ from django.db import transaction
 
 from send_tracker.accounts import access
 from send_tracker.accounts.models import Organisation
+from send_tracker.alerts.choices import AlertKind
+from send_tracker.alerts.services import alerts_about, withdraw
 from send_tracker.history import person, stamp
 from send_tracker.numbers import NumberError, decimal_number
 from send_tracker.spreadsheets import WorkbookError, open_workbook
 
-from .choices import DfeMeasure, Frequency, Polarity, Unit, ValueSource
-from .models import FIGURE_DIGITS, FIGURE_PLACES, Indicator, IndicatorValue, Target
+from .choices import DfeMeasure, Frequency, Polarity, Rating, Unit, ValueSource
+from .models import FIGURE_DIGITS, FIGURE_PLACES, ExceptionNote, Indicator, IndicatorValue, Target
 from .periods import Period, PeriodError, parse_period
 
 if TYPE_CHECKING:
@@ -212,7 +214,22 @@ def _write_entries(
             created += 1
         else:
             updated += 1
+    if created or updated:
+        withdraw_answered_asks(indicator)
     return WriteResult(created=created, updated=updated, unchanged=unchanged)
+
+
+def withdraw_answered_asks(indicator: Indicator) -> None:
+    """Withdraw the indicator's alerts that have been answered: "figure due" for a period whose
+    figure is now in, and "exception note asked for" on a figure that has its note, is no longer
+    missed, or is no longer the latest (a newer figure has come in)."""
+    values = IndicatorValue.objects.filter(indicator=indicator)
+    withdraw(
+        alerts_about(Indicator, [indicator.pk], AlertKind.FIGURE_DUE).filter(due_date__in=values.values("period_end"))
+    )
+    latest = values.select_related("exception_note").order_by("-period_start").first()
+    asking = [latest.pk] if latest is not None and latest.asks_for_exception_note else []
+    withdraw(alerts_about(IndicatorValue, values.exclude(pk__in=asking).values("pk"), AlertKind.EXCEPTION_NOTE_DUE))
 
 
 def record_value(
@@ -492,6 +509,7 @@ def _rerate(indicator: Indicator, target: Target, user: AnyUser | None) -> None:
             continue
         stamp(value, by=user, reason=f"Rated against the target for {target.periods_label}")
         value.save(update_fields=["target", "rating"])
+    withdraw_answered_asks(indicator)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -666,3 +684,76 @@ def upload_partnership_values(*, partnership_id: int, user: AnyUser, raw: bytes,
                 unchanged + result.unchanged,
             )
     return WriteResult(created=created, updated=updated, unchanged=unchanged)
+
+
+# ---------------------------------------------------------------------------------------------
+# Exception notes: the owner's account of a figure that missed its target beyond tolerance
+
+EXCEPTION_TEXT_MAX_LENGTH = 2000
+# A recovery date is a date in the plan's span, as an action's target date is.
+EARLIEST_RECOVERY_DATE, LATEST_RECOVERY_DATE = datetime.date(2010, 1, 1), datetime.date(2099, 12, 31)
+
+
+def _note_text(text: object, what: str, errors: dict[str, str], field: str) -> str:
+    """A required paragraph as typed or pasted from Word, stripped; its problem put in `errors`."""
+    cleaned = str(text or "").strip()
+    if not cleaned:
+        errors[field] = f"Enter {what}."
+    elif len(cleaned) > EXCEPTION_TEXT_MAX_LENGTH:
+        errors[field] = f"{what[0].upper()}{what[1:]} must be {EXCEPTION_TEXT_MAX_LENGTH:,} characters or fewer."
+    elif "\x00" in cleaned:  # PostgreSQL cannot store it.
+        errors[field] = "The text contains a null character, which cannot be saved. Remove it and try again."
+    return cleaned
+
+
+def give_exception_note(
+    *,
+    value_id: int,
+    user: AnyUser | None,
+    reason: object,
+    action: object,
+    recovery_date: datetime.date | None,
+) -> ExceptionNote:
+    """Give (or revise) the exception note on a figure that missed its target beyond tolerance: why,
+    what is being done, and when it should be back on target. The ask is then withdrawn.
+
+    ValidationError for bad input or a figure that did not miss; PermissionDenied for a reader who
+    may not change the indicator; either way nothing is written. A revision keeps the old note in
+    the history."""
+    with transaction.atomic():
+        value = IndicatorValue.objects.select_related("indicator").get(pk=value_id)
+        indicator = Indicator.objects.select_for_update().get(pk=value.indicator_id)
+        _require_change(indicator, user)
+        value.refresh_from_db(fields=["rating"])
+        if value.rating != Rating.MISSED:
+            raise ValidationError(
+                f"The figure for {value.period.label} did not miss its target beyond tolerance, "
+                "so it needs no exception note."
+            )
+        errors: dict[str, str] = {}
+        reason_text = _note_text(reason, "why the target was missed", errors, "reason")
+        action_text = _note_text(action, "what is being done", errors, "action")
+        if recovery_date is None:
+            errors["recovery_date"] = "Enter the date the figure should be back on target, for example 31 3 2026."
+        elif not EARLIEST_RECOVERY_DATE <= recovery_date <= LATEST_RECOVERY_DATE:
+            errors["recovery_date"] = "The date it should be back on target must be between 2010 and 2099."
+        elif recovery_date < value.period_start:
+            errors["recovery_date"] = (
+                f"The date it should be back on target must be after the figure's period began ({value.period.label})."
+            )
+        if errors:
+            raise ValidationError(errors)
+        note = value.note_for_exception or ExceptionNote(value=value)
+        created = note.pk is None
+        if not created and (note.reason, note.action, note.recovery_date) == (reason_text, action_text, recovery_date):
+            return note
+        note.reason, note.action, note.recovery_date = reason_text, action_text, recovery_date
+        note.given_by = person(user)
+        note.given_by_label = stamp(
+            note,
+            by=user,
+            reason=f"Exception note {'given' if created else 'revised'} for {value.period.label}",
+        )
+        note.save()
+        withdraw_answered_asks(indicator)
+    return note

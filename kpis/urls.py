@@ -16,4 +16,5 @@ urlpatterns = [
     path("<int:indicator_id>/values/new/", views.value_new, name="value_new"),
     path("<int:indicator_id>/values/upload/", views.values_upload, name="values_upload"),
     path("<int:indicator_id>/targets/new/", views.target_new, name="target_new"),
+    path("figures/<int:value_id>/exception-note/", views.exception_note, name="exception_note"),
 ]

@@ -30,9 +30,18 @@ from . import access
 from .benchmark import DEFAULT_COMPARATORS, Benchmark, Directory, build_benchmark
 from .charts import TARGET_STYLE, SeriesInput, line_chart
 from .choices import DfeMeasure, Unit
-from .forms import BenchmarkForm, IndicatorForm, PartnershipValuesUploadForm, TargetForm, UploadForm, ValueForm
+from .forms import (
+    BenchmarkForm,
+    ExceptionNoteForm,
+    IndicatorForm,
+    PartnershipValuesUploadForm,
+    TargetForm,
+    UploadForm,
+    ValueForm,
+)
 from .models import (
     EhcpTimeliness,
+    ExceptionNote,
     Indicator,
     IndicatorValue,
     Target,
@@ -49,6 +58,7 @@ from .services import (
     IndicatorDetails,
     WriteResult,
     create_indicator,
+    give_exception_note,
     record_value,
     set_target,
     update_indicator,
@@ -95,7 +105,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def indicator_detail(request: HttpRequest, indicator_id: int) -> HttpResponse:
     indicator = access.indicator_for_reading(request.user, indicator_id)
-    values = list(indicator.values.select_related("target__indicator").order_by("period_start"))
+    values = list(indicator.values.select_related("target__indicator", "exception_note").order_by("period_start"))
     targets = list(indicator.targets.order_by("first_period_start"))
     if request.GET.get("format") == "csv":
         return _indicator_csv(indicator, values)
@@ -150,6 +160,7 @@ def indicator_detail(request: HttpRequest, indicator_id: int) -> HttpResponse:
         "changes": _changes(indicator),
         "has_demo": any(v.is_demo for v in values) or any(t.is_demo for t in targets),
         "benchmark_url": _benchmark_url(indicator),
+        "figure_due": indicator.figure_due(timezone.localdate(), starts=by_start.keys()),
     }
     return render(request, "kpis/indicator_detail.html", context)
 
@@ -202,6 +213,20 @@ def _changes(indicator: Indicator) -> list[dict[str, Any]]:
                 "is_demo": record.is_demo,
             }
         )
+    notes = ExceptionNote.history.filter(value__indicator_id=indicator.pk)
+    for record in notes.select_related("history_user__organisation").order_by("-history_date")[:10]:
+        changes.append(
+            {
+                "when": record.history_date,
+                "who": record.actor,
+                "what": f"back on target by {record.recovery_date:%-d %B %Y}",
+                "kind": {"+": "Exception note given", "~": "Exception note changed", "-": "Exception note removed"}[
+                    record.history_type
+                ],
+                "why": record.why,
+                "is_demo": False,
+            }
+        )
     changes.sort(key=lambda change: change["when"], reverse=True)
     return changes[:20]
 
@@ -222,6 +247,7 @@ def _indicator_csv(indicator: Indicator, values: list[IndicatorValue]) -> HttpRe
             value.source_detail,
             value.entered_by_label,
             value.note,
+            *_exception_note_cells(value),
         ]
         for value in values
     ]
@@ -239,8 +265,16 @@ def _indicator_csv(indicator: Indicator, values: list[IndicatorValue]) -> HttpRe
         "source_detail",
         "entered_by",
         "note",
+        "exception_why_missed",
+        "exception_what_is_being_done",
+        "exception_back_on_target_by",
     ]
     return csv_response(f"indicator-{indicator.pk}.csv", header, rows)
+
+
+def _exception_note_cells(value: IndicatorValue) -> list[object]:
+    note = value.note_for_exception
+    return [note.reason, note.action, note.recovery_date.isoformat()] if note else ["", "", ""]
 
 
 @login_required
@@ -255,6 +289,31 @@ def value_new(request: HttpRequest, indicator_id: int) -> HttpResponse:
     saved = saved_redirect(request, form, record_value, said, to=indicator, indicator_id=indicator.pk)
     is_rate = indicator.unit in (Unit.PERCENT, Unit.RATE_PER_100)
     return saved or _indicator_form_page(request, "kpis/value_form.html", indicator, form, is_rate=is_rate)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def exception_note(request: HttpRequest, value_id: int) -> HttpResponse:
+    """The owner's exception note on a figure that missed its target: given, or revised."""
+    value = access.value_for_exception_note(request.user, value_id)
+    indicator = value.indicator
+    given = value.note_for_exception
+    initial = None
+    if given is not None:
+        day = given.recovery_date
+        initial = {
+            "reason": given.reason,
+            "action": given.action,
+            "recovery_date_day": day.day,
+            "recovery_date_month": day.month,
+            "recovery_date_year": day.year,
+        }
+    form = ExceptionNoteForm(request.POST if request.method == "POST" else None, initial=initial)
+    said = f"{indicator.name}: exception note for {value.period.label} saved."
+    saved = saved_redirect(request, form, give_exception_note, lambda note: said, to=indicator, value_id=value.pk)
+    return saved or _indicator_form_page(
+        request, "kpis/exception_note_form.html", indicator, form, value=value, revising=given is not None
+    )
 
 
 @login_required

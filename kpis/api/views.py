@@ -40,7 +40,7 @@ class IndicatorValueViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = IndicatorValueFilterSet
 
     def get_queryset(self) -> QuerySet[IndicatorValue]:
-        return IndicatorValue.objects.visible_to(self.request.user)
+        return IndicatorValue.objects.visible_to(self.request.user).select_related("exception_note")
 
 
 class EhcpTimelinessFilterSet(django_filters.FilterSet):

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -12,7 +16,7 @@ from send_tracker.accounts.access import AnyUser
 
 from .choices import AlertKind, Delivery, DeliveryMode
 from .following import content_type_of
-from .models import Alert, AlertPreference, Follow
+from .models import Alert, AlertPreference, AlertQuerySet, Follow
 
 
 def mark_read(*, user: AnyUser, alert_id: int) -> Alert:
@@ -26,6 +30,20 @@ def mark_read(*, user: AnyUser, alert_id: int) -> Alert:
 
 def mark_all_read(*, user: AnyUser) -> int:
     return Alert.objects.for_user(user).unread().update(read_at=timezone.now())
+
+
+def withdraw(alerts: AlertQuerySet) -> int:
+    """Alerts whose ask has been answered (the figure entered, the exception note given): read, and
+    never emailed if they were still waiting. The rows stay, so the person's list still says what
+    was asked; the sources raise nothing more once the ask is answered. Returns how many were unread."""
+    alerts.filter(delivery__in=[Delivery.PENDING, Delivery.DIGEST]).update(delivery=Delivery.OFF, next_attempt_at=None)
+    return alerts.unread().update(read_at=timezone.now())
+
+
+def alerts_about(model: type[Model], subject_ids: Iterable[int] | QuerySet[Any], kind: str) -> AlertQuerySet:
+    """The alerts of one kind about these items (ids, or a query of them)."""
+    content_type = ContentType.objects.get_for_model(model)
+    return Alert.objects.filter(subject_type=content_type, subject_id__in=subject_ids, kind=kind)
 
 
 def set_following(*, user: AnyUser, subject: Model, follow: bool) -> bool:

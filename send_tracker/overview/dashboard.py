@@ -35,6 +35,7 @@ from recommendations import reports as recommendations_reports
 from send_tracker import freshness
 from send_tracker.accounts import access
 from send_tracker.overview import headlines
+from send_tracker.overview.mine import mine_panel
 
 # Exact while the cache answers (every change replaces the version). The expiry only bounds how
 # long content can outlive a change whose new version the cache did not take (an outage).
@@ -60,7 +61,9 @@ def home(request: HttpRequest) -> HttpResponse:
         content = dashboard_content(request, today)
     else:
         content = _cached_content(request, today, partnerships[0])
-    return render(request, "dashboard/home.html", {"content": mark_safe(content)})  # noqa: S308 - our own markup
+    # The reader's own to-do, outside the content, which is the same for everyone in the partnership.
+    mine = mine_panel(request, today)
+    return render(request, "dashboard/home.html", {"content": mark_safe(content), "mine": mine})  # noqa: S308 - our own markup
 
 
 def _cached_content(request: HttpRequest, today: datetime.date, partnership_id: int) -> str:
