@@ -64,10 +64,7 @@ class StaleEditError(StaleVersionError):
     def __init__(self, action: Action, based_on_version: int) -> None:
         self.action = action
         super().__init__(
-            action,
-            based_on_version,
-            f"{action.published_ref} was changed by someone else after you opened it "
-            f"(you started from version {based_on_version}, it is now version {action.version}).",
+            action, based_on_version, f"{action.published_ref} was changed by someone else after you opened it"
         )
 
 
@@ -286,7 +283,9 @@ class StaleRowError(StaleVersionError):
     """Someone else saved the priority area or objective after this editor opened it."""
 
     def __init__(self, row: PriorityArea | Objective, based_on_version: int) -> None:
-        super().__init__(row, based_on_version, f"{row} was changed by someone else after you opened it.")
+        super().__init__(
+            row, based_on_version, f"{row} was changed by someone else after you opened it", versions=False
+        )
 
 
 @dataclass(frozen=True)

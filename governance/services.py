@@ -50,12 +50,7 @@ class StaleRiskError(StaleVersionError):
 
     def __init__(self, risk: Risk, based_on_version: int) -> None:
         self.risk = risk
-        super().__init__(
-            risk,
-            based_on_version,
-            f"{risk.reference} was re-scored by someone else after you opened it "
-            f"(you started from version {based_on_version}, it is now version {risk.version}).",
-        )
+        super().__init__(risk, based_on_version, f"{risk.reference} was re-scored by someone else after you opened it")
 
 
 def _required_text(errors: dict[str, str], field: str, value: str, message: str) -> str:

@@ -56,10 +56,13 @@ class StaleVersionError(Exception):
     """Someone else saved `row` after this editor read it at `based_on_version`; nothing was written.
     Each app's writer raises its own kind, with a message that names the row."""
 
-    def __init__(self, row: Any, based_on_version: int, message: str) -> None:
+    def __init__(self, row: Any, based_on_version: int, what: str, *, versions: bool = True) -> None:
+        """`what` happened, and (with `versions`) from which version the editor started and which it is now."""
         self.row = row
         self.based_on_version = based_on_version
-        super().__init__(message)
+        if versions:
+            what += f" (you started from version {based_on_version}, it is now version {row.version})"
+        super().__init__(f"{what}.")
 
     @property
     def changes_since(self) -> list[object]:

@@ -54,13 +54,20 @@ def invitation_state(person: User, now: Any) -> tuple[str, str]:
 
 
 def _administrators_form(
-    request: HttpRequest, form_class: Any, write: Callable[..., Any], *, scoped: bool = True
+    request: HttpRequest,
+    form_class: Any,
+    write: Callable[..., Any],
+    *,
+    scoped: bool = True,
+    initial: dict[str, Any] | None = None,
+    **row: int,
 ) -> tuple[Any, Any]:
-    """A form of the partnership's administrator's (the partnership handed to it when `scoped`) and,
-    when posted and valid, what `write(by=the administrator, **its data)` returned, or None."""
+    """A form of the partnership's administrator's (the partnership handed to it when `scoped`,
+    filled with `initial`) and, when posted and valid, what `write(by=the administrator, **row,
+    **its data)` returned, or None. `row` names the row it changes (`person_id=...`)."""
     partnership = people_access.administered_by(request.user)
-    form = form_class(request.POST or None, **({"partnership": partnership} if scoped else {}))
-    return form, submitted(request, form, lambda data: write(by=request.user, **data))
+    form = form_class(request.POST or None, initial=initial, **({"partnership": partnership} if scoped else {}))
+    return form, submitted(request, form, lambda data: write(by=request.user, **row, **data))
 
 
 def _section_page(request: HttpRequest, template: str, section: str, **context: Any) -> HttpResponse:
@@ -103,13 +110,9 @@ def invite(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     person = people_access.person_for_administration(request.user, person_id)
-    partnership = people_access.administered_by(request.user)
     initial = {"role": person.role, "organisation": person.organisation_id}
-    form = PersonForm(request.POST or None, partnership=partnership, initial=initial)
-    changed = submitted(
-        request,
-        form,
-        lambda data: services.change_person(by=request.user, person_id=person.pk, **data),
+    form, changed = _administrators_form(
+        request, PersonForm, services.change_person, initial=initial, person_id=person.pk
     )
     if changed:
         messages.success(request, f"{changed.display_name} is now {changed.role_label} of {changed.organisation}.")
@@ -194,11 +197,8 @@ def organisation_new(request: HttpRequest) -> HttpResponse:
 def organisation_edit(request: HttpRequest, organisation_id: int) -> HttpResponse:
     found = people_access.organisation_for_administration(request.user, organisation_id)
     initial = {"name": found.name, "short_name": found.short_name, "kind": found.kind}
-    form = OrganisationForm(request.POST or None, initial=initial)
-    organisation = submitted(
-        request,
-        form,
-        lambda data: services.change_organisation(by=request.user, organisation_id=found.pk, **data),
+    form, organisation = _administrators_form(
+        request, OrganisationForm, services.change_organisation, scoped=False, initial=initial, organisation_id=found.pk
     )
     if organisation:
         messages.success(request, f"{organisation.name}: saved.")
