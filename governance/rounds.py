@@ -28,6 +28,7 @@ from actions.models import Action, Plan, RatingUpdate
 from recommendations.deadlines import is_working_day
 from recommendations.models import BankHoliday
 
+from .choices import MeetingStatus
 from .models import Board, Meeting, end_of_day
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -105,7 +106,7 @@ def round_for(
     is not going ahead. `board`, `previous` and `extra_holidays` may be passed when the caller has
     them already (previous=None: no earlier meeting), to save their queries."""
     board = board or meeting.board
-    if not board.oversees_id or meeting.status in ("cancelled", "postponed"):
+    if not board.oversees_id or meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.POSTPONED):
         return None
     extra = BankHoliday.extra_dates() if extra_holidays is None else extra_holidays
     closes = meeting.papers_deadline or working_days_before(meeting.date, 1, extra)
@@ -149,7 +150,8 @@ def open_rounds(today: datetime.date) -> Iterable[Round]:
     boards = {b.pk: b for b in Board.objects.filter(oversees__isnull=False)}
     if not boards:
         return []
-    # A round is at most ROUND_DAYS_LIMIT working days long: eight weeks of calendar covers it.
+    # A round opens at most ROUND_DAYS_LIMIT working days before its meeting: twelve weeks of
+    # calendar cover that with the weekends and bank holidays between.
     window = today + datetime.timedelta(weeks=12)
     meetings = (
         Meeting.objects.going_ahead()
