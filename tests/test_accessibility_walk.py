@@ -197,6 +197,9 @@ def form_pages_for(user: User) -> list[str]:
     action = first_changeable(Action.objects.order_by("pk"), user)
     if action:
         paths += [reverse(name, args=[action.pk]) for name in ("actions:rate", "actions:revise")]
+    rated = first_changeable(Action.objects.filter(brag__isnull=False).order_by("pk"), user)
+    if rated:
+        paths.append(reverse("governance:confirm_rating", args=[rated.pk]))
     # The parent carer forum's view of a rating, and the owner's reply to it.
     rated_actions = Action.objects.filter(brag__isnull=False).select_related("plan").order_by("pk")
     if forum_rated := next((action for action in rated_actions if speaks_for_forum(user, action)), None):
@@ -204,6 +207,11 @@ def form_pages_for(user: User) -> list[str]:
     answerable = rated_actions.filter(parent_carer_views__isnull=False)
     if answered := next((action for action in answerable if speaks_for_owner(user, action)), None):
         paths.append(reverse("actions:forum_reply", args=[answered.pk]))
+    if user.role != Role.PARTNER:
+        # An update round's returns, for the partnership's officers, administrators and councillors.
+        in_round = Meeting.objects.filter(board__oversees__isnull=False).going_ahead().order_by("-date").first()
+        if in_round:
+            paths.append(reverse("governance:meeting_returns", args=[in_round.pk]))
     if action and action.can_be_edited_by(user):
         paths += [reverse(name, args=[action.pk]) for name in ("actions:edit", "actions:retire")]
         paths += [
@@ -255,6 +263,7 @@ def form_pages_for(user: User) -> list[str]:
             paths.append(reverse("governance:risk_close", args=[risk.pk]))
         if board:
             paths.append(reverse("governance:board_member_new", args=[board.pk]))
+            paths.append(reverse("governance:board_update_rounds", args=[board.pk]))
         if indicator:
             paths.append(reverse("kpis:indicator_edit", args=[indicator.pk]))
     colleague = next(
