@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lxml import html
+from lxml import html  # type: ignore[import-untyped]
 
 
 def page_tree(page: str) -> Any:
