@@ -42,7 +42,7 @@ from send_tracker.accounts.models import Organisation
 # Who has a panel: those whose organisation's rows they change.
 ROLES_WITH_A_PANEL = (Role.OFFICER, Role.ADMINISTRATOR)
 # The longest list shown in each part; the count says how many there are in all.
-SHOWN = 10
+SHOWN = 5
 # As the dashboard's content: exact while the cache answers, the expiry only a bound after an outage.
 CACHE_SECONDS = 10 * 60
 
