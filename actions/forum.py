@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models, transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from send_tracker.accounts import access
@@ -212,6 +213,23 @@ def forum_position_now(actions: Actions, position: str) -> Actions:
 def forum_disagreements(plan: Plan) -> int:
     """How many of the plan's open actions' current ratings the forum disagrees with. One query."""
     return forum_position_now(Action.objects.filter(plan=plan).open(), ForumPosition.DISAGREE).count()
+
+
+def disagreements_in_each_area() -> Coalesce:
+    """For a query of the plan's priority areas (`plan.priority_areas.annotate(n=...)`): how many of
+    each area's open actions' current ratings the forum disagrees with, the actions
+    `forum_disagreements` counts; a subquery, so the dashboard counts them in the query that already
+    counts each area's ratings, as it counts the slipped ones."""
+    disagreeing = (
+        forum_position_now(
+            Action.objects.filter(objective__priority_area=OuterRef("pk")).open(), ForumPosition.DISAGREE
+        )
+        .order_by()
+        .values("objective__priority_area")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(disagreeing), 0)
 
 
 @dataclass(frozen=True)

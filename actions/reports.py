@@ -14,7 +14,7 @@ from django.http import HttpRequest
 
 from .baseline import slipped_in_each_area
 from .choices import BRAG_DEFINITIONS, BRAG_DISPLAY_ORDER, ActionStatus, Brag
-from .forum import forum_disagreements, public_views
+from .forum import disagreements_in_each_area, public_views
 from .models import Action, Plan, PriorityArea, overdue_condition
 
 NOT_RATED = "none"
@@ -27,6 +27,7 @@ class AreaRatings:
     overdue: int = 0
     retired: int = 0
     slipped: int = 0  # target date later now than at sign-off
+    forum_disagreements: int = 0  # open actions whose rating now the forum disagrees with
 
     @property
     def total(self) -> int:
@@ -57,6 +58,7 @@ def ratings_by_area(plan: Plan, today: datetime.date) -> list[AreaRatings]:
     slipped = slipped_in_each_area(plan)
     if slipped is not None:
         counts["n_slipped"] = slipped
+    counts["n_forum_disagreements"] = disagreements_in_each_area()
     areas = plan.priority_areas.annotate(
         **counts,
         n_overdue=Count("objectives__actions", filter=overdue),
@@ -65,7 +67,11 @@ def ratings_by_area(plan: Plan, today: datetime.date) -> list[AreaRatings]:
     result = []
     for area in areas:
         summary = AreaRatings(
-            area, overdue=area.n_overdue, retired=area.n_retired, slipped=getattr(area, "n_slipped", 0)
+            area,
+            overdue=area.n_overdue,
+            retired=area.n_retired,
+            slipped=getattr(area, "n_slipped", 0),
+            forum_disagreements=area.n_forum_disagreements,
         )
         for value in [*BRAG_DISPLAY_ORDER, NOT_RATED]:
             if n := getattr(area, f"n_{value}"):
@@ -137,7 +143,7 @@ def dashboard_section(request: HttpRequest, plan: Plan | None, today: datetime.d
         # Before sign-off there is no baseline to slip from: the line is left out.
         "slipped_since_sign_off": sum(area.slipped for area in areas) if plan.approved_date else None,
         # Open actions whose rating now the parent carer forum's latest view disagrees with.
-        "forum_disagreements": forum_disagreements(plan),
+        "forum_disagreements": sum(area.forum_disagreements for area in areas),
     }
 
 

@@ -490,3 +490,29 @@ def test_no_key_gives_the_forums_view_through_the_api(green_action, forum, counc
         )
         assert response.status_code in (400, 403), organisation
     assert not ParentCarerView.objects.exists()
+
+
+def test_the_dashboard_counts_the_forums_disagreements_in_the_ratings_query(
+    green_action,
+    forum_officer,
+    make_action,
+    indicator,
+    scrutiny_member,
+    client_for,
+    plan,
+    django_assert_max_num_queries,
+):
+    """The headline figure is the count forum_disagreements gives, counted per priority area in the
+    query that counts the ratings (as the slipped actions are), so the dashboard stays within ten
+    queries with indicators and the forum's views."""
+    disagree(green_action, forum_officer)
+    make_action("3A9", brag="amber")  # no view: not counted
+    client = client_for(scrutiny_member)
+
+    with django_assert_max_num_queries(10):
+        page = client.get("/").content.decode()
+
+    assert forum_disagreements(plan) == 1
+    assert (
+        '<strong class="app-headline__figure">1</strong> <span class="app-headline__label">Forum disagreements' in page
+    )
