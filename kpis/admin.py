@@ -41,8 +41,14 @@ class IndicatorValueAdmin(ReadOnlyAdmin):
 
 @admin.register(ExceptionNote)
 class ExceptionNoteAdmin(ReadOnlyAdmin):
+    """An owner's note is given and revised through kpis.services, which withdraws the ask; deleting
+    it here would leave the missed figure with no note and no ask, so the admin only reads it."""
+
     list_display = ["value", "recovery_date", "given_by_label", "given_at"]
     list_filter = ["value__indicator__partnership"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(EhcpTimeliness)

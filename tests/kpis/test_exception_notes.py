@@ -204,6 +204,25 @@ def test_the_api_reads_the_note_with_its_figure_and_never_another_partnerships(
     assert not {value.pk for value in elsewhere_world.values} & rows.keys()
 
 
+def test_the_admin_reads_a_note_and_never_deletes_or_changes_it(missed, officer, administrator, client_for):
+    # Even with every permission granted: the note is given and revised only through the service.
+    from django.contrib.auth.models import Permission
+
+    note = give_exception_note(value_id=missed.pk, user=officer, reason=WHY, action=DOING, recovery_date=D(2026, 6, 30))
+    administrator.user_permissions.set(Permission.objects.all())
+    client = client_for(administrator)
+    change = reverse("admin:kpis_exceptionnote_change", args=[note.pk])
+    delete = reverse("admin:kpis_exceptionnote_delete", args=[note.pk])
+
+    assert client.get(change).status_code == 200
+    assert client.get(delete).status_code == 403
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    listing = reverse("admin:kpis_exceptionnote_changelist")
+    client.post(listing, {"action": "delete_selected", "_selected_action": [note.pk], "post": "yes"})
+
+    assert ExceptionNote.objects.filter(pk=note.pk, reason=WHY).exists()
+
+
 def test_the_board_pack_reads_each_note_as_it_stood_on_the_meeting_day(missed, officer):
     with time_machine.travel(at(2026, 3, 12), tick=False):
         give_exception_note(
