@@ -41,7 +41,8 @@ from pytest_django.live_server_helper import LiveServer
 from actions.forum import give_view, speaks_for_forum, speaks_for_owner
 from actions.models import Action, Plan
 from governance.models import Board, Meeting, Risk
-from kpis.models import Indicator
+from kpis.choices import Rating
+from kpis.models import Indicator, IndicatorValue
 from recommendations.choices import Outcome
 from recommendations.models import Recommendation
 from send_tracker.accounts import access
@@ -242,6 +243,10 @@ def form_pages_for(user: User) -> list[str]:
         ]
         if access.partnership_of(user) is not None:
             paths.append(reverse("kpis:partnership_upload"))
+    # The exception note on a figure that missed its target, for its indicator's owner's officers.
+    missed = IndicatorValue.objects.filter(rating=Rating.MISSED).select_related("indicator").order_by("pk")
+    if explained := next((value for value in missed if value.indicator.can_be_changed_by(user)), None):
+        paths.append(reverse("kpis:exception_note", args=[explained.pk]))
     if access.administers(user):
         paths += [reverse(name) for name in ("people:invite", "people:organisation_new", "people:api_key_new")]
     risk = first_changeable(Risk.objects.order_by("pk"), user)
