@@ -40,13 +40,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from actions.baseline import ActionSinceSignOff, ActionState, SinceSignOff
 from actions.choices import BRAG_DEFINITIONS, BRAG_DISPLAY_ORDER, NOT_YET_RATED, Brag
+from actions.forum import PACK_COLUMNS as FORUM_PACK_COLUMNS
+from actions.forum import pack_rows as forum_pack_rows
 from kpis.choices import Rating
+from kpis.reports import exception_notes
 from send_tracker.spreadsheets import append_row, write_csv
 
 from .as_it_stood import PlanAsItStood, RiskAsItStood
 from .choices import RiskLevel
 from .meeting_figures import IndicatorAsItStood, MeetingFigures
-from .models import Meeting, describe_scores, long_date
+from .models import Meeting, describe_scores, end_of_day, long_date
 from .rounds import round_for
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -353,13 +356,20 @@ INDICATOR_COLUMNS = [
 INDICATOR_WIDTHS_CM = [5.0, 2.6, 2.0, 2.0, 2.6, 2.8, 5.7, 4.0]
 
 
-def exception_note(figures: MeetingFigures, row: IndicatorAsItStood) -> str:
-    """The owner's exception note on the latest figure, where it missed its target. None yet:
-    exception notes are to come (issue 14)."""
-    return ""
+def exception_notes_then(figures: MeetingFigures) -> dict[int, str]:
+    """The owners' exception notes on the indicators' latest figures as they stood at the end of the
+    meeting's day, by figure id (kpis.reports.exception_notes). One query, even when no figure is in
+    (no figure has id 0), so that the pack's queries are the same with or without history."""
+    value_ids = [row.latest.value_id for row in figures.indicators if row.latest]
+    return exception_notes(value_ids or [0], on=figures.on)
 
 
-def indicator_cells(figures: MeetingFigures, row: IndicatorAsItStood) -> list[object]:
+def exception_note(notes: dict[int, str], row: IndicatorAsItStood) -> str:
+    """The owner's exception note on the latest figure, where one was given by the meeting."""
+    return notes.get(row.latest.value_id, "") if row.latest else ""
+
+
+def indicator_cells(figures: MeetingFigures, row: IndicatorAsItStood, notes: dict[int, str]) -> list[object]:
     latest = row.latest
     return [
         row.indicator.name,
@@ -369,7 +379,7 @@ def indicator_cells(figures: MeetingFigures, row: IndicatorAsItStood) -> list[ob
         row.rating_label,
         row.direction,
         row.trend_text,
-        exception_note(figures, row),
+        exception_note(notes, row),
     ]
 
 
@@ -384,9 +394,10 @@ def indicators_section(figures: MeetingFigures) -> Section:
         f"of that day. {off} off target (missed beyond tolerance)."
     )
     rating_column = INDICATOR_COLUMNS.index("Against target")
+    notes = exception_notes_then(figures)
     rows = [
         Row(
-            indicator_cells(figures, row),
+            indicator_cells(figures, row, notes),
             fills={rating_column: KPI_FILLS[row.latest.rating if row.latest else None]},
             bold=frozenset({rating_column}),
         )
@@ -555,10 +566,19 @@ def risk_section(figures: MeetingFigures) -> Section:
 
 
 def forum_views_section(figures: MeetingFigures) -> Section:
-    """The parent carer forum's views of the ratings. None recorded until the forum's views exist
-    (issue 14)."""
+    """The parent carer forum's views of the ratings and the owners' replies, as they stood at the
+    end of the meeting's day, in the plan's order (actions.forum.pack_rows). One query."""
     section = Section("The parent carer forum's views", "Forum views")
-    section.text("None recorded.")
+    rows = forum_pack_rows(figures.plan, end_of_day(figures.on), figures.reading.plan.actions)
+    if not rows:
+        section.text(f"The parent carer forum had given no view of a rating by {figures.meeting.date_label}.")
+        return section
+    section.text(
+        f"The parent carer forum's views of the ratings of {len(rows)} action{'s' if len(rows) != 1 else ''} as "
+        f"they stood at the end of {figures.meeting.date_label}, with the owners' replies."
+    )
+    table_rows = [Row(cells, bold=frozenset({2})) for cells in rows]
+    section.blocks.append(Table(FORUM_PACK_COLUMNS, table_rows, [2.0, 2.6, 5.0, 8.5, 8.6], [10, 16, 30, 60, 60]))
     return section
 
 

@@ -19,9 +19,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from actions.forum import give_view, reply_to_view
 from governance import packs
 from governance.meeting_figures import read_meeting_figures
+from kpis.models import ExceptionNote, IndicatorValue
 from kpis.services import record_value
+from send_tracker.accounts.choices import OrganisationKind, Role
+from send_tracker.accounts.models import Organisation
+from tests.conftest import make_user
 from tests.governance.conftest import at, rate
 from tests.kpis.conftest import target
 
@@ -163,6 +168,53 @@ def test_the_word_pack_has_every_section_in_order_with_the_figures_of_the_meetin
     assert all(mine[0].startswith(f"{theirs[0]} ") for mine, theirs in zip(on_page, recommendations, strict=True))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Elsewhere" not in text and all("Elsewhere" not in c.text for t in document.tables for c in t._cells)
+
+
+def test_the_pack_shows_the_forums_views_and_the_exception_notes_as_they_stood_at_the_meeting(
+    full_history, indicator, officer, partnership, scrutiny_member, client_for
+):
+    forum = Organisation.objects.create(
+        partnership=partnership,
+        name="Testshire Parent Carer Forum",
+        short_name="TPCF",
+        kind=OrganisationKind.PARENT_CARER_FORUM,
+    )
+    fran = make_user("fran", forum, Role.OFFICER, first_name="Fran", last_name="Forum")
+    march = IndicatorValue.objects.get(indicator=indicator, period_start=datetime.date(2024, 3, 1))
+    disagreement = '=HYPERLINK("http://example.com","Families say \u201cplans\u201d still arrive late \u2013 click")'
+    client = client_for(scrutiny_member)
+    empty = docx.Document(io.BytesIO(download(client, full_history.second, "docx").content))
+    assert "The parent carer forum had given no view of a rating by 17 April 2024." in [
+        p.text for p in empty.paragraphs
+    ]
+    with time_machine.travel(at(2024, 4, 8), tick=False):
+        view = give_view(
+            action_id=full_history.actions["3A1"].pk, user=fran, position="disagree", commentary=disagreement
+        )
+        reply_to_view(view_id=view.pk, user=officer, reply="Two caseworkers start in May.")
+        # March's 48% missed then (it was corrected to 66% after the meeting, so the service would
+        # now refuse a note on it): the note as the owner gave it that day.
+        ExceptionNote.objects.create(
+            value=march, reason="Staff left.", action="Agency cover.", recovery_date=datetime.date(2024, 9, 30)
+        )
+    with time_machine.travel(at(2024, 4, 20), tick=False):  # after the meeting: not in its pack
+        give_view(action_id=full_history.actions["3A3"].pk, user=fran, position="agree", commentary="")
+        note = ExceptionNote.objects.get(value=march)
+        note.reason = "Revised after the meeting."
+        note.save()
+
+    document = docx.Document(io.BytesIO(download(client, full_history.second, "docx").content))
+    [forum_row] = word_table_after(document, "The parent carer forum's views")
+    assert forum_row[:2] == ["3A1", "Green"] and "8 April 2024" in forum_row[2]
+    assert forum_row[3:] == [disagreement, "Two caseworkers start in May."]
+    [indicator_row] = word_table_after(document, "Indicators against target")
+    assert indicator_row[7] == "Why: Staff left. What is being done: Agency cover. Back on target by 30 September 2024."
+    first = docx.Document(io.BytesIO(download(client, full_history.first, "docx").content))
+    assert [row[7] for row in word_table_after(first, "Indicators against target")] == [""]
+
+    rows = list(csv.reader(io.StringIO(download(client, full_history.second, "csv").content.decode("utf-8-sig"))))
+    [csv_row] = [row for row in rows if row[:1] == ["3A1"] and len(row) == 5]
+    assert csv_row[3] == "'" + disagreement  # a spreadsheet shows it as text, never runs it
 
 
 def test_the_excel_pack_has_a_sheet_per_section_and_the_csv_each_section_in_turn(
