@@ -122,7 +122,8 @@ def exception_notes_due(today: datetime.date) -> Iterator[Candidate]:
     """Each indicator's latest figure that missed its target beyond tolerance and has no exception
     note: the owner is asked, once, why, what is being done and when it should recover. A figure
     that is old news (as for kpi_misses) is not asked for."""
-    link = path_for("kpis:exception_note")
+    # The indicator's page, which offers its owner the note's form: a follower reads the ask too.
+    link = path_for("kpis:detail")
     start = lookback_start(today)
     for value in news(IndicatorValue.objects.asking_for_exception_note(), start):
         indicator, period = value.indicator, value.period.label
@@ -136,7 +137,7 @@ def exception_notes_due(today: datetime.date) -> Iterator[Candidate]:
                 f"The figure for {period} is {value.formatted}{against_target(value)}, beyond its tolerance. "
                 "Say why it was missed, what is being done and when it should be back on target."
             ),
-            link=link(value.pk),
+            link=link(indicator.pk),
         )
 
 
