@@ -47,6 +47,15 @@ FORUM_ONLY = "Only officers of the parent carer forum can give the forum's view 
 OWNERS_ONLY = "Only officers of the organisation that owns this action can reply to the forum's view."
 
 
+class RatingChangedError(Exception):
+    """The action was rated differently after the forum's officer opened the form: the view they
+    wrote was of the earlier rating, so it is not recorded against the new one unseen."""
+
+    def __init__(self, action: Action) -> None:
+        super().__init__(f"Action {action.pk} is now rated {action.brag}.")
+        self.action = action
+
+
 def speaks_for_forum(user: AnyUser | None, action: Action) -> bool:
     """Whether the user gives the forum's view of this action's rating: an officer (or
     administrator) of a parent carer forum of the action's partnership, which does not own it."""
@@ -128,10 +137,13 @@ def give_view(
     evidence_text: str = "",
     evidence_link: str = "",
     is_public: bool = False,
+    on_rating: str = "",
 ) -> ParentCarerView:
     """An officer of the parent carer forum gives (or renews) the forum's view of the action's
     current rating. A new row each time: the earlier view and its reply stay in history. The
-    owner's officers are told once (the FORUM_VIEW alert, keyed on the new view)."""
+    owner's officers are told once (the FORUM_VIEW alert, keyed on the new view). `on_rating`, the
+    rating the officer saw (the form's), if given: RatingChangedError when it is no longer the
+    action's, and nothing is written."""
     values = checked_view(position, commentary, evidence_text, evidence_link)
     with transaction.atomic():
         action = Action.objects.select_for_update().select_related("plan").get(pk=action_id)
@@ -142,6 +154,8 @@ def give_view(
             raise ValidationError(
                 {"position": "This action has not been rated yet: there is no rating to give a view on."}
             )
+        if on_rating and on_rating != action.brag:
+            raise RatingChangedError(action)
         view = ParentCarerView(
             action=action,
             on_rating=action.brag,

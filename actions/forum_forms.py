@@ -49,6 +49,8 @@ class ForumViewForm(forms.Form):
         required=False,
         help_text="Leave unticked to share it with the partnership only.",
     )
+    # The rating the officer saw when the form was drawn (actions.forum.give_view checks it).
+    on_rating = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
 
     @staticmethod
     def position_options() -> list[dict[str, str]]:

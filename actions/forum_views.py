@@ -9,12 +9,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_http_methods
 
 from send_tracker.accounts.access import require
-from send_tracker.forms import object_form_page, saved_redirect
+from send_tracker.forms import after_stale_edit, object_form_page, saved_redirect
 
 from . import access
 from .forum import (
     FORUM_ONLY,
     OWNERS_ONLY,
+    RatingChangedError,
     current_view,
     give_view,
     reply_to_view,
@@ -32,16 +33,28 @@ def forum_view_page(request: HttpRequest, action_id: int) -> HttpResponse:
     """The forum gives (or renews) its view of the action's current rating."""
     action = access.action_for_reading(request.user, action_id)
     require(speaks_for_forum(request.user, action), FORUM_ONLY)
-    form = ForumViewForm(request.POST or None)
-    saved = saved_redirect(
-        request, form, give_view, "The forum's view of {row.action.published_ref} saved.", action_id=action.pk
-    )
+    form = ForumViewForm(request.POST or None, initial={"on_rating": action.brag})
+    status = None
+    try:
+        saved = saved_redirect(
+            request, form, give_view, "The forum's view of {row.action.published_ref} saved.", action_id=action.pk
+        )
+    except RatingChangedError as exc:
+        # The officer's words stay; the form now carries the new rating, so that saving again is a
+        # view of the rating they have now seen.
+        action, saved, status = exc.action, None, 409
+        said = (
+            f"The action was rated {action.brag_label} while you were writing. The forum's view has not been "
+            "saved: check it still stands for this rating, then save it again."
+        )
+        form = after_stale_edit(ForumViewForm, request.POST, action.brag or "", said, field="on_rating")
     return saved or object_form_page(
         request,
         "actions/forum_view_form.html",
         form,
         action,
         f"Back to action {action.published_ref}",
+        status=status,
         position_options=ForumViewForm.position_options(),
         forum_view=current_view(action),
     )

@@ -184,13 +184,20 @@ FormClass = TypeVar("FormClass", bound=forms.BaseForm)
 
 
 def after_stale_edit(
-    form_class: type[FormClass], posted: QueryDict, version: int, message: str, **kwargs: Any
+    form_class: type[FormClass],
+    posted: QueryDict,
+    version: int | str,
+    message: str,
+    *,
+    field: str = "version",
+    **kwargs: Any,
 ) -> FormClass:
-    """The form again after someone else saved first: the editor's text stays, the version moves on
-    to theirs, so that a second submit is a decision made having seen the other change; `message`
-    at the top says what happened."""
+    """The form again after someone else saved first: the editor's text stays, the version (or
+    what else the form's hidden `field` holds of the row as the editor saw it) moves on to theirs,
+    so that a second submit is a decision made having seen the other change; `message` at the top
+    says what happened."""
     data = posted.copy()
-    data["version"] = str(version)
+    data[field] = str(version)
     form = form_class(data, **kwargs)
     form.is_valid()
     form.add_error(None, message)

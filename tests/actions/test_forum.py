@@ -19,6 +19,7 @@ from actions.choices import ForumPosition
 from actions.forum import (
     LINK_LIMIT,
     TEXT_LIMIT,
+    RatingChangedError,
     forum_disagreements,
     forum_views,
     give_view,
@@ -516,3 +517,29 @@ def test_the_dashboard_counts_the_forums_disagreements_in_the_ratings_query(
     assert (
         '<strong class="app-headline__figure">1</strong> <span class="app-headline__label">Forum disagreements' in page
     )
+
+
+def test_a_view_written_while_the_action_was_rated_again_is_not_saved_against_the_new_rating(
+    green_action, forum_officer, officer, client_for
+):
+    # The forum opens the form on Green; the owner rates it Amber before the forum saves.
+    client = client_for(forum_officer)
+    url = reverse("actions:forum_view", args=[green_action.pk])
+    page = client.get(url).content.decode()
+    assert 'name="on_rating" value="green"' in page
+    rate(green_action, officer, "amber", "Slipped: two caseworkers left.")
+    posted = {"position": "disagree", "commentary": DISAGREEMENT, "on_rating": "green"}
+
+    refused = client.post(url, posted)
+
+    assert refused.status_code == 409
+    assert not ParentCarerView.objects.exists()
+    said = refused.content.decode()
+    assert "The action was rated Amber while you were writing." in said
+    assert 'name="on_rating" value="amber"' in said  # saving again is a view of the rating now seen
+    assert client.post(url, {**posted, "on_rating": "amber"}).status_code == 302
+    assert ParentCarerView.objects.get().on_rating == "amber"
+    # The service refuses alike, writing nothing.
+    with pytest.raises(RatingChangedError):
+        disagree(green_action, forum_officer, on_rating="green")
+    assert ParentCarerView.objects.count() == 1
