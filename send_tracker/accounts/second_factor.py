@@ -25,16 +25,12 @@ from allauth.mfa.stages import AuthenticateStage
 from allauth.mfa.webauthn.forms import AddWebAuthnForm, EditWebAuthnForm
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY as USER_SESSION_KEY
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect
-from django.utils.functional import empty
-
-from send_tracker import freshness
 
 from .choices import Role
 
@@ -57,8 +53,6 @@ PAGES_BEFORE_SET_UP = frozenset(
 )
 # Kept in the session once a second factor is found, so that the check costs no query a page.
 SET_UP_SESSION_KEY = "second_factor_set_up"
-# Kept in the cache, for a session whose person need not use one (see `known_not_needed`).
-NOT_NEEDED_KEY = "second-factor:not-needed:v1:{session}"
 
 _demo_usernames: set[str] = set()
 
@@ -117,44 +111,8 @@ def needs_set_up(request: HttpRequest) -> bool:
     return True
 
 
-def known_not_needed(request: HttpRequest, user_id: str) -> tuple[bool, int | None, str | None]:
-    """Whether the person signed in to this session is known not to need a second factor, without
-    reading them; with the partnership they were in and its data version now, read here, before the
-    person is read, for `remember_not_needed`.
-
-    Whether someone must use one follows from their role, their superuser status and partnership,
-    and the partnership's `require_second_factor`: rows whose every change replaces the
-    partnership's data version (send_tracker.freshness; a change that moves a person replaces both
-    partnerships' versions). So an answer worked out from rows read after the version was read
-    holds while that version is current. A version lost from the cache, or a cache that does not
-    answer, is never current: the person is read and the answer worked out again."""
-    remembered = freshness.cached(NOT_NEEDED_KEY.format(session=request.session.session_key))
-    if not remembered or remembered[0] != user_id:
-        return False, None, None
-    _, partnership_id, version = remembered
-    current = freshness.current_version(partnership_id)
-    return version is not None and current == version, partnership_id, current
-
-
-def remember_not_needed(request: HttpRequest, user_id: str, partnership_id: int | None, version: str | None) -> None:
-    """Keeps for this session that its person, just read and found not to need a second factor, does
-    not, under the version of their partnership read before they were (`known_not_needed`). When
-    there was none, or it was another partnership's, the partnership is kept with no version, and
-    the next request reads the version first. Nothing is kept for someone of no partnership, nor for
-    a demo account, let off by settings that a restart may change while the cache keeps this."""
-    organisation = request.user.organisation  # type: ignore[union-attr]
-    if organisation is None or request.user.username in _demo_usernames:
-        return
-    if organisation.partnership_id != partnership_id:
-        version = None
-    remembered = [user_id, organisation.partnership_id, version]
-    key = NOT_NEEDED_KEY.format(session=request.session.session_key)
-    freshness.keep(key, remembered, settings.SESSION_COOKIE_AGE)
-
-
 class SecondFactorRequiredMiddleware:
-    """Sends someone who must use a second factor, and has none, to set one up first. Someone known
-    not to need one (`known_not_needed`) costs a cache read, not a read of the person."""
+    """Sends someone who must use a second factor, and has none, to set one up first."""
 
     def __init__(self, get_response: Any) -> None:
         self.get_response = get_response
@@ -165,19 +123,7 @@ class SecondFactorRequiredMiddleware:
 
     def process_view(self, request: HttpRequest, view_func: Any, args: Any, kwargs: Any) -> HttpResponse | None:
         match = request.resolver_match
-        if match is None or match.url_name in PAGES_BEFORE_SET_UP:
-            return None
-        user_id = request.session.get(USER_SESSION_KEY)
-        if user_id is None:  # nobody signed in
-            return None
-        known, partnership_id, version = known_not_needed(request, user_id)
-        if known:
-            return None
-        read_already = getattr(request.user, "_wrapped", None) is not empty
-        if not request.user.is_authenticated:
-            return None
-        if not must_use_second_factor(request.user):
-            remember_not_needed(request, user_id, partnership_id, None if read_already else version)
+        if match is None or match.url_name in PAGES_BEFORE_SET_UP or not request.user.is_authenticated:
             return None
         if not needs_set_up(request):
             return None

@@ -3,15 +3,11 @@ the lockout that covers both steps, and an administrator's reset."""
 
 from __future__ import annotations
 
-from importlib import import_module
-
 import pyotp
 import pytest
 from allauth.mfa.models import Authenticator
-from django.conf import settings
-from django.test import Client, RequestFactory
-from django.urls import resolve, reverse
-from django.utils.functional import SimpleLazyObject
+from django.test import Client
+from django.urls import reverse
 from hypothesis import given
 
 from send_tracker.accounts import second_factor
@@ -120,65 +116,6 @@ def test_a_partnership_may_require_a_second_factor_of_everyone(officer, partners
 
     assert second_factor.must_use_second_factor(officer)
     assert password_step(officer.username).get("/")["Location"] == ACTIVATE
-
-
-def middleware_reads_the_person(client: Client, path: str = "/") -> bool:
-    """Whether the second-factor middleware reads the person signed in to `client`'s session to let
-    them through to `path` (it answers None, and reads nothing, for someone known not to need one)."""
-    engine = import_module(settings.SESSION_ENGINE)
-    request = RequestFactory().get(path)
-    request.session = engine.SessionStore(session_key=client.session.session_key)
-    read: list[bool] = []
-
-    def person() -> User:
-        read.append(True)
-        return User.objects.select_related("organisation__partnership").get(pk=request.session["_auth_user_id"])
-
-    request.user = SimpleLazyObject(person)  # type: ignore[assignment]
-    request.resolver_match = resolve(path)
-    answer = second_factor.SecondFactorRequiredMiddleware(lambda r: None).process_view(request, None, (), {})
-    assert answer is None
-    return bool(read)
-
-
-@pytest.mark.parametrize("change", ["partnership requires it", "made an administrator", "made a superuser"])
-def test_someone_found_not_to_need_a_second_factor_is_not_read_again_until_a_change_says_otherwise(
-    officer, partnership, client_for, django_capture_on_commit_callbacks, change
-):
-    client = client_for(officer)
-    assert middleware_reads_the_person(client)  # read, and remembered with no version yet
-    assert middleware_reads_the_person(client)  # the version read first, then the person
-    assert not middleware_reads_the_person(client)
-    assert client.get("/").status_code == 200
-
-    # Each change replaces the partnership's data version once it commits (send_tracker.freshness).
-    with django_capture_on_commit_callbacks(execute=True):
-        if change == "partnership requires it":
-            partnership.require_second_factor = True
-            partnership.save()
-        else:
-            person = User.objects.get(pk=officer.pk)
-            if change == "made an administrator":
-                person.role = Role.ADMINISTRATOR
-            else:
-                person.is_superuser = True
-            person.save()
-
-    assert client.get("/")["Location"] == ACTIVATE
-    assert client.get("/plan/actions/")["Location"] == ACTIVATE
-
-
-def test_a_remembered_answer_is_the_sessions_own_and_not_kept_for_another_person(officer, colleague, client_for):
-    client = client_for(officer)
-    middleware_reads_the_person(client)
-    middleware_reads_the_person(client)
-    assert not middleware_reads_the_person(client)
-    # Another person's session reads its own person; signing in again starts a new session.
-    other = client_for(colleague)
-    assert middleware_reads_the_person(other)
-    client.logout()
-    assert client.get("/").status_code == 302  # to the sign-in page
-    assert middleware_reads_the_person(client_for(officer))
 
 
 def test_the_demo_accounts_are_let_off_only_with_debug_on_and_unless_the_setting_says_not(council, settings):
