@@ -787,9 +787,11 @@ def _repeat_as_header(row: _Row) -> None:
 def _set_cell(
     cell: _Cell, value: object, *, bold: bool = False, fill: str | None = None, width: float | None = None
 ) -> None:
-    cell.text = ""
+    # A new cell holds one empty paragraph; a run is added to it, and bold set only where it is,
+    # as each property written is an element Word must read (a pack has a thousand cells).
     run = cell.paragraphs[0].add_run("" if value is None else str(value))
-    run.bold = bold
+    if bold:
+        run.bold = True
     if fill:
         _shade(cell, fill)
     if width is not None:
