@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models, transaction
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -33,7 +33,7 @@ from send_tracker.alerts.sweep import sweep_source
 from send_tracker.history import person, stamp
 
 from .choices import FORUM_POSITION_VERBS, NOT_YET_RATED, ActionStatus, Brag, ForumPosition
-from .models import Action, ParentCarerView, Plan
+from .models import Action, ParentCarerView, Plan, count_in_each_area
 from .services import _text as checked_text
 
 if TYPE_CHECKING:
@@ -175,9 +175,21 @@ def _view_reason(view: ParentCarerView) -> str:
     return f"{said}: {view.commentary}" if view.commentary else said
 
 
-def reply_to_view(*, view_id: int, user: AnyUser, reply: str, reply_is_public: bool = False) -> ParentCarerView:
+class ViewRenewedError(Exception):
+    """The forum gave a new view after the owner's officer opened the reply form: the reply they
+    wrote answers the earlier view, so it is not put under the new one unseen."""
+
+    def __init__(self, view: ParentCarerView) -> None:
+        super().__init__(f"The forum's view now is {view.pk}.")
+        self.view = view
+
+
+def reply_to_view(
+    *, view_id: int, user: AnyUser, reply: str, reply_is_public: bool = False, replying_to: int | None = None
+) -> ParentCarerView:
     """An officer of the owning organisation replies to the forum's view (or changes the reply;
-    history keeps the earlier one)."""
+    history keeps the earlier one). `replying_to`, the view the officer read (the form's), if
+    given: ViewRenewedError when it is not `view_id`, the forum's view now, and nothing is written."""
     errors: dict[str, str] = {}
     text = _text(errors, "reply", reply, "Enter the reply to the forum's view.")
     if errors:
@@ -185,6 +197,8 @@ def reply_to_view(*, view_id: int, user: AnyUser, reply: str, reply_is_public: b
     with transaction.atomic():
         view = ParentCarerView.objects.select_for_update().select_related("action__plan").get(pk=view_id)
         access.require(speaks_for_owner(user, view.action), OWNERS_ONLY)
+        if replying_to is not None and replying_to != view.pk:
+            raise ViewRenewedError(view)
         view.reply = text
         view.reply_is_public = reply_is_public
         view.replied_at = timezone.now()
@@ -234,16 +248,7 @@ def disagreements_in_each_area() -> Coalesce:
     each area's open actions' current ratings the forum disagrees with, the actions
     `forum_disagreements` counts; a subquery, so the dashboard counts them in the query that already
     counts each area's ratings, as it counts the slipped ones."""
-    disagreeing = (
-        forum_position_now(
-            Action.objects.filter(objective__priority_area=OuterRef("pk")).open(), ForumPosition.DISAGREE
-        )
-        .order_by()
-        .values("objective__priority_area")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(disagreeing), 0)
+    return count_in_each_area(forum_position_now(Action.objects.open(), ForumPosition.DISAGREE))
 
 
 @dataclass(frozen=True)

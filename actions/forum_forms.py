@@ -75,3 +75,5 @@ class ForumReplyForm(forms.Form):
         required=False,
         help_text="It is shown there only if the forum has published its view.",
     )
+    # The forum's view the officer read when the form was drawn (actions.forum.reply_to_view checks it).
+    replying_to = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**62)

@@ -16,6 +16,7 @@ from .forum import (
     FORUM_ONLY,
     OWNERS_ONLY,
     RatingChangedError,
+    ViewRenewedError,
     current_view,
     give_view,
     reply_to_view,
@@ -69,16 +70,26 @@ def forum_reply_page(request: HttpRequest, action_id: int) -> HttpResponse:
     if view is None:
         raise Http404("The forum has given no view of this action.")
     require(speaks_for_owner(request.user, action), OWNERS_ONLY)
-    initial = {"reply": view.reply, "reply_is_public": view.reply_is_public}
+    initial = {"reply": view.reply, "reply_is_public": view.reply_is_public, "replying_to": view.pk}
     form = ForumReplyForm(request.POST or None, initial=initial)
     said = "Your reply to the forum's view of {row.action.published_ref} saved."
-    saved = saved_redirect(request, form, reply_to_view, said, view_id=view.pk)
+    status = None
+    try:
+        saved = saved_redirect(request, form, reply_to_view, said, view_id=view.pk)
+    except ViewRenewedError as exc:
+        view, saved, status = exc.view, None, 409
+        renewed = (
+            "The forum gave a new view while you were replying. Your reply has not been saved: read the forum's "
+            "view now, then save your reply to it."
+        )
+        form = after_stale_edit(ForumReplyForm, request.POST, view.pk, renewed, field="replying_to")
     return saved or object_form_page(
         request,
         "actions/forum_reply_form.html",
         form,
         action,
         f"Back to action {action.published_ref}",
+        status=status,
         forum_view=view,
         forum_view_current=view.is_on_current_rating(action),
     )

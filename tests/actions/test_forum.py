@@ -20,6 +20,7 @@ from actions.forum import (
     LINK_LIMIT,
     TEXT_LIMIT,
     RatingChangedError,
+    ViewRenewedError,
     forum_disagreements,
     forum_views,
     give_view,
@@ -543,3 +544,27 @@ def test_a_view_written_while_the_action_was_rated_again_is_not_saved_against_th
     with pytest.raises(RatingChangedError):
         disagree(green_action, forum_officer, on_rating="green")
     assert ParentCarerView.objects.count() == 1
+
+
+def test_a_reply_written_while_the_forum_gave_a_new_view_is_not_put_under_the_new_view(
+    green_action, forum_officer, officer, client_for
+):
+    first = disagree(green_action, forum_officer)
+    client = client_for(officer)
+    url = reverse("actions:forum_reply", args=[green_action.pk])
+    assert f'name="replying_to" value="{first.pk}"' in client.get(url).content.decode()
+    # The forum renews its view before the owner's officer saves a reply to the first.
+    renewed = give_view(action_id=green_action.pk, user=forum_officer, position="agree", commentary="")
+    posted = {"reply": "We have recruited two caseworkers.", "replying_to": str(first.pk)}
+
+    refused = client.post(url, posted)
+
+    assert refused.status_code == 409
+    assert "The forum gave a new view while you were replying." in refused.content.decode()
+    assert f'name="replying_to" value="{renewed.pk}"' in refused.content.decode()
+    assert not ParentCarerView.objects.exclude(reply="").exists()
+    assert client.post(url, {**posted, "replying_to": str(renewed.pk)}).status_code == 302
+    assert ParentCarerView.objects.get(pk=renewed.pk).reply == "We have recruited two caseworkers."
+    with pytest.raises(ViewRenewedError):
+        reply_to_view(view_id=renewed.pk, user=officer, reply="Again.", replying_to=first.pk)
+    assert ParentCarerView.objects.get(pk=first.pk).reply == ""
