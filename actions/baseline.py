@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from governance.as_it_stood import latest_rows_as_of
@@ -47,7 +47,7 @@ from governance.models import end_of_day
 from send_tracker.accounts.models import Organisation
 
 from .choices import NOT_YET_RATED, ActionStatus, Brag, RetirementReason
-from .models import Action, Objective, Plan
+from .models import Action, Objective, Plan, count_in_each_area
 
 # The columns read of each action, then and now, from its history row or from the action itself.
 STATE_FIELDS = (
@@ -224,14 +224,7 @@ def slipped_in_each_area(plan: Plan) -> Coalesce | None:
     baseline = baseline_due_date_subquery(plan)
     if baseline is None:
         return None
-    later = (
-        Action.objects.filter(objective__priority_area=OuterRef("pk"), due_date__gt=baseline)
-        .order_by()
-        .values("objective__priority_area")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(later), 0)
+    return count_in_each_area(Action.objects.filter(due_date__gt=baseline))
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -180,6 +181,20 @@ class RoadmapMilestone(models.Model):
     @property
     def quarter_label(self) -> str:
         return self.quarter_start.strftime("%B %Y")
+
+
+def count_in_each_area(actions: models.QuerySet[Action]) -> Coalesce:
+    """For a query of priority areas (`plan.priority_areas.annotate(n=...)`): how many of `actions`
+    each area holds, as a subquery, so that a page counts them in the query it already makes (the
+    dashboard's actions slipped since sign-off, and those the forum disagrees with)."""
+    counted = (
+        actions.filter(objective__priority_area=OuterRef("pk"))
+        .order_by()
+        .values("objective__priority_area")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
 
 
 def overdue_condition(today: datetime.date, path: str = "") -> Q:
