@@ -18,6 +18,7 @@ from django.utils import timezone
 from send_tracker import freshness
 from send_tracker.accounts import access
 from send_tracker.accounts.models import Organisation, Partnership, User
+from send_tracker.checks import checked_text as _text
 from send_tracker.history import StaleVersionError, person, stamp
 
 from .choices import EVIDENCE_REQUIRED, ActionStatus, Brag, DueDateKind, PlanKind, RetirementReason
@@ -303,16 +304,6 @@ class ActionDetails:
     theme_ids: tuple[int, ...] = ()
     workstream_ids: tuple[int, ...] = ()
     area_for_improvement_ids: tuple[int, ...] = ()
-
-
-def _text(errors: dict[str, str], name: str, value: str, limit: int, missing: str = "") -> str:
-    """`value` trimmed; an error when it is missing (if `missing` says how) or longer than `limit`."""
-    value = (value or "").strip()
-    if not value and missing:
-        errors[name] = missing
-    elif len(value) > limit:
-        errors[name] = f"Keep it to {limit} characters or fewer (it has {len(value)})."
-    return value
 
 
 def _require_administrator(user: AnyUser, plan: Plan) -> None:

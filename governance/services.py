@@ -20,6 +20,7 @@ from actions.models import Action, Plan
 from kpis.models import Indicator
 from send_tracker.accounts import access
 from send_tracker.accounts.models import Organisation
+from send_tracker.checks import checked_text as _text
 from send_tracker.history import StaleVersionError, actor_label, stamp
 
 from .choices import AgendaPurpose, BoardKind, MeetingStatus, MemberRole, RiskStatus, RiskTrend
@@ -72,16 +73,6 @@ def _unique_in_partnership(
     same = model._default_manager.filter(partnership_id=partnership_id, **{f"{field}__iexact": value}).first()
     if same is not None:
         errors[field] = message.format(same=same, value=value)
-
-
-def _text(errors: dict[str, str], field: str, value: str, limit: int, required: str = "") -> str:
-    """`value` stripped; an error on `field` when it is required and blank, or longer than `limit`."""
-    cleaned = (value or "").strip()
-    if required and not cleaned:
-        errors[field] = required
-    elif len(cleaned) > limit:
-        errors[field] = f"Keep it to {limit} characters or fewer."
-    return cleaned
 
 
 def _require_administrator(user: AnyUser | None, partnership_id: int, message: str) -> None:

@@ -19,6 +19,7 @@ BASE = (
     "send_tracker.alerts",
     "send_tracker.operations",
     "send_tracker.history",
+    "send_tracker.checks",
     "send_tracker.numbers",
     "send_tracker.forms",
     "send_tracker.tables",
