@@ -8,14 +8,17 @@ browser): the sign-in pages are tested elsewhere."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from actions.models import Action, ParentCarerView
 from actions.services import Evidence, record_rating_update
+from governance.models import Meeting
 from send_tracker.accounts.choices import OrganisationKind, Role
 from send_tracker.accounts.models import Organisation, User
 from tests.conftest import make_user
@@ -54,7 +57,7 @@ def forum_officer(partnership: Any) -> User:
 
 
 def test_the_forum_disagrees_the_owner_replies_and_a_councillor_reads_both(
-    page, live_server, action, plan, officer, forum_officer, scrutiny_member
+    page, live_server, action, plan, officer, forum_officer, scrutiny_member, eyp
 ):
     plan.is_current = True
     plan.save()
@@ -109,6 +112,17 @@ def test_the_forum_disagrees_the_owner_replies_and_a_councillor_reads_both(
     assert page.get_by_text(REPLY).is_visible()
     assert page.get_by_role("button", name="Reply to the forum's view").count() == 0
     assert page.get_by_role("button", name="Give the forum's view").count() == 0
+
+    # And in the Word board pack of the board's meeting today, as it stood at the end of the day.
+    meeting = Meeting.objects.create(board=eyp, date=timezone.localdate(), plan=plan)
+    page.goto(meeting.get_absolute_url())
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Word document of the board pack").click()
+    pack = word_text(Path(download.value.path()).read_bytes())
+    assert "The parent carer forum's views" in pack
+    assert "Disagree (given " in pack
+    assert DISAGREEMENT in pack
+    assert REPLY in pack
 
 
 def word_text(content: bytes) -> str:
