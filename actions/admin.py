@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from send_tracker.accounts.admin_scope import PartnershipScopedAdmin, PartnershipScopedHistoryAdmin
+from send_tracker.accounts.admin_scope import PartnershipScopedAdmin, PartnershipScopedHistoryAdmin, ReadOnlyMixin
 
 from .models import (
     Action,
@@ -37,20 +37,11 @@ class ObjectiveAdmin(PartnershipScopedHistoryAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(PartnershipScopedHistoryAdmin):
+class ActionAdmin(ReadOnlyMixin, PartnershipScopedHistoryAdmin):
     """Actions are read here, never written: the site adds, edits, retires and rates them through
     actions.services, where a new target date needs its reason, a rating its commentary and
     evidence, every save the version check, and nothing is deleted.
     """
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
     list_display = ["published_ref", "plan", "owner", "due_date_text", "brag", "version", "updated_at"]
     list_filter = ["plan", "brag", "owner", "themes", "workstreams"]
@@ -71,7 +62,7 @@ class RatingUpdateAdmin(PartnershipScopedAdmin):
 
 
 @admin.register(ParentCarerView)
-class ParentCarerViewAdmin(PartnershipScopedHistoryAdmin):
+class ParentCarerViewAdmin(ReadOnlyMixin, PartnershipScopedHistoryAdmin):
     """The forum's views and the owners' replies are read here, never written: the site gives and
     answers them through actions.forum, which checks who speaks for the forum and for the owner."""
 
@@ -79,15 +70,6 @@ class ParentCarerViewAdmin(PartnershipScopedHistoryAdmin):
     list_display = ["action", "position", "on_rating", "given_by_label", "given_at", "replied_at"]
     list_filter = ["position"]
     readonly_fields = [f.name for f in ParentCarerView._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(Theme, Workstream, AreaForImprovement, RoadmapMilestone)

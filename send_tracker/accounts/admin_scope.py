@@ -276,6 +276,19 @@ class ReferenceDataHistoryAdmin(ReferenceDataMixin, PastVersionsReadOnlyAdmin):
     pass
 
 
+class ReadOnlyMixin(_AdminBase):
+    """Rows read in the admin, never written there: the product writes them through its services."""
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class SuperuserOnlyMixin(_AdminBase):
     """The instance's own machinery, for an administrator of the whole instance alone."""
 
