@@ -88,7 +88,7 @@ LOADED_HISTORY = {
     "actions.PriorityArea": {"Imported from the published plan": 5},
     "governance.ActionArising": {"Action arising recorded": 6, "Done.": 4},
     "governance.AgendaItem": {"Agenda item added": 34},
-    "governance.Board": {"": 9},
+    "governance.Board": {"": 9, "Update rounds changed": 1},
     "governance.BoardMember": {"": 31},
     "governance.Decision": {"Decision recorded": 8},
     "governance.InspectionEvent": {"": 9},
