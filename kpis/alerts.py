@@ -92,17 +92,21 @@ def figures_due(today: datetime.date) -> Iterator[Candidate]:
     once per period: the first sweep after the period ends tells the owner, and nothing more is
     said of that period (the key holds its end); entering the figure withdraws the alert.
 
-    In use: it existed when the period ended, and has a figure for a period that ended within the
-    year before, or (new) has none yet. An indicator created after the period ended owes no figure
-    for it, and one last reported years ago is not chased each month (its pages still say so)."""
+    In use: it has a figure for a period that ended within the year before, or none yet and it was
+    made before the period ended (a new indicator owes no figure for a period over before it was
+    made; one loaded with its past figures does). One last reported years ago is not chased each
+    month (its pages still say so)."""
     link = path_for("kpis:detail")
     indicators = Indicator.objects.figures_due(today).annotate(latest_end=Max("values__period_end")).order_by("pk")
     for indicator in indicators:
         period = indicator.figure_due(today)
-        if period is None or timezone.localdate(indicator.created_at) > period.end:
+        if period is None:
             continue
         latest_end: datetime.date | None = indicator.latest_end
-        if latest_end is not None and latest_end < period.end - STILL_REPORTED:
+        if latest_end is None:
+            if timezone.localdate(indicator.created_at) > period.end:
+                continue  # new since the period ended, so it owes no figure for it
+        elif latest_end < period.end - STILL_REPORTED:
             continue
         yield told_of(
             indicator,

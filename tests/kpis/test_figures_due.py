@@ -141,6 +141,7 @@ def test_a_yearly_indicator_is_never_due(make_indicator, officer):
         (at(2026, 10, 1), None, True),  # new: its first figure is due
         (at(2026, 11, 3), None, False),  # made after October ended: owes no October figure
         (at(2024, 1, 6), D(2025, 11, 30), True),  # reported within the year before
+        (at(2026, 11, 3), D(2026, 9, 30), True),  # loaded after October ended, with its past figures
         (at(2024, 1, 6), D(2025, 9, 30), False),  # last reported over a year before: not chased
     ],
 )
