@@ -37,6 +37,7 @@ from send_tracker.alerts import services as alert_services
 from send_tracker.alerts.choices import AlertKind, Delivery, DeliveryMode
 from send_tracker.alerts.models import Alert
 from send_tracker.api.keys import create_api_key
+from tests.kpis.conftest import target
 
 LONDON = ZoneInfo("Europe/London")
 SLUG = "elsewhere"
@@ -224,14 +225,7 @@ def build_elsewhere() -> World:
     with _on(2024, 1, 10):
         rate("3A1", officer, "amber", "Elsewhere: on track in January.", public=True)
         rate("3A2", icb_officer, "red", "Elsewhere: delayed, no clinicians.", public=True)
-        kpi_services.set_target(
-            indicator_id=indicator.pk,
-            user=officer,
-            first_period="2024-01",
-            last_period="2024-12",
-            value="60",
-            tolerance="5",
-        )
+        target(indicator, officer, first="2024-01", last="2024-12")
         kpi_services.record_value(indicator_id=indicator.pk, user=officer, period="2024-01", value="41.5")
         meeting = governance_services.create_meeting(
             board_id=board.pk, user=administrator, date=datetime.date(2024, 1, 17), title="Elsewhere January board"

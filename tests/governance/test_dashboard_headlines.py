@@ -12,11 +12,12 @@ import time_machine
 from django.core.cache import cache
 
 from actions.models import Action
-from kpis.services import record_value, set_target
+from kpis.services import record_value
 from recommendations.choices import Respondent
 from recommendations.models import Recommendation
 from recommendations.services import record_response
 from tests.chart_reading import having, page_tree
+from tests.kpis.conftest import target
 
 from .conftest import History, at, rate
 
@@ -68,14 +69,7 @@ def owed(history: History, make_report, officer):
 def off_target(history: History, indicator, officer):
     """The indicator missed its target for February (entered in March) and met it for March
     (entered on 18 April, after the second meeting)."""
-    set_target(
-        indicator_id=indicator.pk,
-        user=officer,
-        first_period="2024-01",
-        last_period="2024-12",
-        value="60",
-        tolerance="5",
-    )
+    target(indicator, officer, first="2024-01", last="2024-12")
     with time_machine.travel(at(2024, 3, 5), tick=False):
         record_value(indicator_id=indicator.pk, user=officer, period="2024-02", numerator="40", denominator="100")
     with time_machine.travel(at(2024, 4, 18), tick=False):

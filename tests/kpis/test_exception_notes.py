@@ -16,7 +16,7 @@ from hypothesis import example, given
 
 from kpis.models import ExceptionNote, Indicator, IndicatorValue
 from kpis.reports import exception_notes
-from kpis.services import EXCEPTION_TEXT_MAX_LENGTH, give_exception_note, record_value, set_target
+from kpis.services import EXCEPTION_TEXT_MAX_LENGTH, give_exception_note, record_value
 from send_tracker.alerts.choices import AlertKind, Delivery
 from send_tracker.alerts.models import Alert
 from send_tracker.alerts.sweep import sweep
@@ -34,6 +34,7 @@ from tests.as_people_write import (
     was_saved,
 )
 from tests.conftest import need_postgres
+from tests.kpis.conftest import target
 
 pytestmark = pytest.mark.django_db
 
@@ -47,14 +48,7 @@ def missed(indicator: Indicator, officer: Any) -> IndicatorValue:
     """February 2026's figure, 41.0% against a target of 60% ± 5: missed beyond tolerance."""
     Indicator.objects.filter(pk=indicator.pk).update(created_at=at(2025, 1, 6))  # in use since 2025
     with time_machine.travel(at(2026, 3, 5), tick=False):
-        set_target(
-            indicator_id=indicator.pk,
-            user=officer,
-            first_period="2026-01",
-            last_period="2026-12",
-            value="60",
-            tolerance="5",
-        )
+        target(indicator, officer, first="2026-01", last="2026-12")
         record_value(indicator_id=indicator.pk, user=officer, period="2026-01", value="62")
         return record_value(
             indicator_id=indicator.pk, user=officer, period="2026-02", numerator="41", denominator="100"
