@@ -104,9 +104,7 @@ def test_the_forum_disagrees_the_owner_replies_and_a_councillor_reads_both(
     # A councillor sees both on the action and the dashboard, which links to the rating.
     signed_in_as(page, live_server, scrutiny_member)
     page.goto("/")
-    link = page.get_by_role("link", name="1 rating")
-    assert page.get_by_text("The parent carer forum disagrees with").is_visible()
-    link.click()
+    page.get_by_role("link", name="1 Forum disagreements").click()
     page.get_by_role("link", name="3A1").click()
     assert page.get_by_text(DISAGREEMENT).is_visible()
     assert page.get_by_text(REPLY).is_visible()

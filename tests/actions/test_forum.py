@@ -5,6 +5,7 @@ plan and meeting tables, the dashboard, the public page and the API."""
 from __future__ import annotations
 
 import datetime
+import re
 from types import SimpleNamespace
 from typing import Any
 
@@ -271,8 +272,14 @@ def test_the_dashboard_counts_disagreements_with_ratings_now_and_links_to_them(
 
     client = client_for(scrutiny_member)
     page = client.get("/").content.decode()
-    assert "The parent carer forum disagrees with" in page
-    assert '&amp;forum=disagree">1 rating</a>' in page
+    # Said once, in the headline row, whose figure links to the actions the forum disagrees with.
+    assert "The parent carer forum disagrees with" not in page
+    assert page.count("forum=disagree") == 1
+    assert re.search(
+        rf'href="{reverse("actions:list")}\?plan={plan.pk}&amp;forum=disagree"><strong class="app-headline__figure">1</strong> '
+        r'<span class="app-headline__label">Forum disagreements',
+        page,
+    )
     listed = client.get(reverse("actions:list"), {"plan": plan.pk, "forum": "disagree"}).content.decode()
     assert "1 action matches the filters" in listed
     none = client.get(reverse("actions:list"), {"plan": plan.pk, "forum": "agree"}).content.decode()
