@@ -26,6 +26,7 @@ application (a restored backup, SQL by hand) is followed by `manage.py bump_data
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 import secrets
@@ -84,6 +85,26 @@ def keep(key: str, value: Any, seconds: int) -> None:
         cache.set(key, value, seconds)
     except Exception:
         logger.exception("The cache did not answer; the page was not stored")
+
+
+def kept_for_partnership(
+    key_format: str, partnership_id: int, today: datetime.date, build: Callable[[], str], seconds: int, **parts: object
+) -> str:
+    """What `build` makes of the partnership's data, kept under `key_format` (formatted with the code's
+    and the partnership's data version, read before it is built, the partnership, the day and `parts`)
+    so that any change to the partnership's rows replaces it; built each time when the cache does not
+    answer."""
+    version = current_version(partnership_id)  # before it is built
+    if version is None:
+        return build()
+    key = key_format.format(
+        code=code_version(), partnership=partnership_id, version=version, today=today.isoformat(), **parts
+    )
+    text: str | None = cached(key)
+    if text is None:
+        text = str(build())
+        keep(key, text, seconds)
+    return text
 
 
 def _new_token() -> str:

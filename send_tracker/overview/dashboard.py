@@ -67,21 +67,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _cached_content(request: HttpRequest, today: datetime.date, partnership_id: int) -> str:
-    version = freshness.current_version(partnership_id)  # before the content is built
-    if version is None:
-        return dashboard_content(request, today)
-    key = CONTENT_KEY.format(
-        code=freshness.code_version(),
-        partnership=partnership_id,
-        version=version,
-        today=today.isoformat(),
+    return freshness.kept_for_partnership(
+        CONTENT_KEY,
+        partnership_id,
+        today,
+        lambda: dashboard_content(request, today),
+        CONTENT_CACHE_SECONDS,
         board=_board_asked_for(request),
     )
-    content: str | None = freshness.cached(key)
-    if content is None:
-        content = str(dashboard_content(request, today))
-        freshness.keep(key, content, CONTENT_CACHE_SECONDS)
-    return content
 
 
 def _board_asked_for(request: HttpRequest) -> str:
