@@ -7,8 +7,9 @@ figure entered or corrected after the meeting is not in its pack), and the recom
 awaiting a response with the days left at the meeting.
 
 A fixed number of queries whatever the number of partnerships or the length of the history: the
-plan, register and changes (at most seven), the baseline comparison (five), the organisations, the
-indicators, their figures' history, their targets and the recommendations.
+plan, register and changes (at most seven), the baseline comparison (five, its organisations used
+for the pack's too), the indicators, their figures' history with their targets, and the
+recommendations.
 """
 
 from __future__ import annotations
@@ -18,16 +19,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils import timezone
 
 from actions.baseline import SinceSignOff, compare_with_baseline
 from actions.models import Plan
 from kpis.choices import Rating
-from kpis.models import Indicator, IndicatorValue, Target, direction_of_travel
+from kpis.models import Indicator, IndicatorValue, direction_of_travel
 from recommendations.models import Recommendation
 from send_tracker.accounts.models import Organisation
 
 from .as_it_stood import MeetingReading, read_meeting
-from .models import Meeting, end_of_day
+from .models import Meeting, end_of_day, long_date
 
 # An indicator's trend in the pack: this many of its latest figures, oldest first.
 TREND_FIGURES = 6
@@ -42,7 +44,8 @@ class IndicatorFigure:
     value: Decimal
     formatted: str
     rating: str | None
-    target_id: int | None
+    # The value of the target the figure was rated against (None: not rated against one).
+    target_value: Decimal | None
 
 
 @dataclass
@@ -51,7 +54,6 @@ class IndicatorAsItStood:
 
     indicator: Indicator
     figures: list[IndicatorFigure]
-    target: Target | None = None
 
     @property
     def latest(self) -> IndicatorFigure | None:
@@ -81,7 +83,8 @@ class IndicatorAsItStood:
 
     @property
     def target_text(self) -> str:
-        return self.indicator.format(self.target.value) if self.target else "No target"
+        latest = self.latest
+        return self.indicator.format(latest.target_value) if latest and latest.target_value is not None else "No target"
 
     @property
     def trend_text(self) -> str:
@@ -146,10 +149,21 @@ class MeetingFigures:
     awaiting_before: int | None
     off_target_before: int | None
     headlines: list[Headline] = field(default_factory=list)
+    # When the meeting is not yet over: the moment it was read, today (None: the end of its day).
+    read_at: datetime.datetime | None = None
 
     @property
     def on(self) -> datetime.date:
-        return self.meeting.date
+        """The day every section is read at: the meeting's, or today for a meeting not yet over."""
+        return timezone.localdate(self.read_at) if self.read_at else self.meeting.date
+
+    @property
+    def as_at_text(self) -> str:
+        """'As at the end of 23 November 2026', or for a meeting not yet over 'As at 6 December 2026, 14:10'."""
+        if self.read_at is None:
+            return f"As at the end of {self.meeting.date_label}"
+        local = timezone.localtime(self.read_at)
+        return f"As at {long_date(local.date())}, {local:%H:%M}"
 
     @property
     def partnership_name(self) -> str:
@@ -157,15 +171,24 @@ class MeetingFigures:
 
 
 def read_meeting_figures(meeting: Meeting) -> MeetingFigures:
+    """As at the end of the meeting's day; a meeting not yet over (today's, or one to come) as at
+    now, every section alike, since nothing later is known."""
     previous = meeting.previous_meeting()
     plan = meeting.reviewed_plan()
     partnership_id = meeting.board.partnership_id
-    reading = read_meeting(meeting, previous, plan)
-    since = compare_with_baseline(plan, meeting.date) if plan is not None else None
-    owners = dict(Organisation.objects.filter(partnership_id=partnership_id).values_list("pk", "name"))
+    read_at = timezone.now() if meeting.date >= timezone.localdate() else None
+    on = timezone.localdate(read_at) if read_at else meeting.date
+    reading = read_meeting(meeting, previous, plan, on)
+    since = compare_with_baseline(plan, on) if plan is not None else None
+    # The comparison has read the partnership's organisations already.
+    owners = (
+        since.owners
+        if since is not None
+        else dict(Organisation.objects.filter(partnership_id=partnership_id).values_list("pk", "name"))
+    )
     before = previous.date if previous else None
-    indicators, off_target_before = indicators_as_they_stood(partnership_id, meeting.date, before)
-    awaiting, awaiting_before = awaiting_response(partnership_id, meeting.date, before)
+    indicators, off_target_before = indicators_as_they_stood(partnership_id, on, before)
+    awaiting, awaiting_before = awaiting_response(partnership_id, on, before)
     figures = MeetingFigures(
         meeting=meeting,
         previous=previous,
@@ -177,6 +200,7 @@ def read_meeting_figures(meeting: Meeting) -> MeetingFigures:
         awaiting=awaiting,
         awaiting_before=awaiting_before,
         off_target_before=off_target_before,
+        read_at=read_at,
     )
     figures.headlines = headline_figures(figures)
     return figures
@@ -230,7 +254,8 @@ def indicators_as_they_stood(
     partnership_id: int, on: datetime.date, before: datetime.date | None
 ) -> tuple[list[IndicatorAsItStood], int | None]:
     """Each indicator's latest figures as their history recorded them at the end of `on`, and how
-    many were off target at the end of `before`. Three queries: indicators, history, targets."""
+    many were off target at the end of `before`. Two queries: the indicators, and their figures'
+    history with the value of the target each was rated against (the target as it is now)."""
     indicators = list(Indicator.objects.filter(partnership_id=partnership_id).order_by("position", "name", "pk"))
     history = IndicatorValue.history.model
     records = list(
@@ -246,7 +271,7 @@ def indicators_as_they_stood(
             "period_end",
             "value",
             "rating",
-            "target_id",
+            "target__value",
             "history_date",
             "history_type",
         )
@@ -262,17 +287,11 @@ def indicators_as_they_stood(
                 record["value"],
                 indicator.format(record["value"]),
                 record["rating"],
-                record["target_id"],
+                record["target__value"],
             )
             for record in now_rows.get(indicator.pk, [])
         ][-TREND_FIGURES:]
         rows.append(IndicatorAsItStood(by_id[indicator.pk], figures))
-    # All the partnership's targets (a few a year for each indicator): one query, whether or not
-    # any figure was rated then, so the pack's queries are the same with a long history or none.
-    targets = Target.objects.filter(indicator__partnership_id=partnership_id).in_bulk()
-    for row in rows:
-        if row.latest and row.latest.target_id:
-            row.target = targets.get(row.latest.target_id)
     off_before = None
     if before is not None:
         then = _figures_at(records, end_of_day(before), before)
