@@ -180,8 +180,10 @@ def _write_entries(
     source_detail: Mapping[Period, str] | None = None,
     is_demo: bool = False,
     reason: str,
+    published: Callable[[Period], datetime.datetime] | None = None,
 ) -> WriteResult:
-    """Insert or revise values, with history. Call inside a transaction holding the indicator lock."""
+    """Insert or revise values, with history. Call inside a transaction holding the indicator lock.
+    `published` dates each figure's history row (a load of figures published on earlier days)."""
     existing = {v.period_start: v for v in IndicatorValue.objects.filter(indicator=indicator)}
     targets = list(indicator.targets.all())
     created = updated = unchanged = 0
@@ -207,7 +209,12 @@ def _write_entries(
         )
         row.source, row.source_detail, row.is_demo = source, detail[:300], is_demo
         row.entered_by = person(user)
-        row.entered_by_label = stamp(row, by=user, reason=reason if current is None else f"Revised: {reason}")
+        row.entered_by_label = stamp(
+            row,
+            by=user,
+            reason=reason if current is None else f"Revised: {reason}",
+            when=published(entry.period) if published else None,
+        )
         _rate(row, targets)
         row.save()
         if current is None:
@@ -400,8 +407,14 @@ def _write_uploaded(
     )
 
 
-def load_demo_values(indicator: Indicator, rows: Iterable[Mapping[str, object]]) -> WriteResult:
-    """Demo figures for the Oxfordshire example, flagged is_demo so every page labels them."""
+def load_demo_values(
+    indicator: Indicator,
+    rows: Iterable[Mapping[str, object]],
+    *,
+    published: Callable[[Period], datetime.datetime] | None = None,
+) -> WriteResult:
+    """Demo figures for the Oxfordshire example, flagged is_demo so every page labels them;
+    `published` says when each period's figure was published, for its history row."""
     with transaction.atomic():
         locked = Indicator.objects.select_for_update().get(pk=indicator.pk)
         entries = [
@@ -416,7 +429,13 @@ def load_demo_values(indicator: Indicator, rows: Iterable[Mapping[str, object]])
             for row in rows
         ]
         return _write_entries(
-            locked, entries, user=None, source=ValueSource.DEMO, is_demo=True, reason="Demo figure loaded"
+            locked,
+            entries,
+            user=None,
+            source=ValueSource.DEMO,
+            is_demo=True,
+            reason="Demo figure loaded",
+            published=published,
         )
 
 

@@ -97,8 +97,12 @@ def record_response(
     given_on: datetime.date | None = None,
     is_published: bool = False,
     reason: str = "",
+    when: datetime.datetime | None = None,
 ) -> Response:
     """Record the respondent's answer to a recommendation, or revise the one recorded.
+
+    `when` is for a load of responses recorded on earlier days: it dates the history row and, for
+    a new response, when it was recorded (which says whether an undated one was owed at a meeting).
 
     Refused: an outcome that is not accepted, partially accepted or rejected; a rejection or a
     partial acceptance without reasons; a date in the future; a closed recommendation.
@@ -146,8 +150,13 @@ def record_response(
             response,
             by=user,
             reason=reason or (f"Response revised: {label}" if revising else f"Response recorded: {label}"),
+            when=when,
         )
         response.save()
+        if when is not None and not revising:
+            # recorded_at is set on insert (auto_now_add); a load says when it really was.
+            Response.objects.filter(pk=response.pk).update(recorded_at=when)
+            response.recorded_at = when
     return response
 
 

@@ -68,7 +68,7 @@ from governance.services import (
 from kpis.choices import DfeMeasure, Frequency, Polarity, Unit
 from kpis.dfe_timeliness import import_timeliness_file
 from kpis.models import EhcpTimeliness, Indicator
-from kpis.periods import PeriodError, parse_period, period_starting
+from kpis.periods import Period, PeriodError, parse_period, period_starting
 from kpis.services import load_demo_values, set_target
 from recommendations import services as recommendation_services
 from recommendations.choices import Outcome, Respondent, ResponseRegime
@@ -856,6 +856,17 @@ def _london_noon(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(12, 0), tzinfo=timezone.get_default_timezone())
 
 
+# A demo figure is taken as published this long after its period ends (a month's figure by the
+# middle of the next month), so that a meeting held before then did not have it.
+FIGURE_PUBLISHED_AFTER = datetime.timedelta(days=14)
+
+
+def _published(period: Period) -> datetime.datetime:
+    """When a demo figure for `period` was published: at noon, FIGURE_PUBLISHED_AFTER its end, or
+    now for a period that ended more recently (a figure cannot be published after it is loaded)."""
+    return min(_london_noon(period.end + FIGURE_PUBLISHED_AFTER), timezone.now())
+
+
 def _columns(spec: object, *not_columns: str) -> dict[str, Any]:
     """A spec's fields that its model has under the same names: all but `not_columns`."""
     return {f.name: getattr(spec, f.name) for f in fields(spec) if f.name not in not_columns}  # type: ignore[arg-type]
@@ -1020,7 +1031,7 @@ def load_indicators(case: Case, partnership: Partnership) -> str:
             )
             targets_added += 1
         if spec.values and not indicator.values.exists():
-            values_added += load_demo_values(indicator, spec.values).created
+            values_added += load_demo_values(indicator, spec.values, published=_published).created
     # The file's release ends with `dfe_last_year`. A later year means a later release has been
     # imported, which revised the earlier years too: loading this file again must not undo it.
     if EhcpTimeliness.objects.filter(year__gt=case.dfe_last_year).exists():
@@ -1346,8 +1357,14 @@ def _load_report(case: Case, partnership: Partnership, spec: ReportSpec, counts:
             )
             with _as_sample_data(f"{where}, recommendation {item.list_name} {item.number}".replace("  ", " ")):
                 recommendation.full_clean()
-            stamp(recommendation, by=None, reason=spec.reason)
+            # Recorded when the report reached its addressee, not on the day of loading, so that a
+            # meeting since then counts it as owed a response (`was_owed_a_response_on`).
+            received = _london_noon(spec.received_on)
+            stamp(recommendation, by=None, reason=spec.reason, when=received)
             recommendation.save()
+            # created_at is set on insert (auto_now_add).
+            Recommendation.objects.filter(pk=recommendation.pk).update(created_at=received)
+            recommendation.created_at = received
             recommendation.joint_with.set([_add_board(case, partnership, name) for name in item.joint_with])
             counts.recommendations += 1
         # Linked while the recommendation has no links, so that links an officer removed stay removed.
@@ -1377,5 +1394,7 @@ def _load_report(case: Case, partnership: Partnership, spec: ReportSpec, counts:
                 given_on=None,
                 is_published=True,
                 reason=spec.reason,
+                # Recorded from those papers: the day the report was received, after its recommendations.
+                when=_london_noon(spec.received_on) + datetime.timedelta(hours=1),
             )
         counts.responses += 1
