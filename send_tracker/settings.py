@@ -465,6 +465,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # One name for a choice set used by several fields: an action's rating (brag) and the rating
+    # the forum's view was given on (on_rating) are both the BRAG scale.
+    "ENUM_NAME_OVERRIDES": {"BragEnum": "actions.choices.Brag"},
 }
 
 SIMPLE_HISTORY_REVERT_DISABLED = True
