@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
-from send_tracker.alerts.candidates import DAY, Candidate, Source, long_date, lookback_start, path_for, when
+from send_tracker.alerts.candidates import DAY, Candidate, Source, Told, long_date, lookback_start, path_for, when
 from send_tracker.alerts.choices import AlertKind
 
 from .choices import BRAG_DEFINITIONS, NOT_YET_RATED, Brag
@@ -51,33 +51,24 @@ def _actions_due(today: datetime.date, in_range: ActionQuerySet) -> Iterator[Can
         days = (due - today).days
         rating = f"{Brag(brag).label}: {BRAG_DEFINITIONS[brag]}" if brag else NOT_YET_RATED
         if days < 0:
-            kind = AlertKind.ACTION_OVERDUE
-            title = f"Action {ref} is overdue: it was due on {long_date(due)}"
-            opening = (
-                f"Action {ref} of the {plan_title} was due on {long_date(due)} and is not yet rated Green or Blue."
+            told = Told(
+                AlertKind.ACTION_OVERDUE,
+                f"Action {ref} is overdue: it was due on {long_date(due)}",
+                f"Action {ref} of the {plan_title} was due on {long_date(due)} and is not yet rated Green or Blue.",
             )
         else:
-            kind = AlertKind.ACTION_DUE_7 if days <= 7 else AlertKind.ACTION_DUE_14
-            title = f"Action {ref} is due {when(due, today)}, on {long_date(due)}"
-            opening = f"Action {ref} of the {plan_title} is due {when(due, today)}, on {long_date(due)}."
-        body = "\n".join(
-            [
-                opening,
-                "",
-                description,
-                "",
-                f"Owner: {owner_name or 'not assigned'}.",
-                f"Current rating: {rating}.",
-            ]
-        )
-        yield Candidate(
-            model=Action,
-            subject_id=pk,
-            partnership_id=partnership_id,
-            kind=kind,
-            due_date=due,
-            title=title,
-            body=body,
+            told = Told(
+                AlertKind.ACTION_DUE_7 if days <= 7 else AlertKind.ACTION_DUE_14,
+                f"Action {ref} is due {when(due, today)}, on {long_date(due)}",
+                f"Action {ref} of the {plan_title} is due {when(due, today)}, on {long_date(due)}.",
+            )
+        owner = f"Owner: {owner_name or 'not assigned'}."
+        yield told.about(
+            Action,
+            pk,
+            partnership_id,
+            due,
+            ["", description, "", owner, f"Current rating: {rating}."],
             summary=description,
             link=link(pk),
             organisations=(owner_id,) if owner_id else (),

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from django.db.models import Q
 
-from send_tracker.alerts.candidates import DAY, Candidate, Source, long_date, lookback_start, path_for, when
+from send_tracker.alerts.candidates import DAY, Candidate, Source, Told, long_date, lookback_start, path_for, when
 from send_tracker.alerts.choices import AlertKind
 
 from .models import ActionArising, Board, Meeting, Risk
@@ -95,21 +95,23 @@ def _arising(today: datetime.date, in_range: Q) -> Iterator[Candidate]:
     ) in rows:
         source = f"the {board_name} meeting on {long_date(meeting_date)}"
         if due < today:
-            kind = AlertKind.ARISING_OVERDUE
-            title = f"Action arising overdue: from {source}, due {long_date(due)}"
-            opening = f"An action arising from {source} was due on {long_date(due)} and is not recorded as done."
+            told = Told(
+                AlertKind.ARISING_OVERDUE,
+                f"Action arising overdue: from {source}, due {long_date(due)}",
+                f"An action arising from {source} was due on {long_date(due)} and is not recorded as done.",
+            )
         else:
-            kind = AlertKind.ARISING_DUE
-            title = f"Action arising due {when(due, today)}: from {source}"
-            opening = f"An action arising from {source} is due {when(due, today)}, on {long_date(due)}."
-        yield Candidate(
-            model=ActionArising,
-            subject_id=pk,
-            partnership_id=partnership_id,
-            kind=kind,
-            due_date=due,
-            title=title,
-            body="\n".join([opening, "", description, "", f"Who: {owner_name}."]),
+            told = Told(
+                AlertKind.ARISING_DUE,
+                f"Action arising due {when(due, today)}: from {source}",
+                f"An action arising from {source} is due {when(due, today)}, on {long_date(due)}.",
+            )
+        yield told.about(
+            ActionArising,
+            pk,
+            partnership_id,
+            due,
+            ["", description, "", f"Who: {owner_name}."],
             summary=description,
             link=link(meeting_id),
             organisations=(owner_id,) if owner_id else (),
@@ -148,22 +150,17 @@ def _reviews(today: datetime.date, earliest: datetime.date | None) -> Iterator[C
     )
     for pk, reference, risk_title, owner_id, owner_name, board_id, board_name, partnership_id, due in rows:
         reviewer = f" by the {board_name}" if board_name else ""
-        yield Candidate(
-            model=Risk,
-            subject_id=pk,
-            partnership_id=partnership_id,
-            kind=AlertKind.RISK_REVIEW_OVERDUE,
-            due_date=due,
-            title=f"Risk {reference} was due for review on {long_date(due)}",
-            body="\n".join(
-                [
-                    f"Risk {reference} on the risk register was due to be reviewed{reviewer} on {long_date(due)}.",
-                    "",
-                    risk_title,
-                    "",
-                    f"Owner: {owner_name or 'not assigned'}.",
-                ]
-            ),
+        told = Told(
+            AlertKind.RISK_REVIEW_OVERDUE,
+            f"Risk {reference} was due for review on {long_date(due)}",
+            f"Risk {reference} on the risk register was due to be reviewed{reviewer} on {long_date(due)}.",
+        )
+        yield told.about(
+            Risk,
+            pk,
+            partnership_id,
+            due,
+            ["", risk_title, "", f"Owner: {owner_name or 'not assigned'}."],
             summary=risk_title,
             link=link(pk),
             organisations=(owner_id,) if owner_id else (),
@@ -194,29 +191,28 @@ def update_rounds(today: datetime.date) -> Iterator[Candidate]:
         for owner_id, (owner_name, lines) in by_owner.items():
             count = f"{len(lines)} action{'s' if len(lines) != 1 else ''} of {owner_name}"
             if closing:
-                kind = AlertKind.ROUND_CLOSING
-                title = f"Update round closes {when(update_round.closes, today)}: {count} not yet updated"
-                opening = f"The update round for the {name} closes on {closes}, and these are not yet updated:"
+                told = Told(
+                    AlertKind.ROUND_CLOSING,
+                    f"Update round closes {when(update_round.closes, today)}: {count} not yet updated",
+                    f"The update round for the {name} closes on {closes}, and these are not yet updated:",
+                )
             else:
-                kind = AlertKind.ROUND_OPEN
-                title = f"Update round open until {closes}: {count} due an update"
-                opening = f"The update round for the {name} is open until {closes}. These actions are due an update:"
-            yield Candidate(
-                model=Meeting,
-                subject_id=meeting.pk,
-                partnership_id=meeting.board.partnership_id,
-                kind=kind,
-                due_date=update_round.closes,
-                title=title,
-                body="\n".join(
-                    [
-                        opening,
-                        "",
-                        *lines,
-                        "",
-                        "Re-rate each one, or confirm its rating unchanged with a short commentary, from its page.",
-                    ]
-                ),
+                told = Told(
+                    AlertKind.ROUND_OPEN,
+                    f"Update round open until {closes}: {count} due an update",
+                    f"The update round for the {name} is open until {closes}. These actions are due an update:",
+                )
+            yield told.about(
+                Meeting,
+                meeting.pk,
+                meeting.board.partnership_id,
+                update_round.closes,
+                [
+                    "",
+                    *lines,
+                    "",
+                    "Re-rate each one, or confirm its rating unchanged with a short commentary, from its page.",
+                ],
                 link=link(meeting.pk) + f"#organisation-{owner_id}",
                 organisations=(owner_id,),
             )

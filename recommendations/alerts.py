@@ -16,7 +16,7 @@ from django.utils.text import Truncator
 from governance.models import Board
 from send_tracker.accounts.choices import OrganisationKind
 from send_tracker.accounts.models import Organisation
-from send_tracker.alerts.candidates import DAY, Candidate, Source, long_date, lookback_start, path_for, when
+from send_tracker.alerts.candidates import DAY, Candidate, Source, Told, long_date, lookback_start, path_for, when
 from send_tracker.alerts.choices import AlertKind
 
 from .choices import Respondent
@@ -100,33 +100,26 @@ def recommendation_responses(today: datetime.date, *, overdue_only: bool = False
         basis = f"{rule.label} ({rule.citation})" if rule else "the statutory period"
         days = (due - today).days
         if days < 0:
-            kind = AlertKind.RESPONSE_OVERDUE
-            title = f"Response overdue: {reference} of {committee_name}, due {long_date(due)}"
-            opening = f"The response to {reference} of {committee_name} was due on {long_date(due)} and is overdue."
+            told = Told(
+                AlertKind.RESPONSE_OVERDUE,
+                f"Response overdue: {reference} of {committee_name}, due {long_date(due)}",
+                f"The response to {reference} of {committee_name} was due on {long_date(due)} and is overdue.",
+            )
         else:
-            kind = AlertKind.RESPONSE_DUE_1 if days <= 1 else AlertKind.RESPONSE_DUE_7
-            title = f"Response due {when(due, today)}: {reference} of {committee_name}"
-            opening = f"The response to {reference} of {committee_name} is due {when(due, today)}, on {long_date(due)}."
-        body = "\n".join(
-            [
-                opening,
-                f"Statutory period: {basis}.",
-                "",
-                f"Report: {report_title}.",
-                f"Recommendation: {text}",
-            ]
-        )
+            told = Told(
+                AlertKind.RESPONSE_DUE_1 if days <= 1 else AlertKind.RESPONSE_DUE_7,
+                f"Response due {when(due, today)}: {reference} of {committee_name}",
+                f"The response to {reference} of {committee_name} is due {when(due, today)}, on {long_date(due)}.",
+            )
         organisation = respondent_organisation_id
         if organisation is None and respondent == Respondent.CABINET:
             organisation = councils.get(partnership_id)
-        yield Candidate(
-            model=Recommendation,
-            subject_id=pk,
-            partnership_id=partnership_id,
-            kind=kind,
-            due_date=due,
-            title=title,
-            body=body,
+        yield told.about(
+            Recommendation,
+            pk,
+            partnership_id,
+            due,
+            [f"Statutory period: {basis}.", "", f"Report: {report_title}.", f"Recommendation: {text}"],
             summary=Truncator(text).words(40),
             link=link(pk),
             organisations=(organisation,) if organisation else (),

@@ -15,9 +15,10 @@ the order the apps are installed.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -46,6 +47,28 @@ class Candidate:
     # What the item is, in a sentence or two, for the weekly reminder, which names many items in
     # one email: an action's description, a recommendation's words.
     summary: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Told:
+    """What one kind of alert says: its kind, its title and the first line of its body."""
+
+    kind: str
+    title: str
+    opening: str
+
+    def about(
+        self,
+        model: type[models.Model],
+        subject_id: int,
+        partnership_id: int,
+        due_date: datetime.date,
+        lines: Sequence[str],
+        **rest: Any,
+    ) -> Candidate:
+        """The candidate for the subject that says this, the rest of its body being `lines`."""
+        body = "\n".join([self.opening, *lines])
+        return Candidate(model, subject_id, partnership_id, self.kind, due_date, self.title, body, **rest)
 
 
 Source = Callable[[datetime.date], Iterable[Candidate]]
