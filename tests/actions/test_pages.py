@@ -270,25 +270,16 @@ def test_the_action_page_links_its_recommendations_and_kpis_in_a_fixed_number_of
 
 
 def test_the_action_page_shows_no_recommendation_or_kpi_of_another_partnership(
-    action, officer, other_partnership, client_for
+    action, officer, other_partnership, client_for, make_indicator
 ):
     """Links made past the services (a bad import, the shell) still show only what the reader may see."""
     from governance.models import Board
-    from kpis.models import Indicator
     from recommendations.models import Recommendation, Report
 
     committee = Board.objects.create(partnership=other_partnership, name="Elsewhere HOSC", kind="scrutiny_committee")
     report = Report.objects.create(partnership=other_partnership, committee=committee, title="Elsewhere's report")
     foreign = Recommendation.objects.create(report=report, number="9", text="Elsewhere's recommendation.")
-    foreign_kpi = Indicator.objects.create(
-        partnership=other_partnership,
-        name="Elsewhere's KPI",
-        definition="Elsewhere's.",
-        unit="percent",
-        polarity="higher",
-        frequency="monthly",
-        source="Case system",
-    )
+    foreign_kpi = make_indicator("Elsewhere's KPI", partnership=other_partnership, owner=None)
     foreign.actions.add(action)
     foreign_kpi.actions.add(action)
 
