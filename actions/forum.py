@@ -156,17 +156,37 @@ def give_view(
             )
         if on_rating and on_rating != action.brag:
             raise RatingChangedError(action)
-        view = ParentCarerView(
-            action=action,
-            on_rating=action.brag,
-            on_rated_at=action.rated_at,
-            is_public=is_public,
-            given_by=person(user),
-            **values,
-        )
-        view.given_by_label = stamp(view, by=user, reason=_view_reason(view))
-        view.save()
+        view = write_view(action, by=user, values=values, is_public=is_public)
         transaction.on_commit(lambda: tell_owner(view.pk))
+    return view
+
+
+def write_view(
+    action: Action,
+    *,
+    by: AnyUser | None,
+    values: dict[str, str],
+    is_public: bool = False,
+    when: datetime.datetime | None = None,
+    reason: str = "",
+) -> ParentCarerView:
+    """Writes the forum's view of the action's rating now: the one writer of a view, for give_view
+    (after its checks, under its lock) and the sample data's demo. It checks nothing: its callers
+    have (`values` from checked_view). `when` backdates a load's view (given_at and its history
+    row); `reason` is the history's reason when it is not the view itself (the demo's)."""
+    if not action.brag or action.rated_at is None:
+        raise ValueError(f"Action {action.pk} has not been rated: a view of the forum is of a rating.")
+    view = ParentCarerView(
+        action=action,
+        on_rating=action.brag,
+        on_rated_at=action.rated_at,
+        is_public=is_public,
+        given_by=person(by),
+        given_at=when or timezone.now(),
+        **values,
+    )
+    view.given_by_label = stamp(view, by=by, reason=reason or _view_reason(view), when=when)
+    view.save()
     return view
 
 
@@ -199,13 +219,30 @@ def reply_to_view(
         access.require(speaks_for_owner(user, view.action), OWNERS_ONLY)
         if replying_to is not None and replying_to != view.pk:
             raise ViewRenewedError(view)
-        view.reply = text
-        view.reply_is_public = reply_is_public
-        view.replied_at = timezone.now()
-        view.replied_by = person(user)
-        view.replied_by_label = stamp(view, by=user, reason=f"Reply to the parent carer forum's view: {text}")
-        view.save()
+        write_reply(view, by=user, reply=text, reply_is_public=reply_is_public)
     return view
+
+
+def write_reply(
+    view: ParentCarerView,
+    *,
+    by: AnyUser | None,
+    reply: str,
+    reply_is_public: bool = False,
+    when: datetime.datetime | None = None,
+    reason: str = "",
+) -> None:
+    """Writes the owner's reply to a view: the one writer of a reply, for reply_to_view (after its
+    checks, under its lock) and the sample data's demo. It checks nothing; `when` and `reason` as
+    for write_view."""
+    view.reply = reply
+    view.reply_is_public = reply_is_public
+    view.replied_at = when or timezone.now()
+    view.replied_by = person(by)
+    view.replied_by_label = stamp(
+        view, by=by, reason=reason or f"Reply to the parent carer forum's view: {reply}", when=when
+    )
+    view.save()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import models, transaction
 
-from actions.models import Action, Plan, RatingUpdate
+from actions.models import Action, ParentCarerView, Plan, RatingUpdate
 from governance.models import ActionArising, InspectionEvent, Meeting, Risk
 from kpis.models import Indicator, Target
 from recommendations.models import Report
@@ -52,6 +52,7 @@ LOADED_ROWS = {
     "actions.Action_themes": 35,
     "actions.Action_workstreams": 33,
     "actions.RatingUpdate": 42,
+    "actions.ParentCarerView": 2,
     "governance.Board": 9,
     "governance.BoardMember": 31,
     "governance.Meeting": 14,
@@ -84,6 +85,10 @@ LOADED_HISTORY = {
         "Demo rating history": 42,
     },
     "actions.Objective": {"Imported from the published plan": 13},
+    "actions.ParentCarerView": {
+        "Demo view of the parent carer forum": 2,
+        "Demo reply to the parent carer forum's view": 1,
+    },
     "actions.Plan": {"": 1},
     "actions.PriorityArea": {"Imported from the published plan": 5},
     "governance.ActionArising": {"Action arising recorded": 6, "Done.": 4},
@@ -200,6 +205,7 @@ def test_a_load_writes_the_whole_case_and_a_second_the_next_day_changes_nothing(
     assert by_model(added(history_counts(), history)) == LOADED_HISTORY
     assert "(added 0 reports, 0 recommendations, 0 responses, 0 links to PAP actions)" in second_output
     assert "demo rating history already present" in second_output
+    assert "the forum has given views of the plan's ratings, so no demo forum views" in second_output
 
 
 def test_the_demo_ratings_are_dated_on_their_days_through_the_one_rating_writer():
@@ -216,6 +222,34 @@ def test_the_demo_ratings_are_dated_on_their_days_through_the_one_rating_writer(
         "System (data load)",
     )
     assert Action.objects.get(ref="1.2").rated_at == update.created_at
+
+
+def test_the_demo_forum_views_are_dated_from_the_day_of_loading_through_the_forums_writers():
+    """A disagreement with 2B1's Green rating given after the board's last demo meeting (so the
+    dashboard has one more since then), its owner's reply, and a partial agreement before it."""
+    from actions.forum import forum_disagreements
+
+    with on(datetime.date(2026, 12, 7)):
+        load()
+
+    views = {view.action.ref: view for view in ParentCarerView.objects.select_related("action")}
+    assert sorted(views) == ["2B1", "3A4"]
+    disagreement, partly = views["2B1"], views["3A4"]
+    assert (disagreement.position, disagreement.on_rating, disagreement.is_public) == ("disagree", "green", True)
+    assert disagreement.given_at.date() == datetime.date(2026, 12, 1)
+    assert disagreement.on_rated_at == disagreement.action.rated_at < disagreement.given_at
+    assert disagreement.commentary.startswith("The Local Offer pages for 0 to 4 and 5 to 16 are live")
+    assert disagreement.replied_at.date() == datetime.date(2026, 12, 4) and disagreement.reply_is_public
+    assert disagreement.reply.startswith("We accept that launching the pages is not the end of the work.")
+    assert (partly.position, partly.given_at.date(), partly.reply) == ("partly_agree", datetime.date(2026, 11, 2), "")
+    last_meeting = Meeting.objects.filter(is_demo=True, date__lt=datetime.date(2026, 12, 7)).latest("date")
+    assert partly.given_at.date() < last_meeting.date < disagreement.given_at.date()
+    assert forum_disagreements(disagreement.action.plan) == 1
+    rows = ParentCarerView.history.filter(id=disagreement.pk).order_by("history_date")
+    assert [(row.history_change_reason, row.history_actor, row.history_date) for row in rows] == [
+        ("Demo view of the parent carer forum", "System (data load)", disagreement.given_at),
+        ("Demo reply to the parent carer forum's view", "System (data load)", disagreement.replied_at),
+    ]
 
 
 def test_every_paper_in_seed_data_is_in_the_index_and_every_indexed_file_exists():
@@ -361,6 +395,30 @@ def replace(path: Path, old: str, new: str) -> None:
             'due = "34 weeks ago"\n  done_on = "in 2 days"',
             "demo_meetings.toml, meetings[0] '37 weeks ago', actions_arising[0] 'Circulate the PAP highlight report "
             "template to every workstream lead.': 'done_on' is ",
+        ),
+        (
+            "demo_forum_views.toml",
+            'position = "partly_agree"\ncommentary = """',
+            'position = "partly_agree"\ncommentary = """  """\nx = """',
+            "demo_forum_views.toml, views[1] '3A4': Enter the forum's commentary: why it does not agree.",
+        ),
+        (
+            "demo_forum_views.toml",
+            'position = "disagree"',
+            'position = "disagrees"',
+            "demo_forum_views.toml, views[0] '2B1': 'position' is 'disagrees', which is not one of",
+        ),
+        (
+            "demo_forum_views.toml",
+            'given = "6 days ago"',
+            'given = "today"',
+            "demo_forum_views.toml, views[0] '2B1': 'given' is ",
+        ),
+        (
+            "demo_forum_views.toml",
+            'replied = "3 days ago"',
+            'replied = "7 days ago"',
+            "demo_forum_views.toml, views[0] '2B1': 'replied' is ",
         ),
     ],
 )

@@ -49,9 +49,10 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from actions.choices import EVIDENCE_REQUIRED, Brag, PlanKind
+from actions import forum
+from actions.choices import EVIDENCE_REQUIRED, Brag, ForumPosition, PlanKind
 from actions.importer import NO_ALIASES, ImportResult, PlanAliases, import_plan, parse_plan_table, read_aliases
-from actions.models import Action, Plan, PriorityArea, RatingUpdate
+from actions.models import Action, ParentCarerView, Plan, PriorityArea, RatingUpdate
 from actions.services import Evidence, write_rating
 from governance.choices import AgendaPurpose, BoardKind, EventKind, MeetingStatus, MemberRole
 from governance.models import Board, BoardMember, InspectionEvent, Meeting, Risk, RiskReview
@@ -86,6 +87,8 @@ OXFORDSHIRE = SAMPLE_DATA / "oxfordshire"
 SEED_DATA = Path(settings.BASE_DIR) / "send_tracker" / "seed_data"
 
 DEMO_RATING_REASON = "Demo rating history"
+DEMO_FORUM_VIEW_REASON = "Demo view of the parent carer forum"
+DEMO_FORUM_REPLY_REASON = "Demo reply to the parent carer forum's view"
 DEMO_ACTION_DONE_NOTE = "Done."
 MEETS_REASON = "How often it meets, from the sample data"
 CITATION = re.compile(r"\{([^{}]*)\}")
@@ -252,6 +255,20 @@ class RatingStep:
 
 
 @dataclass(frozen=True)
+class ForumViewSpec:
+    """A demo view of the parent carer forum on an action's rating, and the owner's reply."""
+
+    ref: str
+    on_rating: str
+    given: datetime.date
+    values: dict[str, str]  # forum.checked_view's: position, commentary, evidence
+    is_public: bool
+    replied: datetime.date | None
+    reply: str
+    reply_is_public: bool
+
+
+@dataclass(frozen=True)
 class RecommendationSpec:
     list_name: str
     number: str
@@ -329,6 +346,7 @@ class Case:
     dfe_last_year: int
     target_note: str
     today: datetime.date  # the day the demo's relative days are counted from
+    forum_views: tuple[ForumViewSpec, ...] = ()
 
     @property
     def slug(self) -> str:
@@ -689,6 +707,11 @@ def read_case(directory: Path, today: datetime.date | None = None) -> Case:
             raise row.error(f"a {Brag(step.brag).label} rating needs {EVIDENCE_REQUIRED[step.brag]}")
         ratings.append(step)
 
+    # demo_forum_views.toml
+    views_file = read_toml(directory / "demo_forum_views.toml")
+    forum_views = [_forum_view(entry, today) for entry in views_file.tables("views", name="ref")]
+    views_file.done()
+
     # recommendations.toml
     recommendations_file = read_toml(directory / "recommendations.toml")
     reports = []
@@ -766,7 +789,42 @@ def read_case(directory: Path, today: datetime.date | None = None) -> Case:
         dfe_last_year=dfe_last_year,
         target_note=target_note,
         today=today,
+        forum_views=tuple(forum_views),
     )
+
+
+def _forum_view(entry: Entry, today: datetime.date) -> ForumViewSpec:
+    """A view of demo_forum_views.toml, checked as the forum's form checks it."""
+    given = entry.required_day("given", today=today)
+    replied = entry.day("replied", None, today=today)
+    reply = entry.text("reply", "").strip()
+    if given >= today:
+        raise entry.error(f"'given' is {given}: a demo view must be dated before the day of loading")
+    if (replied is None) != (not reply):
+        raise entry.error("a reply needs both its day ('replied') and its text ('reply')")
+    if replied is not None and not given <= replied < today:
+        raise entry.error(f"'replied' is {replied}: it must be from the view's day to before the day of loading")
+    try:
+        values = forum.checked_view(
+            entry.choice("position", ForumPosition),
+            entry.text("commentary", ""),
+            entry.text("evidence", ""),
+            entry.text("evidence_link", ""),
+        )
+    except ValidationError as error:
+        raise entry.error("; ".join(error.messages)) from None
+    spec = ForumViewSpec(
+        ref=entry.text("ref"),
+        on_rating=entry.choice("on_rating", Brag),
+        given=given,
+        values=values,
+        is_public=entry.flag("is_public", False),
+        replied=replied,
+        reply=reply,
+        reply_is_public=entry.flag("reply_is_public", False),
+    )
+    entry.done()
+    return spec
 
 
 def _papers() -> dict[str, str]:
@@ -1062,9 +1120,11 @@ def load_governance(case: Case, partnership: Partnership) -> str:
     demo = _demo_meetings(case, demo_board, plan, risks, organisations)
     reviews = _demo_risk_reviews(case, demo_board, risks)
     ratings = _demo_rating_history(case, plan)
+    views = _demo_forum_views(case, plan)
     return (
         f"Governance: {len(boards)} boards ({members} members added), {events} inspection events added, "
-        f"{len(risks)} risks, {recorded} real and {demo} demo meetings added, {reviews} demo risk reviews; {ratings}"
+        f"{len(risks)} risks, {recorded} real and {demo} demo meetings added, {reviews} demo risk reviews; {ratings}; "
+        f"{views}"
     )
 
 
@@ -1280,6 +1340,38 @@ def _demo_rating_history(case: Case, plan: Plan | None) -> str:
         )
     freshness.bump(plan.partnership_id)  # the history's dates, changed in bulk above
     return f"demo rating history: {len(steps)} ratings of {len({s.ref for s in steps})} actions"
+
+
+def _demo_forum_views(case: Case, plan: Plan | None) -> str:
+    """The demo's views of the parent carer forum, and replies, through the forum's writers: only
+    into a plan the forum has given no view of, so a later load writes none. A view is left out
+    when its action is not rated as the file says, or was rated on or after the view's day."""
+    if plan is None:
+        return "no plan, so no demo forum views"
+    if ParentCarerView.objects.filter(action__plan=plan).exists():
+        return "the forum has given views of the plan's ratings, so no demo forum views"
+    actions = {a.ref: a for a in Action.objects.filter(plan=plan).select_related("plan", "owner")}
+    written = replies = 0
+    for spec in case.forum_views:
+        action = actions.get(spec.ref)
+        when = _london_noon(spec.given)
+        if action is None or action.brag != spec.on_rating or action.rated_at is None or action.rated_at >= when:
+            continue
+        view = forum.write_view(
+            action, by=None, values=spec.values, is_public=spec.is_public, when=when, reason=DEMO_FORUM_VIEW_REASON
+        )
+        written += 1
+        if spec.replied is not None:
+            forum.write_reply(
+                view,
+                by=None,
+                reply=spec.reply,
+                reply_is_public=spec.reply_is_public,
+                when=_london_noon(spec.replied) + datetime.timedelta(hours=1),
+                reason=DEMO_FORUM_REPLY_REASON,
+            )
+            replies += 1
+    return f"demo forum views: {written} views, {replies} replies"
 
 
 class _as_sample_data:
