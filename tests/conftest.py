@@ -716,7 +716,9 @@ def sign_in_by_session(page: Any, user: User) -> None:
         request.session[second_factor.SET_UP_SESSION_KEY] = user.pk
     request.session.save()
     # A cookie for "localhost" is sent to every port, so this reaches whichever live server the page uses.
+    # Whoever the browser held a session for before is signed out first.
     cookie = {"name": settings.SESSION_COOKIE_NAME, "value": request.session.session_key, "domain": "localhost"}
+    page.context.clear_cookies()
     page.context.add_cookies([{**cookie, "path": "/", "httpOnly": True, "sameSite": "Lax"}])
     page.goto("/")
 

@@ -2,8 +2,8 @@
 with a Green rating, the owner replies, a councillor sees both on the dashboard and in the meeting's
 Word pack; a forum officer cannot change a rating and an officer cannot give the forum's view.
 
-People sign in through a session made for them (Django's force_login, its cookie handed to the
-browser): the sign-in pages are tested elsewhere."""
+People sign in through a session made for them (sign_in_by_session): the sign-in pages are tested
+elsewhere."""
 
 from __future__ import annotations
 
@@ -12,8 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
 from actions.models import Action, ParentCarerView
@@ -21,28 +19,12 @@ from actions.services import Evidence, record_rating_update
 from governance.models import Meeting
 from send_tracker.accounts.choices import OrganisationKind, Role
 from send_tracker.accounts.models import Organisation, User
-from tests.conftest import make_user
+from tests.conftest import make_user, sign_in_by_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DISAGREEMENT = "Families tell us “20-week” letters still arrive late – 3 of 5 in our survey."
 REPLY = "We will re-audit the letters in May and report to the board."
-
-
-def signed_in_as(page: Any, live_server: Any, user: User) -> None:
-    """The browser holds a session of `user`'s, as after signing in."""
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 @pytest.fixture
@@ -57,7 +39,7 @@ def forum_officer(partnership: Any) -> User:
 
 
 def test_the_forum_disagrees_the_owner_replies_and_a_councillor_reads_both(
-    page, live_server, action, plan, officer, forum_officer, scrutiny_member, eyp
+    page, action, plan, officer, forum_officer, scrutiny_member, eyp
 ):
     plan.is_current = True
     plan.save()
@@ -71,7 +53,7 @@ def test_the_forum_disagrees_the_owner_replies_and_a_councillor_reads_both(
     )
 
     # The forum officer cannot change the rating: no button, and the page is refused.
-    signed_in_as(page, live_server, forum_officer)
+    sign_in_by_session(page, forum_officer)
     page.goto(action.get_absolute_url())
     assert page.get_by_role("button", name="Update rating").count() == 0
     assert page.goto(f"/plan/actions/{action.pk}/rate/").status == 403
@@ -87,7 +69,7 @@ def test_the_forum_disagrees_the_owner_replies_and_a_councillor_reads_both(
     assert page.get_by_text(DISAGREEMENT).is_visible()
 
     # The owner's officer cannot give the forum's view, and replies to it.
-    signed_in_as(page, live_server, officer)
+    sign_in_by_session(page, officer)
     assert page.goto(f"/plan/actions/{action.pk}/forum-view/").status == 403
     page.goto(action.get_absolute_url())
     assert page.get_by_role("button", name="Give the forum's view").count() == 0
@@ -102,8 +84,7 @@ def test_the_forum_disagrees_the_owner_replies_and_a_councillor_reads_both(
     assert Action.objects.get(pk=action.pk).brag == "green"
 
     # A councillor sees both on the action and the dashboard, which links to the rating.
-    signed_in_as(page, live_server, scrutiny_member)
-    page.goto("/")
+    sign_in_by_session(page, scrutiny_member)  # on the dashboard
     page.get_by_role("link", name="1 Forum disagreements").click()
     page.get_by_role("link", name="3A1").click()
     assert page.get_by_text(DISAGREEMENT).is_visible()

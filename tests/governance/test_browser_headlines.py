@@ -1,19 +1,21 @@
 """In Chromium: the dashboard's headline figures are on the first screen at 1280 by 800 pixels and
 at 320 by 640 (a small phone), every chart has its table, and axe-core finds nothing on the pages
-with charts. Screenshots go to /tmp/shots/h7 for a person to look at."""
+with charts. With SHOTS set (tests/conftest.py), screenshots go to that folder for a person to look at.
+People sign in through a session made for them (sign_in_by_session): the sign-in pages are tested
+elsewhere."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.conftest import axe_violations, sign_in
+from tests.conftest import SHOTS, axe_violations, sign_in_by_session
 
 from .test_dashboard_headlines import off_target  # noqa: F401 - a fixture: an indicator off target, then met
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = Path("/tmp/shots/h7")
 SCREENS = ((1280, 800), (320, 640))
 
 # Each chart (a figure with an SVG) is followed, before the next chart, by a table of its figures.
@@ -27,16 +29,22 @@ EVERY_CHART_HAS_A_TABLE = """() => {
 }"""
 
 
+def shot(page: Any, name: str, *, full_page: bool = False) -> None:
+    """A screenshot of the page as it is now into the folder SHOTS names, when it names one."""
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=full_page)
+
+
 @pytest.mark.usefixtures("off_target")
 def test_the_headline_figures_are_on_the_first_screen_and_every_chart_has_its_table(page, scrutiny_member, plan):
-    SHOTS.mkdir(parents=True, exist_ok=True)
     plan.is_public = True
     plan.save()
-    sign_in(page, scrutiny_member.username)
+    sign_in_by_session(page, scrutiny_member)
     for width, height in SCREENS:
         page.set_viewport_size({"width": width, "height": height})
         page.goto("/")
-        page.screenshot(path=str(SHOTS / f"dashboard-{width}.png"))
+        shot(page, f"dashboard-{width}")
         for part in (".app-headlines__chips", ".app-headlines__figures"):
             box = page.locator(part).bounding_box()
             assert box is not None and box["y"] + box["height"] <= height, (part, width, box)
@@ -44,9 +52,7 @@ def test_the_headline_figures_are_on_the_first_screen_and_every_chart_has_its_ta
         charts = {"/": 1, "/kpis/": 0, "/governance/risks/": 2, f"/public/{plan.partnership.slug}/": 1}
         for url, expected in charts.items():
             page.goto(url)
-            page.screenshot(
-                path=str(SHOTS / f"{url.strip('/').replace('/', '-') or 'dashboard'}-{width}-full.png"), full_page=True
-            )
+            shot(page, f"{url.strip('/').replace('/', '-') or 'dashboard'}-{width}-full", full_page=True)
             has_table = page.evaluate(EVERY_CHART_HAS_A_TABLE)
             assert len(has_table) == expected and all(has_table), url
             if url == "/kpis/":  # the trend lines, and their figures as a table
