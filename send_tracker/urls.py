@@ -6,13 +6,14 @@ from send_tracker import accessibility
 from send_tracker.accounts import people_views
 from send_tracker.accounts.admin_scope import view_on_site
 from send_tracker.operations.views import healthz
-from send_tracker.overview import compare, dashboard, public
+from send_tracker.overview import compare, dashboard, mine, public
 
 urlpatterns = [
     # First: partners' systems poll the API, and every pattern before it is tried on each request.
     path("api/", include("send_tracker.api_urls")),
     path("", dashboard.home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("yours/", mine.yours, name="yours"),
     path("partnerships/", compare.compare_partnerships, name="compare_partnerships"),
     path("public/", public.public_index, name="public_index"),
     path("public/<slug:slug>/", public.public_partnership, name="public_partnership"),

@@ -397,6 +397,9 @@ def test_every_page_a_role_reaches_answers_200_with_no_axe_violations(browser_co
     if role != "anonymous":
         # The walk reached the product, not only the pages it started from.
         assert {"plan/actions/<int:action_id>/", "recommendations/<int:recommendation_id>/"} <= set(result.routes)
+    if role in ("officer", "icb.officer"):
+        # The page "Yours to do", which the count under the dashboard's title opens.
+        assert "yours/" in result.routes
 
 
 def test_the_scrutiny_response_form_can_be_completed_with_the_keyboard_alone(page):

@@ -85,8 +85,8 @@ def world(plan, make_action, make_indicator, make_report, council, icb) -> None:
 
 @time_machine.travel(NOW, tick=False)
 def test_each_organisation_sees_its_own_first(world, officer, other_officer, client_for, elsewhere_world):
-    council = panel(client_for(officer).get("/").content.decode())
-    icb = panel(client_for(other_officer).get("/").content.decode())
+    council = panel(client_for(officer).get("/yours/").content.decode())
+    icb = panel(client_for(other_officer).get("/yours/").content.decode())
 
     assert "Yours to do" in council and "Testshire County Council" in council
     assert "2 actions due an update by 26 November 2026" in council  # 3A1, 3A2; not 3A3, updated
@@ -105,10 +105,32 @@ def test_each_organisation_sees_its_own_first(world, officer, other_officer, cli
 
 @time_machine.travel(NOW, tick=False)
 def test_another_partnership_is_never_shown(world, outsider, client_for):
-    page = panel(client_for(outsider).get("/").content.decode())
+    for url in ("/", "/yours/"):
+        page = panel(client_for(outsider).get(url).content.decode())
 
-    assert "Yours to do" in page
-    assert not re.search(r"3A1|3B1|CAMHS|Testshire", page)
+        assert "Yours to do" in page
+        assert not re.search(r"3A1|3B1|CAMHS|Testshire", page), url
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_dashboard_counts_each_kind_under_its_title_above_the_headline_figures(world, officer, client_for):
+    page = client_for(officer).get("/").content.decode()
+    summary = panel(page)
+
+    assert page.index("</h1>") < page.index('<section class="app-mine"') < page.index('class="app-headlines"')
+    assert "Yours to do</a>: 7 items" in summary  # the total, all a phone shows
+    for count in (
+        'href="/yours/#update-due"><strong>2</strong> actions due an update',
+        'href="/yours/#slipping"><strong>2</strong> overdue or slipping',
+        'href="/yours/#responses-owed"><strong>1</strong> response owed',
+        'href="/yours/#figures-due"><strong>1</strong> figure due',
+        'href="/yours/#figures-due"><strong>1</strong> exception note asked for',
+    ):
+        assert count in summary, count
+    assert "3A1" not in summary  # the items themselves are on the page "Yours to do"
+    yours = client_for(officer).get("/yours/").content.decode()
+    for anchor in ("update-due", "slipping", "responses-owed", "figures-due"):
+        assert f'id="{anchor}"' in yours, anchor
 
 
 @time_machine.travel(NOW, tick=False)
@@ -116,21 +138,30 @@ def test_a_councillor_or_a_partner_has_no_panel(world, scrutiny_member, partner_
     for person in (scrutiny_member, partner_user):
         page = client_for(person).get("/").content.decode()
         assert page and panel(page) == "", person.username
+        assert client_for(person).get("/yours/").status_code == 403, person.username
+
+
+def test_signed_out_the_page_asks_to_sign_in(client):
+    response = client.get("/yours/")
+
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
 @time_machine.travel(NOW, tick=False)
 def test_nothing_due_says_so(plan, officer, client_for):
-    page = panel(client_for(officer).get("/").content.decode())
+    page = panel(client_for(officer).get("/yours/").content.decode())
 
     assert "Nothing of " in page and "is due" in page
+    assert "Yours to do</a>: nothing due" in panel(client_for(officer).get("/").content.decode())
 
 
 @time_machine.travel(NOW, tick=False)
 def test_the_panel_is_built_again_when_the_data_changes(world, officer, client_for, django_capture_on_commit_callbacks):
     client = client_for(officer)
     assert "CAMHS waits within 18 weeks</a>: the figure for October 2026 is due" in panel(
-        client.get("/").content.decode()
+        client.get("/yours/").content.decode()
     )
+    assert "<strong>1</strong> figure due" in panel(client.get("/").content.decode())
 
     waits = Indicator.objects.get(name="CAMHS waits within 18 weeks")
     with django_capture_on_commit_callbacks(execute=True):  # the data version moves when a change commits
@@ -138,7 +169,8 @@ def test_the_panel_is_built_again_when_the_data_changes(world, officer, client_f
             indicator=waits, period_start=D(2026, 10, 1), period_end=D(2026, 10, 31), value=Decimal("70")
         )
 
-    assert "the figure for October 2026 is due" not in panel(client.get("/").content.decode())
+    assert "the figure for October 2026 is due" not in panel(client.get("/yours/").content.decode())
+    assert "figure due" not in panel(client.get("/").content.decode())
 
 
 def another_partnership(n: int) -> None:
@@ -180,6 +212,25 @@ def test_the_panel_costs_the_same_queries_however_many_partnerships(
         mine_for(request, TODAY)
 
 
+@time_machine.travel(NOW, tick=False)
+def test_the_page_costs_the_same_queries_however_many_partnerships(
+    world, officer, client_for, django_assert_num_queries, django_assert_max_num_queries
+):
+    client = client_for(officer)
+    cache.clear()
+    with django_assert_max_num_queries(PAGE_QUERIES) as first:
+        assert client.get("/yours/").status_code == 200
+    for n in range(3):
+        another_partnership(n)
+    cache.clear()
+
+    with django_assert_num_queries(len(first.captured_queries)):
+        client.get("/yours/")
+
+
 # The plan, the round (board, meetings, bank holidays), the actions due an update, those overdue or
 # slipping, the responses owed, the figures due and the exception notes asked for.
 PANEL_QUERIES = 9
+# The session and the person, the partnership's data version (send_tracker.freshness) and the
+# panel's own; the alerts in the header.
+PAGE_QUERIES = PANEL_QUERIES + 6

@@ -62,8 +62,18 @@ def home(request: HttpRequest) -> HttpResponse:
     else:
         content = _cached_content(request, today, partnerships[0])
     # The reader's own to-do, outside the content, which is the same for everyone in the partnership.
-    mine = mine_panel(request, today)
-    return render(request, "dashboard/home.html", {"content": mark_safe(content), "mine": mine})  # noqa: S308 - our own markup
+    content = under_the_title(content, mine_panel(request, today))
+    return render(request, "dashboard/home.html", {"content": mark_safe(content)})  # noqa: S308 - our own markup
+
+
+def under_the_title(content: str, mine: str) -> str:
+    """The content with the reader's to-do put directly under its title (the first h1), above the
+    headline figures: the title stays first, and what is theirs comes before the rest."""
+    title_ends = content.find("</h1>")
+    if title_ends < 0:
+        return mine + content
+    at = title_ends + len("</h1>")
+    return content[:at] + mine + content[at:]
 
 
 def _cached_content(request: HttpRequest, today: datetime.date, partnership_id: int) -> str:

@@ -1,5 +1,7 @@
-"""What is theirs: the panel at the top of the dashboard that shows a signed-in officer first what
-their own organisation owes.
+"""What is theirs: what a signed-in officer's own organisation owes, shown first. The dashboard
+gives a count of each kind directly under its title, above the headline figures (so both are on the
+first screen at 320 pixels wide as at 1280; on a phone the counts fold into one total); each count
+links to its full list on the page "Yours to do" (/yours/).
 
 - the plan's actions it owns that are due an update in the open update round (governance.rounds),
 - its actions overdue or slipping (actions.reports.slipping_actions, for its own),
@@ -7,7 +9,7 @@ their own organisation owes.
 - its indicators' figures due, and the exception notes asked of it.
 
 The dashboard's own content is cached per partnership and must not depend on who reads it
-(send_tracker/overview/dashboard.py), so this panel is built apart from it and rendered above it.
+(send_tracker/overview/dashboard.py), so this summary is built apart from it and put under its title.
 It depends on the reader's organisation only, so it is cached per organisation, under its
 partnership's data version and the day, as the content is: a warm dashboard still reads only the
 person. Built, it reads one organisation's rows of one plan, so its queries do not grow with the
@@ -21,9 +23,13 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Q, Subquery
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from actions import access as action_access
@@ -41,8 +47,6 @@ from send_tracker.accounts.models import Organisation
 
 # Who has a panel: those whose organisation's rows they change.
 ROLES_WITH_A_PANEL = (Role.OFFICER, Role.ADMINISTRATOR)
-# The longest list shown in each part; the count says how many there are in all.
-SHOWN = 5
 # As the dashboard's content: exact while the cache answers, the expiry only a bound after an outage.
 CACHE_SECONDS = 10 * 60
 
@@ -114,19 +118,45 @@ def mine_for(request: HttpRequest, today: datetime.date) -> Mine | None:
     return mine
 
 
-PANEL_KEY = "mine:v1:{code}:{partnership}:{version}:{today}:{organisation}"
+# What each kind is called in the summary, and its list's anchor on the page "Yours to do" (the
+# exception notes are listed with the figures due).
+KINDS = (
+    ("update_due", "update-due", "action due an update", "actions due an update"),
+    ("slipping", "slipping", "overdue or slipping", "overdue or slipping"),
+    ("responses_due", "responses-owed", "response owed", "responses owed"),
+    ("figures_due", "figures-due", "figure due", "figures due"),
+    ("notes_asked", "figures-due", "exception note asked for", "exception notes asked for"),
+)
+
+PANEL_KEY = "mine:v2:{part}:{code}:{partnership}:{version}:{today}:{organisation}"
 
 
 def mine_panel(request: HttpRequest, today: datetime.date) -> SafeString:
-    """The panel's markup, or nothing for someone with no panel; kept per organisation."""
+    """The dashboard's summary under its title: a count of each kind, linking to its list on the page
+    "Yours to do"; nothing for someone with no panel. Kept per organisation."""
+    return _kept(request, today, "summary")
+
+
+def mine_lists(request: HttpRequest, today: datetime.date) -> SafeString:
+    """The page "Yours to do": every item of each kind. Kept per organisation."""
+    return _kept(request, today, "lists")
+
+
+def has_a_panel(request: HttpRequest) -> bool:
     someone = access.person(request.user)
-    if someone is None or someone.role not in ROLES_WITH_A_PANEL or someone.organisation is None:
+    return someone is not None and someone.role in ROLES_WITH_A_PANEL and someone.organisation is not None
+
+
+def _kept(request: HttpRequest, today: datetime.date, part: str) -> SafeString:
+    someone = access.person(request.user)
+    if someone is None or not has_a_panel(request) or someone.organisation is None:
         return SafeString("")
     partnership_id = someone.organisation.partnership_id
     version = freshness.current_version(partnership_id)  # before the panel is built
     if version is None:
-        return _built(request, today)
+        return _built(request, today, part)
     key = PANEL_KEY.format(
+        part=part,
         code=freshness.code_version(),
         partnership=partnership_id,
         version=version,
@@ -135,15 +165,31 @@ def mine_panel(request: HttpRequest, today: datetime.date) -> SafeString:
     )
     panel: str | None = freshness.cached(key)
     if panel is None:
-        panel = str(_built(request, today))
+        panel = str(_built(request, today, part))
         freshness.keep(key, panel, CACHE_SECONDS)
     return SafeString(panel)
 
 
-def _built(request: HttpRequest, today: datetime.date) -> SafeString:
+def _built(request: HttpRequest, today: datetime.date, part: str) -> SafeString:
     mine = mine_for(request, today)
     if mine is None:
         return SafeString("")
-    parts = ("update_due", "slipping", "responses_due", "figures_due", "notes_asked")
-    more = {part: max(0, len(getattr(mine, part)) - SHOWN) for part in parts}
-    return SafeString(render_to_string("dashboard/_mine.html", {"mine": mine, "shown": SHOWN, "more": more}).strip())
+    if part == "lists":
+        return SafeString(render_to_string("dashboard/_mine.html", {"mine": mine}).strip())
+    counts = {name: len(getattr(mine, name)) for name, *_ in KINDS}
+    kinds = [
+        {"anchor": anchor, "count": counts[name], "one": one, "many": many}
+        for name, anchor, one, many in KINDS
+        if counts[name]
+    ]
+    context = {"mine": mine, "kinds": kinds, "total": sum(counts.values())}
+    return SafeString(render_to_string("dashboard/_mine_summary.html", context).strip())
+
+
+@login_required
+def yours(request: HttpRequest) -> HttpResponse:
+    """Every item the reader's organisation owes, for its officers and administrators; a scrutiny
+    member or a partner owns nothing to do here (403)."""
+    if not has_a_panel(request):
+        raise PermissionDenied
+    return render(request, "dashboard/yours.html", {"lists": mine_lists(request, timezone.localdate())})

@@ -59,3 +59,28 @@ def test_the_headline_figures_are_on_the_first_screen_and_every_chart_has_its_ta
                 assert page.locator("svg.app-sparkline").count() == 1
                 assert page.locator("table.app-table--kpi-trends").count() == 1
             assert axe_violations(page) == [], (url, width)
+
+
+@pytest.mark.usefixtures("off_target")
+def test_an_officer_sees_what_is_theirs_under_the_title_and_the_headline_figures_on_the_first_screen(page, officer):
+    """Issue 14 asks that an officer sees first what is theirs, issue 15 that the headline figures are
+    on the first screen: the title, then a count of each kind of the officer's to-do (on a phone one
+    total), then the headline row, all above the fold; each count opens its list on "Yours to do"."""
+    sign_in_by_session(page, officer)
+    for width, height in SCREENS:
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto("/")
+        shot(page, f"dashboard-officer-{width}")
+        tops = [page.locator(part).first.bounding_box() for part in ("h1", ".app-mine", ".app-headlines")]
+        assert all(tops) and tops[0]["y"] < tops[1]["y"] < tops[2]["y"], (width, tops)
+        for part in (".app-mine", ".app-headlines__chips", ".app-headlines__figures"):
+            box = page.locator(part).bounding_box()
+            assert box is not None and box["y"] + box["height"] <= height, (part, width, box)
+        assert page.locator(".app-mine__counts").is_visible() == (width >= 1280), width
+        assert axe_violations(page) == [], width
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.locator(".app-mine__counts a").first.click()
+    page.wait_for_load_state()
+    assert page.url.split("#")[0].endswith("/yours/")
+    assert page.locator("h1").inner_text() == "Yours to do"
+    assert axe_violations(page) == []
