@@ -20,6 +20,7 @@ from actions.services import Evidence, StaleEditError, record_rating_update, rev
 from send_tracker.accounts.access import partnership_ids_for
 from send_tracker.api.filters import filters_named
 from send_tracker.api.pagination import StableCursorPagination
+from send_tracker.api.viewsets import VisibleRowsViewSet
 
 from .rows import ActionRows
 from .serializers import (
@@ -60,27 +61,20 @@ class HistoryPagination(StableCursorPagination):
     ordering = "-history_id"
 
 
-class PlanViewSet(viewsets.ReadOnlyModelViewSet):
+class PlanViewSet(VisibleRowsViewSet):
     """The partnership's plans: the Priority Action Plan and any earlier Written Statement of Action."""
 
-    lookup_value_regex = r"\d+"
-
+    model = Plan
+    related = ("partnership",)
     serializer_class = PlanSerializer
 
-    def get_queryset(self) -> QuerySet[Plan]:
-        return Plan.objects.visible_to(self.request.user).select_related("partnership")
 
-
-class PriorityAreaViewSet(viewsets.ReadOnlyModelViewSet):
+class PriorityAreaViewSet(VisibleRowsViewSet):
     """The plan's areas for priority action (PAP 1 to 5)."""
 
-    lookup_value_regex = r"\d+"
-
+    model = PriorityArea
     serializer_class = PriorityAreaSerializer
     filterset_fields = ["plan", "number"]
-
-    def get_queryset(self) -> QuerySet[PriorityArea]:
-        return PriorityArea.objects.visible_to(self.request.user)
 
 
 class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

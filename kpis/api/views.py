@@ -1,25 +1,22 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import QuerySet
 from rest_framework import viewsets
 
 from kpis.choices import GeographicLevel
 from kpis.models import EhcpTimeliness, Indicator, IndicatorValue
 from send_tracker.api.filters import WholeNumberFilter
+from send_tracker.api.viewsets import VisibleRowsViewSet
 
 from .serializers import EhcpTimelinessSerializer, IndicatorSerializer, IndicatorValueSerializer
 
 
-class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+class IndicatorViewSet(VisibleRowsViewSet):
     """The partnership's key performance indicators."""
 
-    lookup_value_regex = r"\d+"
-
+    model = Indicator
+    related = ("owner",)
     serializer_class = IndicatorSerializer
-
-    def get_queryset(self) -> QuerySet[Indicator]:
-        return Indicator.objects.visible_to(self.request.user).select_related("owner")
 
 
 class IndicatorValueFilterSet(django_filters.FilterSet):
@@ -31,16 +28,13 @@ class IndicatorValueFilterSet(django_filters.FilterSet):
         fields = ["indicator", "rating", "period_from", "period_to"]
 
 
-class IndicatorValueViewSet(viewsets.ReadOnlyModelViewSet):
+class IndicatorValueViewSet(VisibleRowsViewSet):
     """Each indicator's values by period, rated against the target in force."""
 
-    lookup_value_regex = r"\d+"
-
+    model = IndicatorValue
+    related = ("exception_note",)
     serializer_class = IndicatorValueSerializer
     filterset_class = IndicatorValueFilterSet
-
-    def get_queryset(self) -> QuerySet[IndicatorValue]:
-        return IndicatorValue.objects.visible_to(self.request.user).select_related("exception_note")
 
 
 class EhcpTimelinessFilterSet(django_filters.FilterSet):
