@@ -3,9 +3,10 @@ board, and the chart of the plan's actions by rating at each of that board's mee
 
 What each figure is now comes from the apps' dashboard sections (already read); what it was at a
 meeting comes from history, read in a fixed number of queries however long the history: one for
-the plan's actions (every rating, status and target date change up to the last meeting, replayed
-here to each meeting's end of day, as governance/as_it_stood.py reads the plan as it stood) and
-one for the indicators' figures. The recommendations owed a response then are counted from the
+the plan's actions (every rating, status and target date change up to the last meeting, and in the
+same query every view the parent carer forum gave of their ratings, replayed here to each meeting's
+end of day, as governance/as_it_stood.py reads the plan as it stood) and one for the indicators'
+figures. The recommendations owed a response then are counted from the
 rows the recommendations section read. With no meeting held yet there is nothing to compare with,
 and nothing more is read.
 
@@ -20,10 +21,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import DateField, IntegerField, Value
+from django.db.models.functions import Cast
 from django.urls import reverse
 
-from actions.choices import BRAG_DISPLAY_ORDER, ActionStatus, Brag
-from actions.models import Action, Plan
+from actions.choices import BRAG_DISPLAY_ORDER, ActionStatus, Brag, ForumPosition
+from actions.models import Action, ParentCarerView, Plan
 from actions.reports import NOT_RATED
 from governance.models import Meeting, end_of_day
 from kpis.choices import Rating
@@ -92,6 +95,8 @@ class RatingsAt:
     counts: Counter[str] = field(default_factory=Counter)
     overdue: int = 0
     slipped: int | None = None
+    # Open actions whose rating then the forum's view then disagreed with (forum_disagreements).
+    forum_disagreements: int = 0
 
     @property
     def total(self) -> int:
@@ -182,7 +187,7 @@ def headline_section(plan: Plan | None, today: datetime.date, context: dict[str,
                 "forum_disagreements",
                 "Forum disagreements",
                 _count(context["forum_disagreements"]),
-                None,  # the forum's views at a past meeting are not read here (yet)
+                then.forum_disagreements if then else None,
                 f"{actions}?plan={plan.pk}&forum=disagree",
             )
         )
@@ -223,13 +228,32 @@ def _ratings_at_meetings(plan: Plan, meetings: list[Meeting]) -> list[RatingsAt]
     if sign_off is not None and sign_off <= days[-1]:
         moments.append((end_of_day(sign_off), None))  # the baseline, for "later than at sign-off"
         moments.sort(key=lambda pair: pair[0])
-    records = (
-        Action.history.model.objects.filter(plan_id=plan.pk, history_date__lt=moments[-1][0])
-        .order_by("history_date", "history_id")
-        .values_list("id", "history_date", "history_type", "brag", "status", "due_date")
+    # The actions' rows, and the forum's views' rows in the same query: (whose: "action" or
+    # "view", the action's id, when, type, then the action's rating, status and target date, or the
+    # view's position, the rating it was given on and its own id).
+    no_date = Cast(Value(None), DateField())
+    actions = Action.history.model.objects.filter(plan_id=plan.pk, history_date__lt=moments[-1][0]).values_list(
+        Value("action"), "id", "history_date", "history_type", "brag", "status", "due_date", Value(0), "history_id"
     )
+    views = ParentCarerView.history.model.objects.filter(
+        action__plan_id=plan.pk, history_date__lt=moments[-1][0]
+    ).values_list(
+        Value("view"),
+        "action_id",
+        "history_date",
+        "history_type",
+        "position",
+        "on_rating",
+        no_date,
+        Cast("id", IntegerField()),
+        "history_id",
+    )
+    # Each side without the history's default order, which SQLite refuses inside a UNION.
+    records = actions.order_by().union(views.order_by(), all=True).order_by("history_date", "history_id")
     labels = {m.date: f"{m.date:%-d %b %Y}" for m in meetings}
     state: dict[int, tuple[str, str | None, str, datetime.date | None]] = {}
+    # Each action's newest view: its id, position and the rating it was given on ("-": deleted).
+    forum: dict[int, tuple[int, str, str]] = {}
     baseline: dict[int, datetime.date | None] | None = None
     result: list[RatingsAt] = []
     pending = iter(moments)
@@ -241,16 +265,20 @@ def _ratings_at_meetings(plan: Plan, meetings: list[Meeting]) -> list[RatingsAt]
         if day is None:
             baseline = {key: row[3] for key, row in state.items() if row[0] != "-"}
         else:
-            result.append(_at(day, labels[day], state, baseline))
+            result.append(_at(day, labels[day], state, baseline, forum))
 
-    for key, when, kind, brag, status, due in records:
+    for whose, key, when, kind, brag, status, due, view_id, _ in records:
         while not done and when >= moment:
             snapshot()
             try:
                 moment, day = next(pending)
             except StopIteration:
                 done = True
-        state[key] = (kind, brag, status, due)
+        if whose == "action":
+            state[key] = (kind, brag, status, due)
+        elif key not in forum or view_id >= forum[key][0]:
+            # Later views have higher ids; a view's later rows (its reply) come after its first.
+            forum[key] = (view_id, brag if kind != "-" else "-", status)
     while not done:
         snapshot()
         try:
@@ -265,6 +293,7 @@ def _at(
     label: str,
     state: dict[int, tuple[str, str | None, str, datetime.date | None]],
     baseline: dict[int, datetime.date | None] | None,
+    forum: dict[int, tuple[int, str, str]],
 ) -> RatingsAt:
     row = RatingsAt(day, label, slipped=0 if baseline is not None else None)
     for key, (kind, brag, status, due) in state.items():
@@ -276,6 +305,9 @@ def _at(
         if status == ActionStatus.RETIRED:
             continue
         row.counts[brag or NOT_RATED] += 1
+        view = forum.get(key)
+        if view is not None and view[1] == ForumPosition.DISAGREE and view[2] == brag:
+            row.forum_disagreements += 1
         if due and due < day and brag not in DONE:
             row.overdue += 1
     return row

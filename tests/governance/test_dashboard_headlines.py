@@ -209,3 +209,36 @@ def test_the_change_since_the_last_meeting_costs_two_queries(
         with django_assert_num_queries(2):
             figures = headlines.headline_section(plan, today, context)
     assert figures["headline_since"] == history.second and figures["ratings_chart"] is not None
+
+
+def test_the_forums_disagreements_say_how_they_changed_since_the_boards_last_meeting(
+    history, partnership, officer, scrutiny_member, client_for
+):
+    """The forum's views as they stood at the meeting, of the ratings then, read with the actions'
+    history in its one query: a disagreement with a rating changed since counts then, not now."""
+    from actions.forum import give_view
+    from send_tracker.accounts.choices import OrganisationKind, Role
+    from send_tracker.accounts.models import Organisation
+    from tests.conftest import make_user
+
+    forum = Organisation.objects.create(
+        partnership=partnership, name="Testshire Parent Carer Forum", short_name="TPCF", kind="parent_carer_forum"
+    )
+    assert forum.kind == OrganisationKind.PARENT_CARER_FORUM
+    fran = make_user("fran", forum, Role.OFFICER)
+    actions = history.actions
+
+    def view(ref: str, when: datetime.datetime, position: str = "disagree") -> None:
+        with time_machine.travel(when, tick=False):
+            give_view(action_id=actions[ref].pk, user=fran, position=position, commentary="Families say – not yet.")
+
+    view("3A1", at(2024, 4, 1))  # on Green: then; rated Amber after the meeting, so not now
+    view("3A4", at(2024, 4, 2))  # on Red: then and now
+    view("3A3", at(2024, 4, 18, 14))  # after the meeting: now only
+    view("3A2", at(2024, 4, 18, 15))  # on the Amber of 18 April: now only
+    view("3A5", at(2024, 4, 18, 15), "partly_agree")  # never
+    rate(actions["3A1"], officer, "amber", at(2024, 4, 18, 16))
+    with time_machine.travel(LATER, tick=False):
+        page = dashboard(client_for(scrutiny_member))
+
+    assert headline(page, "Forum disagreements") == (3, "1 more, worse")
