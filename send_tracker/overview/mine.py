@@ -151,22 +151,15 @@ def _kept(request: HttpRequest, today: datetime.date, part: str) -> SafeString:
     someone = access.person(request.user)
     if someone is None or not has_a_panel(request) or someone.organisation is None:
         return SafeString("")
-    partnership_id = someone.organisation.partnership_id
-    version = freshness.current_version(partnership_id)  # before the panel is built
-    if version is None:
-        return _built(request, today, part)
-    key = PANEL_KEY.format(
+    panel = freshness.kept_for_partnership(
+        PANEL_KEY,
+        someone.organisation.partnership_id,
+        today,
+        lambda: _built(request, today, part),
+        CACHE_SECONDS,
         part=part,
-        code=freshness.code_version(),
-        partnership=partnership_id,
-        version=version,
-        today=today.isoformat(),
         organisation=someone.organisation_id,
     )
-    panel: str | None = freshness.cached(key)
-    if panel is None:
-        panel = str(_built(request, today, part))
-        freshness.keep(key, panel, CACHE_SECONDS)
     return SafeString(panel)
 
 
