@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -173,7 +174,7 @@ def test_the_panel_is_built_again_when_the_data_changes(world, officer, client_f
     assert "figure due" not in panel(client.get("/").content.decode())
 
 
-def another_partnership(n: int) -> None:
+def another_partnership(n: int, make_indicator: Callable[..., Indicator]) -> None:
     """A partnership with a plan, a board in its round, and the same kinds of items due."""
     partnership = Partnership.objects.create(name=f"Partnership {n}", slug=f"partnership-{n}")
     council = Organisation.objects.create(
@@ -183,21 +184,12 @@ def another_partnership(n: int) -> None:
     plan = Plan.objects.create(partnership=partnership, title=f"Plan {n}", is_current=True)
     board = Board.objects.create(partnership=partnership, name="Board", kind=BoardKind.IMPROVEMENT_BOARD, oversees=plan)
     Meeting.objects.create(board=board, date=D(2026, 12, 3))
-    Indicator.objects.create(
-        partnership=partnership,
-        name="Figures",
-        definition="Counted.",
-        unit="number",
-        polarity="higher",
-        frequency="monthly",
-        source="System",
-        owner=council,
-    )
+    make_indicator("Figures", partnership=partnership, owner=council, unit="number")
 
 
 @time_machine.travel(NOW, tick=False)
 def test_the_panel_costs_the_same_queries_however_many_partnerships(
-    world, officer, rf, django_assert_num_queries, django_assert_max_num_queries
+    world, officer, rf, make_indicator, django_assert_num_queries, django_assert_max_num_queries
 ):
     request = rf.get("/")
     request.user = officer
@@ -205,7 +197,7 @@ def test_the_panel_costs_the_same_queries_however_many_partnerships(
         mine = mine_for(request, TODAY)
     assert mine is not None and mine.update_due and mine.slipping and mine.figures_due and mine.notes_asked
     for n in range(3):
-        another_partnership(n)
+        another_partnership(n, make_indicator)
     cache.clear()
 
     with django_assert_num_queries(len(first.captured_queries)):
@@ -214,14 +206,14 @@ def test_the_panel_costs_the_same_queries_however_many_partnerships(
 
 @time_machine.travel(NOW, tick=False)
 def test_the_page_costs_the_same_queries_however_many_partnerships(
-    world, officer, client_for, django_assert_num_queries, django_assert_max_num_queries
+    world, officer, client_for, make_indicator, django_assert_num_queries, django_assert_max_num_queries
 ):
     client = client_for(officer)
     cache.clear()
     with django_assert_max_num_queries(PAGE_QUERIES) as first:
         assert client.get("/yours/").status_code == 200
     for n in range(3):
-        another_partnership(n)
+        another_partnership(n, make_indicator)
     cache.clear()
 
     with django_assert_num_queries(len(first.captured_queries)):
