@@ -361,11 +361,15 @@ class MeetingReading:
     previous_plan: PlanAsItStood | None = None
 
 
-def read_meeting(meeting: Meeting, previous: Meeting | None, plan: Plan | None) -> MeetingReading:
-    """A fixed number of queries, whatever the size of the plan: at most seven."""
+def read_meeting(
+    meeting: Meeting, previous: Meeting | None, plan: Plan | None, on: datetime.date | None = None
+) -> MeetingReading:
+    """As at the end of `on` (the meeting's day unless given: today, for one not yet over). A fixed
+    number of queries, whatever the size of the plan: at most seven."""
     partnership_id = meeting.board.partnership_id
-    now_plan = plan_as_it_stood(plan, meeting.date)
-    now_risks = risks_as_they_stood(partnership_id, meeting.date)
+    on = on or meeting.date
+    now_plan = plan_as_it_stood(plan, on)
+    now_risks = risks_as_they_stood(partnership_id, on)
     changes = None
     previous_plan = None
     if previous is not None:

@@ -158,12 +158,22 @@ class MeetingFigures:
         return timezone.localdate(self.read_at) if self.read_at else self.meeting.date
 
     @property
-    def as_at_text(self) -> str:
-        """'As at the end of 23 November 2026', or for a meeting not yet over 'As at 6 December 2026, 14:10'."""
+    def moment_label(self) -> str:
+        """What the sections are read as at, after "at" or "by": the meeting's day ('23 November 2026'),
+        or for a meeting not yet over the moment it was read ('6 December 2026, 14:10')."""
         if self.read_at is None:
-            return f"As at the end of {self.meeting.date_label}"
+            return self.meeting.date_label
         local = timezone.localtime(self.read_at)
-        return f"As at {long_date(local.date())}, {local:%H:%M}"
+        return f"{long_date(local.date())}, {local:%H:%M}"
+
+    @property
+    def at(self) -> str:
+        """'the end of 23 November 2026', or for a meeting not yet over '6 December 2026, 14:10'."""
+        return self.moment_label if self.read_at else f"the end of {self.meeting.date_label}"
+
+    @property
+    def as_at_text(self) -> str:
+        return f"As at {self.at}"
 
     @property
     def partnership_name(self) -> str:

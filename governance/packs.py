@@ -164,7 +164,7 @@ def cover_section(figures: MeetingFigures) -> Section:
     meeting = figures.meeting
     section = Section(f"{meeting.board.full_name}: board pack", "Cover", is_cover=True)
     section.text(f"Meeting of {meeting.date_label}", bold=True)
-    section.text(f"As at the end of {meeting.date_label}, from the tracker's history.")
+    section.text(f"{figures.as_at_text}, from the tracker's history.")
     section.text(f"Partnership: {figures.partnership_name}")
     section.text(f"Plan: {figures.plan.title if figures.plan else 'No plan recorded'}")
     previous = figures.previous
@@ -185,7 +185,7 @@ HEADLINE_COLUMNS = ["Figure", "At this meeting", "At the previous meeting", "Cha
 
 def headline_section(figures: MeetingFigures) -> Section:
     section = Section("Headline figures", "Headline figures")
-    section.text(f"As at the end of {figures.meeting.date_label}, against the board's previous meeting.")
+    section.text(f"{figures.as_at_text}, against the board's previous meeting.")
     rows = [
         Row([h.label, h.value, "" if h.before is None else h.before, h.change_text], bold=frozenset({1}))
         for h in figures.headlines
@@ -207,7 +207,7 @@ def changes_section(figures: MeetingFigures) -> Section:
     if changes.is_empty:
         section.text(f"Nothing changed between the meeting of {previous} and this one.")
         return section
-    section.text(f"Since the meeting of {previous}, up to the end of {figures.meeting.date_label}.")
+    section.text(f"Since the meeting of {previous}, up to {figures.at}.")
     rows: list[list[object]] = []
     for kind, moves in (
         ("Rating up", changes.improved),
@@ -390,8 +390,8 @@ def indicators_section(figures: MeetingFigures) -> Section:
         return section
     off = sum(1 for row in figures.indicators if row.is_off_target)
     section.text(
-        f"Each indicator's latest figure for a period ended by {figures.meeting.date_label}, as recorded by the end "
-        f"of that day. {off} off target (missed beyond tolerance)."
+        f"Each indicator's latest figure for a period ended by {long_date(figures.on)}, as recorded by "
+        f"{figures.at}. {off} off target (missed beyond tolerance)."
     )
     rating_column = INDICATOR_COLUMNS.index("Against target")
     notes = exception_notes_then(figures)
@@ -413,11 +413,11 @@ RECOMMENDATION_COLUMNS = ["Recommendation", "Text", "Report", "Committee", "Resp
 def recommendations_section(figures: MeetingFigures) -> Section:
     section = Section("Recommendations awaiting a response", "Recommendations")
     if not figures.awaiting:
-        section.text(f"No recommendation was awaiting a response at {figures.meeting.date_label}.")
+        section.text(f"No recommendation was awaiting a response at {figures.moment_label}.")
         return section
     section.text(
         f"{len(figures.awaiting)} scrutiny recommendation{'s' if len(figures.awaiting) != 1 else ''} owed a "
-        f"response at the end of {figures.meeting.date_label}, with the days left then."
+        f"response at {figures.at}, with the days left then."
     )
     rows = [
         Row(
@@ -571,11 +571,11 @@ def forum_views_section(figures: MeetingFigures) -> Section:
     section = Section("The parent carer forum's views", "Forum views")
     rows = forum_pack_rows(figures.plan, end_of_day(figures.on), figures.reading.plan.actions)
     if not rows:
-        section.text(f"The parent carer forum had given no view of a rating by {figures.meeting.date_label}.")
+        section.text(f"The parent carer forum had given no view of a rating by {figures.moment_label}.")
         return section
     section.text(
         f"The parent carer forum's views of the ratings of {len(rows)} action{'s' if len(rows) != 1 else ''} as "
-        f"they stood at the end of {figures.meeting.date_label}, with the owners' replies."
+        f"they stood at {figures.at}, with the owners' replies."
     )
     table_rows = [Row(cells, bold=frozenset({2})) for cells in rows]
     section.blocks.append(Table(FORUM_PACK_COLUMNS, table_rows, [2.0, 2.6, 5.0, 8.5, 8.6], [10, 16, 30, 60, 60]))
@@ -721,7 +721,7 @@ DOCUMENTS: dict[str, tuple[str, list[SectionFunction]]] = {
 def build_pack(figures: MeetingFigures, which: str = "board-pack") -> Pack:
     name, functions = DOCUMENTS[which]
     meeting = figures.meeting
-    title = f"{name} as at {meeting.date_label}"
+    title = f"{name} as at {figures.moment_label}"
     footer = f"{figures.partnership_name}. {meeting.board.full_name}, meeting of {meeting.date_label}."
     return Pack(title, footer, [function(figures) for function in functions])
 
