@@ -423,3 +423,23 @@ def test_the_action_page_says_an_update_is_due_until_one_is_made(
     assert "Update due</strong> for the SIAB meeting of 24 April 2025: re-rate it, or confirm its rating" in before
     assert "by 22 April 2025 (the round opens on 8 April 2025)." in before
     assert "Update due" not in after
+
+
+def test_only_those_who_can_rate_the_action_are_told_to_update_it(
+    siab, make_action, make_meeting, officer, other_officer, scrutiny_member, icb, client_for
+):
+    cycle = _cycle(make_action, make_meeting, officer, icb)
+    action = cycle["actions"]["3A1"]
+
+    with time_machine.travel(at(2025, 4, 9), tick=False):
+        pages = {
+            user: client_for(user).get(action.get_absolute_url()).content.decode()
+            for user in (officer, scrutiny_member, other_officer)
+        }
+
+    assert "re-rate it, or confirm its rating unchanged" in pages[officer]
+    assert "Not yet updated for the" not in pages[officer]
+    # A councillor, and an officer of an organisation that does not own it, read only the fact.
+    for reader in (scrutiny_member, other_officer):
+        assert "Update due" not in pages[reader] and "re-rate it" not in pages[reader]
+        assert "Not yet updated for the SIAB meeting of 24 April 2025." in pages[reader]
