@@ -88,6 +88,12 @@ def current_view(action: Action) -> ParentCarerView | None:
     return action.parent_carer_views.select_related("action").order_by("-pk").first()
 
 
+def views_of(action: Action) -> list[ParentCarerView]:
+    """Every view the forum gave of the action, newest first (the first is its view now), for the
+    action page's section and its timeline. One query."""
+    return list(action.parent_carer_views.order_by("-pk"))
+
+
 def _text(errors: dict[str, str], name: str, value: str, missing: str = "") -> str:
     """`value` trimmed; an error when it is missing (if `missing` says how), too long, or holds a
     null character (which a form refuses, and PostgreSQL cannot store)."""

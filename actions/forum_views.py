@@ -95,20 +95,14 @@ def forum_reply_page(request: HttpRequest, action_id: int) -> HttpResponse:
     )
 
 
-def earlier_views(view: ParentCarerView | None) -> list[ParentCarerView]:
-    """The forum's earlier views of the same action, newest first, for the action page."""
-    if view is None:
-        return []
-    return list(ParentCarerView.objects.filter(action_id=view.action_id, pk__lt=view.pk).order_by("-pk"))
-
-
-def forum_context(request: HttpRequest, action: Action) -> dict[str, Any]:
-    """The action page's part: the forum's view now and before, and who may give or answer it."""
-    view = current_view(action)
+def forum_context(request: HttpRequest, action: Action, views: list[ParentCarerView]) -> dict[str, Any]:
+    """The action page's part: the forum's view now and before (`views`, every view of the action
+    newest first, as actions.forum.views_of reads them), and who may give or answer it."""
+    view = views[0] if views else None
     return {
         "forum_view": view,
         "forum_view_summary": summary_of_view(view, action) if view else None,
-        "forum_earlier_views": earlier_views(view),
+        "forum_earlier_views": views[1:],
         "may_give_forum_view": speaks_for_forum(request.user, action) and bool(action.brag) and not action.is_retired,
         "may_reply_to_forum": view is not None and speaks_for_owner(request.user, action),
     }

@@ -6,7 +6,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from .choices import NOT_YET_RATED, ActionStatus, Brag, RetirementReason
-from .models import Action, RatingUpdate
+from .forum import views_of
+from .models import Action, ParentCarerView, RatingUpdate
 
 # Fields a reader of the timeline cares about, with the words used for them on the page.
 TRACKED_FIELDS: dict[str, str] = {
@@ -39,11 +40,12 @@ class TimelineEntry:
     when: datetime.datetime
     who: str
     why: str
-    kind: str  # "created", "rating", "edit" or "retired"
-    version: int
+    kind: str  # "created", "rating", "edit", "retired", or "forum" (the forum's view or the owner's reply)
+    version: int  # 0 for the forum's entries, which are not versions of the action
     brag: str | None
     changes: list[Change] = field(default_factory=list)
     rating_update: RatingUpdate | None = None
+    title: str = ""  # a forum entry's heading
 
     @property
     def brag_label(self) -> str:
@@ -62,6 +64,8 @@ def entry_summary(entry: TimelineEntry) -> str:
         return f"Confirmed unchanged: {entry.brag_label}" if entry.is_confirmation else f"Rated {entry.brag_label}"
     if entry.kind == "created":
         return "Added to the plan"
+    if entry.kind == "forum":
+        return entry.title
     return "; ".join(f"{c.label}: “{c.old}” to “{c.new}”" for c in entry.changes) or "Details changed"
 
 
@@ -83,9 +87,11 @@ def _display(field_name: str, value: object, names: dict[str, dict[object, str]]
     return str(value)
 
 
-def action_timeline(action: Action) -> list[TimelineEntry]:
-    """Newest first. At most five queries whatever the length: history, updates, and the names of
-    owners, lead officers and the actions that took a retired one over."""
+def action_timeline(action: Action, forum_views: list[ParentCarerView] | None = None) -> list[TimelineEntry]:
+    """Newest first, the forum's views and the owner's replies among the changes. At most five
+    queries whatever the length: history, updates, and the names of owners, lead officers and the
+    actions that took a retired one over; and the forum's views (actions.forum.views_of) unless
+    `forum_views` are given, as the action page has read them."""
     records = list(action.history.select_related("history_user__organisation").order_by("history_date", "history_id"))
     updates = {update.version: update for update in action.rating_updates.select_related("created_by")}
     from send_tracker.accounts.models import Organisation, User
@@ -139,8 +145,28 @@ def action_timeline(action: Action) -> list[TimelineEntry]:
             )
         entries.append(entry)
         previous = record
+    entries.extend(_forum_entries(action, views_of(action) if forum_views is None else forum_views))
+    entries.sort(key=lambda entry: entry.when)
     entries.reverse()
     return entries
+
+
+def _forum_entries(action: Action, views: list[ParentCarerView]) -> list[TimelineEntry]:
+    """'Parent carer forum: disagrees (given on Green)' for each view the forum gave, and 'Reply
+    from <owner>' for each reply (as it stands: a changed reply is in the views' history)."""
+    owner = action.owner.name if action.owner_id and action.owner else "the owner"
+    entries: list[TimelineEntry] = []
+    for view in views:
+        title = f"Parent carer forum: {view.position_verb} (given on {view.on_rating_label})"
+        entries.append(_forum_entry(view.given_at, view.given_by_label, title, view.commentary, view.on_rating))
+        if view.reply and view.replied_at is not None:
+            reply = f"Reply from {owner}"
+            entries.append(_forum_entry(view.replied_at, view.replied_by_label, reply, view.reply, view.on_rating))
+    return entries
+
+
+def _forum_entry(when: datetime.datetime, who: str, title: str, text: str, brag: str) -> TimelineEntry:
+    return TimelineEntry(when=when, who=who, why=text, kind="forum", version=0, brag=brag, title=title)
 
 
 def _retired_by(previous: object, record: object) -> bool:

@@ -32,7 +32,7 @@ from .forms import (
     RetireActionForm,
     ReviseActionForm,
 )
-from .forum import forum_position_now, summary_of, with_forum_view
+from .forum import forum_position_now, summary_of, views_of, with_forum_view
 from .forum_views import forum_context
 from .list_cells import ACTION_LIST_COLUMNS, action_list_cells
 from .models import Action, Plan
@@ -161,19 +161,20 @@ def action_list_download(request: HttpRequest, fmt: str) -> HttpResponse:
 @login_required
 def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
     action = access.action_for_reading(request.user, action_id)
+    views = views_of(action)  # the forum's, for its section and the timeline
     context = {
         "action": action,
         "overdue": action.is_overdue(_today()),
         "can_change": action.can_be_changed_by(request.user),
         "can_edit": action.can_be_edited_by(request.user),
-        "timeline": action_timeline(action),
+        "timeline": action_timeline(action, views),
         "slip": slip_of(action),
         "themes": action.themes.all(),
         "workstreams": action.workstreams.all(),
         "areas_for_improvement": action.areas_for_improvement.all(),
         "recommendations": _linked_recommendations(request, action),
         "indicators": _linked_indicators(request, action),
-        **forum_context(request, action),
+        **forum_context(request, action, views),
         "update_round": _round_due(action),
         "today": _today(),
     }

@@ -66,7 +66,7 @@ def test_the_forum_disagrees_the_owner_replies_and_a_councillor_reads_both(
     page.wait_for_url(f"**{action.get_absolute_url()}#parent-carer-view")
     section = page.locator(".app-forum-view").first
     assert section.get_by_text("The parent carer forum disagrees").is_visible()
-    assert page.get_by_text(DISAGREEMENT).is_visible()
+    assert page.locator(".app-forum-view").get_by_text(DISAGREEMENT).is_visible()
 
     # The owner's officer cannot give the forum's view, and replies to it.
     sign_in_by_session(page, officer)
@@ -77,7 +77,7 @@ def test_the_forum_disagrees_the_owner_replies_and_a_councillor_reads_both(
     page.get_by_label("Your reply").fill(REPLY)
     page.get_by_role("button", name="Save reply").click()
     page.wait_for_url(f"**{action.get_absolute_url()}#parent-carer-view")
-    assert page.get_by_text(REPLY).is_visible()
+    assert page.locator(".app-forum-view").get_by_text(REPLY).is_visible()
 
     view = ParentCarerView.objects.get()
     assert (view.position, view.reply, view.given_by, view.replied_by) == ("disagree", REPLY, forum_officer, officer)
@@ -87,8 +87,12 @@ def test_the_forum_disagrees_the_owner_replies_and_a_councillor_reads_both(
     sign_in_by_session(page, scrutiny_member)  # on the dashboard
     page.get_by_role("link", name="1 Forum disagreements").click()
     page.get_by_role("link", name="3A1").click()
-    assert page.get_by_text(DISAGREEMENT).is_visible()
-    assert page.get_by_text(REPLY).is_visible()
+    assert page.locator(".app-forum-view").get_by_text(DISAGREEMENT).is_visible()
+    assert page.locator(".app-forum-view").get_by_text(REPLY).is_visible()
+    # And in the timeline, with the ratings: the view on the rating it was given on, then the reply.
+    timeline = page.locator(".app-timeline")
+    assert timeline.get_by_role("heading", name="Parent carer forum: disagrees (given on Green)").is_visible()
+    assert timeline.get_by_role("heading", name=f"Reply from {action.owner.name}").is_visible()
     assert page.get_by_role("button", name="Reply to the forum's view").count() == 0
     assert page.get_by_role("button", name="Give the forum's view").count() == 0
 

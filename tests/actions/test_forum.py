@@ -33,6 +33,7 @@ from actions.forum import (
 from actions.forum_forms import ForumReplyForm, ForumViewForm
 from actions.models import Action, ParentCarerView
 from actions.services import Evidence, record_rating_update
+from actions.timeline import action_timeline, entry_summary
 from governance.models import end_of_day
 from send_tracker.accounts.choices import OrganisationKind, Role
 from send_tracker.accounts.models import Organisation, User
@@ -575,3 +576,33 @@ def test_a_reply_written_while_the_forum_gave_a_new_view_is_not_put_under_the_ne
     with pytest.raises(ViewRenewedError):
         reply_to_view(view_id=renewed.pk, user=officer, reply="Again.", replying_to=first.pk)
     assert ParentCarerView.objects.get(pk=first.pk).reply == ""
+
+
+def test_the_actions_timeline_has_the_forums_views_and_the_owners_replies(
+    green_action, forum_officer, officer, client_for
+):
+    """Among the ratings, newest first: each view on the rating it was given on, and the reply to
+    it as it stands, with who gave them and their words; neither is a version of the action, so
+    neither is offered as a change since an edit. The page reads the views once for both."""
+    view = disagree(green_action, forum_officer)
+    reply_to_view(view_id=view.pk, user=officer, reply="We will re-audit – in May.")
+    reply_to_view(view_id=view.pk, user=officer, reply="We will re-audit in April.")
+    rate(green_action, officer, "amber", "Slipped: two caseworkers left.")
+    give_view(action_id=green_action.pk, user=forum_officer, position="partly_agree", commentary="Closer – still late.")
+
+    entries = action_timeline(Action.objects.get(pk=green_action.pk))
+    owner = green_action.owner.name
+    assert [entry_summary(entry) for entry in entries[:4]] == [
+        "Parent carer forum: partly agrees (given on Amber)",
+        "Rated Amber",
+        f"Reply from {owner}",
+        "Parent carer forum: disagrees (given on Green)",
+    ]
+    assert [entries[0].why, entries[2].why, entries[3].why] == [
+        "Closer – still late.",
+        "We will re-audit in April.",
+        DISAGREEMENT,
+    ]
+    assert entries[3].who == "Fran Forum (TPCF)" and entries[2].version == 0
+    page = client_for(officer).get(green_action.get_absolute_url()).content.decode()
+    assert "Parent carer forum: disagrees (given on Green)" in page and f"Reply from {owner}" in page
