@@ -397,6 +397,22 @@ def icb(partnership: Partnership) -> Organisation:
 
 
 @pytest.fixture
+def forum(partnership: Partnership) -> Organisation:
+    """Testshire's parent carer forum, which gives its view of the plan's ratings."""
+    return Organisation.objects.create(
+        partnership=partnership,
+        name="Testshire Parent Carer Forum",
+        short_name="TPCF",
+        kind=OrganisationKind.PARENT_CARER_FORUM,
+    )
+
+
+@pytest.fixture
+def forum_officer(forum: Organisation) -> User:
+    return make_user("fran", forum, Role.OFFICER, first_name="Fran", last_name="Forum", email="fran@pcf.example")
+
+
+@pytest.fixture
 def other_council(elsewhere_world: World) -> Organisation:
     return elsewhere_world.council
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -17,25 +16,12 @@ from django.utils import timezone
 from actions.models import Action, ParentCarerView
 from actions.services import Evidence, record_rating_update
 from governance.models import Meeting
-from send_tracker.accounts.choices import OrganisationKind, Role
-from send_tracker.accounts.models import Organisation, User
-from tests.conftest import make_user, sign_in_by_session
+from tests.conftest import sign_in_by_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DISAGREEMENT = "Families tell us “20-week” letters still arrive late – 3 of 5 in our survey."
 REPLY = "We will re-audit the letters in May and report to the board."
-
-
-@pytest.fixture
-def forum_officer(partnership: Any) -> User:
-    forum = Organisation.objects.create(
-        partnership=partnership,
-        name="Testshire Parent Carer Forum",
-        short_name="TPCF",
-        kind=OrganisationKind.PARENT_CARER_FORUM,
-    )
-    return make_user("fran", forum, Role.OFFICER, first_name="Fran", last_name="Forum")
 
 
 def test_the_forum_disagrees_the_owner_replies_and_a_councillor_reads_both(

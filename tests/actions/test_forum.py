@@ -35,8 +35,7 @@ from actions.models import Action, ParentCarerView
 from actions.services import Evidence, record_rating_update
 from actions.timeline import action_timeline, entry_summary
 from governance.models import end_of_day
-from send_tracker.accounts.choices import OrganisationKind, Role
-from send_tracker.accounts.models import Organisation, User
+from send_tracker.accounts.choices import Role
 from send_tracker.alerts.choices import AlertKind
 from send_tracker.alerts.models import Alert
 from send_tracker.alerts.sweep import sweep
@@ -47,21 +46,6 @@ from tests.test_history import LONG_COMMENTARY, WORD_PARAGRAPH
 pytestmark = pytest.mark.django_db
 
 DISAGREEMENT = "Families tell us “20-week” letters still arrive late – 3 of 5 in our survey\u00a0📉."
-
-
-@pytest.fixture
-def forum(partnership) -> Organisation:
-    return Organisation.objects.create(
-        partnership=partnership,
-        name="Testshire Parent Carer Forum",
-        short_name="TPCF",
-        kind=OrganisationKind.PARENT_CARER_FORUM,
-    )
-
-
-@pytest.fixture
-def forum_officer(forum) -> User:
-    return make_user("fran", forum, Role.OFFICER, first_name="Fran", last_name="Forum", email="fran@pcf.example")
 
 
 @pytest.fixture

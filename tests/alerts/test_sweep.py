@@ -23,7 +23,7 @@ from kpis.models import Indicator, IndicatorValue
 from recommendations.choices import ResponseRegime
 from recommendations.deadlines import RULES
 from recommendations.models import Recommendation, Report, Response
-from send_tracker.accounts.choices import OrganisationKind, Role
+from send_tracker.accounts.choices import Role
 from send_tracker.accounts.models import Organisation, User
 from send_tracker.alerts import services
 from send_tracker.alerts.candidates import SOURCES, Candidate
@@ -405,6 +405,7 @@ def one_of_everything(
     board,
     committee,
     plan,
+    forum_officer,
 ) -> None:
     """Something due from every source on 2026-03-10, with several people told of each."""
     for n in range(1, 6):
@@ -427,24 +428,16 @@ def one_of_everything(
     )
     for subject in (board, committee):
         services.set_following(user=scrutiny_member, subject=subject, follow=True)
-    forum_disagrees(make_action, plan)
+    forum_disagrees(make_action, forum_officer)
 
 
-def forum_disagrees(make_action: Callable[..., Action], plan: object) -> None:
+def forum_disagrees(make_action: Callable[..., Action], forum_officer: User) -> None:
     """The parent carer forum disagrees with a rating on 9 March, its alert not raised at commit (a
     transactional test's would be), so that the sweep tells the owner's officers."""
-    forum = Organisation.objects.create(
-        partnership=plan.partnership,  # type: ignore[attr-defined]
-        name="Testshire Parent Carer Forum",
-        short_name="TPCF",
-        kind=OrganisationKind.PARENT_CARER_FORUM,
-    )
     rated = make_action("1A1")
     Action.objects.filter(pk=rated.pk).update(brag=Brag.AMBER, rated_at=at(2026, 3, 2))
     with time_machine.travel(at(2026, 3, 9), tick=False):
-        give_view(
-            action_id=rated.pk, user=make_user("fran", forum, Role.OFFICER), position="disagree", commentary="Late."
-        )
+        give_view(action_id=rated.pk, user=forum_officer, position="disagree", commentary="Late.")
     Alert.objects.filter(kind=AlertKind.FORUM_VIEW).delete()
 
 

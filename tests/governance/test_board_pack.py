@@ -24,9 +24,6 @@ from governance import packs
 from governance.meeting_figures import read_meeting_figures
 from kpis.models import ExceptionNote, IndicatorValue
 from kpis.services import record_value
-from send_tracker.accounts.choices import OrganisationKind, Role
-from send_tracker.accounts.models import Organisation
-from tests.conftest import make_user
 from tests.governance.conftest import at, rate
 from tests.kpis.conftest import target
 
@@ -171,15 +168,9 @@ def test_the_word_pack_has_every_section_in_order_with_the_figures_of_the_meetin
 
 
 def test_the_pack_shows_the_forums_views_and_the_exception_notes_as_they_stood_at_the_meeting(
-    full_history, indicator, officer, partnership, scrutiny_member, client_for
+    full_history, indicator, officer, partnership, scrutiny_member, client_for, forum_officer
 ):
-    forum = Organisation.objects.create(
-        partnership=partnership,
-        name="Testshire Parent Carer Forum",
-        short_name="TPCF",
-        kind=OrganisationKind.PARENT_CARER_FORUM,
-    )
-    fran = make_user("fran", forum, Role.OFFICER, first_name="Fran", last_name="Forum")
+    fran = forum_officer
     march = IndicatorValue.objects.get(indicator=indicator, period_start=datetime.date(2024, 3, 1))
     disagreement = '=HYPERLINK("http://example.com","Families say \u201cplans\u201d still arrive late \u2013 click")'
     client = client_for(scrutiny_member)
