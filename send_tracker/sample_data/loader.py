@@ -1371,7 +1371,7 @@ def _demo_forum_views(case: Case, plan: Plan | None) -> str:
                 reason=DEMO_FORUM_REPLY_REASON,
             )
             replies += 1
-    return f"demo forum views: {written} views, {replies} replies"
+    return f"demo forum views: {written}, replies to them: {replies}"
 
 
 class _as_sample_data:
