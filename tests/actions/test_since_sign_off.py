@@ -224,7 +224,9 @@ def test_the_dashboard_counts_the_slipped_actions_and_follows_a_change(
     changed_plan, plan, scrutiny_member, client_for, django_capture_on_commit_callbacks
 ):
     client = client_for(scrutiny_member)
-    slipped = '<strong class="app-headline__figure">{}</strong> <span class="app-headline__label">Slipped since sign-off'
+    slipped = (
+        '<strong class="app-headline__figure">{}</strong> <span class="app-headline__label">Slipped since sign-off'
+    )
     assert slipped.format(1) in client.get("/").content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
