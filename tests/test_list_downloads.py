@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 
-import lxml.html
+import lxml.html  # type: ignore[import-untyped]
 import openpyxl
 import pytest
 from django.urls import reverse

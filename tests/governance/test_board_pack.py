@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 import docx
-import lxml.html
+import lxml.html  # type: ignore[import-untyped]
 import openpyxl
 import pytest
 import time_machine

@@ -3,7 +3,7 @@ another partnership's rows never appear; text that a spreadsheet would run as a 
 
 from __future__ import annotations
 
-import lxml.html
+import lxml.html  # type: ignore[import-untyped]
 import pytest
 from django.urls import reverse
 
