@@ -38,13 +38,20 @@ class JSONRenderer(renderers.JSONRenderer):
         return text.replace("\u2028".encode(), b"\\u2028").replace("\u2029".encode(), b"\\u2029")
 
 
+SUMMARY_KEYS = ("outcome", "name", "position", "id")
+
+
 def _cell(value: Any) -> object:
     """A field as one cell: lists joined with '; ', a nested object by its outcome, name, position
-    (the parent carer forum's view of a rating) or id."""
+    (the parent carer forum's view of a rating) or id; one with none of these (a figure's exception
+    note) as each of its fields, `name: value`, joined with '; ', so that nothing is left out."""
     if isinstance(value, list):
         return "; ".join("" if v is None else str(_cell(v)) for v in value)
     if isinstance(value, dict):
-        return value.get("outcome") or value.get("name") or value.get("position") or value.get("id") or ""
+        summary = next((value[key] for key in SUMMARY_KEYS if value.get(key)), None)
+        if summary is not None:
+            return summary
+        return "; ".join(f"{key}: {'' if v is None else _cell(v)}" for key, v in value.items())
     return value
 
 

@@ -5,8 +5,10 @@ the figure and read through the API. Frozen clock; two partnerships; people as t
 
 from __future__ import annotations
 
+import csv
 import datetime
 import html
+import io
 from typing import Any
 
 import pytest
@@ -196,6 +198,12 @@ def test_the_api_reads_the_note_with_its_figure_and_never_another_partnerships(
     }
     assert [row["exception_note"] for pk, row in rows.items() if pk != missed.pk] == [None]
     assert not {value.pk for value in elsewhere_world.values} & rows.keys()
+
+    # The CSV gives the whole note in its cell, not an empty one.
+    table = csv.DictReader(io.StringIO(client.get("/api/v1/kpi-values/?format=csv").content.decode()))
+    cells = {int(row["id"]): row["exception_note"] for row in table}
+    assert cells[missed.pk].startswith(f"why_missed: {WHY}; what_is_being_done: {DOING}; back_on_target_by: 2026-06-30")
+    assert [cell for pk, cell in cells.items() if pk != missed.pk] == [""]
 
 
 def test_the_admin_reads_a_note_and_never_deletes_or_changes_it(missed, officer, administrator, client_for):
