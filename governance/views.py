@@ -213,7 +213,18 @@ def plan_as_at(request: HttpRequest) -> HttpResponse:
 def meeting_plan(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access.meeting_for_reading(request.user, meeting_id)
     plan = meeting.reviewed_plan()
-    context = {"meeting": meeting, "plan": plan, **_plan_table(plan, meeting.board.partnership_id, meeting.date)}
+    # A meeting not yet over (today's, or one to come) is read as at today, as its pack is
+    # (governance/meeting_figures.py): a day still to come has no history, and an action due before
+    # it is not overdue yet.
+    today = timezone.localdate()
+    on = min(meeting.date, today)
+    context = {
+        "meeting": meeting,
+        "plan": plan,
+        "on": on,
+        "not_yet_held": meeting.date >= today,
+        **_plan_table(plan, meeting.board.partnership_id, on),
+    }
     return render(request, "governance/meeting_plan.html", context)
 
 

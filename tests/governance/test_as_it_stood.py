@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from actions.models import Action
@@ -127,3 +129,24 @@ def test_reading_the_plan_as_it_stood_costs_two_queries_whatever_its_size(
     with django_assert_num_queries(2):
         reading = plan_as_it_stood(plan, meeting.date)
     assert len(reading.actions) == size
+
+
+def test_the_plan_page_of_a_meeting_not_yet_held_reads_the_plan_as_it_stands_today(
+    history, scrutiny_member, client_for
+):
+    # On 5 February, before the second meeting (17 April): 3A1's Green of 1 February is there, 3A4
+    # is not rated yet (1 March), and only 3A4 (due 31 December) is overdue: 3A2, due 31 March, is
+    # not overdue yet, though it would be on the meeting's day.
+    with time_machine.travel(datetime.datetime(2024, 2, 5, 12, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
+        response = client_for(scrutiny_member).get(reverse("governance:meeting_plan", args=[history.second.pk]))
+
+    page = plain(text(response)).replace("&#x27;", "'")
+    assert "The plan as it stands on 5 February 2024" in page
+    assert "as it stood on" not in page
+    assert "the meeting's day is not over yet" in page
+    assert "5 actions, 1 overdue now" in page
+    html = text(response)
+    row = re.search(r"3A1</a></th>(.*?)</tr>", html)
+    assert row and ">Green</strong>" in row.group(1)
+    row = re.search(r"3A4</a></th>(.*?)</tr>", html)
+    assert row and ">Red</strong>" not in row.group(1)
